@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "Command.h"
+
+#include "policy/Policy.h"
+#include "util/Error.h"
+
+#include <QByteArray>
+#include <QCommandLineOption>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <optional>
+
+namespace jwb::cli {
+
+enum class OutputFormat { Text, Json };
+
+// Options used by several verbs, defined once.
+QCommandLineOption policyOption();  // --policy FILE
+QCommandLineOption formatOption();  // --format text|json
+QCommandLineOption atOption();      // --at TIME (RFC 3339 or Unix seconds)
+
+Result<OutputFormat> outputFormat(const QCommandLineParser& parser);
+// The evaluation instant from --at, or the current time when absent.
+Result<qint64> evaluationInstant(const QCommandLineParser& parser);
+Result<policy::Policy> loadPolicyArg(const QCommandLineParser& parser);
+// The single TOKEN positional, or standard input when it is "-" or absent. Surrounding whitespace
+// (a trailing newline from echo) is trimmed; inner whitespace is left for the parser to reject.
+Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io);
+
+// Prints "jwt-policy VERB: message" (with location) on stderr and returns ExitUsage.
+int reportError(CliIo& io, const QString& verb, const Error& error);
+void printJson(CliIo& io, const QJsonObject& object);
+
+} // namespace jwb::cli

@@ -1,0 +1,54 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "token/Json.h"
+#include "util/Error.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QString>
+
+#include <optional>
+
+namespace jwb::token {
+
+// What the decoder refuses before any policy is consulted. These bounds are checked before the
+// corresponding work (RFC 7515 section 7.1 compact serialisation; RFC 7519 section 7.2 validation).
+struct ParseLimits {
+    qsizetype maxTokenBytes = 16384;
+    int maxJsonDepth = 16;
+};
+
+// Stage that failed while decoding, mapped one-to-one onto trace steps.
+enum class ParseStage {
+    Size,      // token longer than the bound (step "size")
+    Structure, // segments, base64url, JSON syntax/duplicates/depth, header or payload not an object ("structure")
+};
+
+struct ParseFailure {
+    ParseStage stage;
+    Error error; // code e.g. ERR_TOKEN_SEGMENTS, ERR_TOKEN_JWE, ERR_TOKEN_BASE64URL, ERR_TOKEN_HEADER_JSON
+};
+
+// A decoded JWS in compact serialisation. Nothing here is trusted: it is what the token claims.
+struct CompactToken {
+    QByteArray signingInput;  // ASCII(BASE64URL(header) || '.' || BASE64URL(payload))
+    QByteArray headerBytes;   // decoded header JSON text
+    QByteArray payloadBytes;  // decoded payload (JSON for a JWT; arbitrary for a bare JWS)
+    QByteArray signature;     // decoded signature bytes (never printed)
+    json::Value header;       // always an object when parsing succeeded
+    std::optional<json::Value> claims; // the payload as an object, when it is one
+    std::optional<Error> claimsError;  // why the payload is not a JSON object (JWT parsing requires it)
+};
+
+// Decodes compact JWS. With requireJsonPayload the payload must be a JSON object (a JWT); the
+// `signature` CLI verb passes false so any payload is accepted. A 5-segment JWE is reported as
+// ERR_TOKEN_JWE ("encrypted tokens are not supported").
+std::variant<CompactToken, ParseFailure> parseCompact(QByteArrayView token, const ParseLimits& limits,
+                                                       bool requireJsonPayload = true);
+
+// Short, stable name for a token in traces and logs: first 16 hex digits of SHA-256 over the token
+// bytes, prefixed "sha256:". Never the token itself.
+QString fingerprint(QByteArrayView token);
+
+} // namespace jwb::token

@@ -1,0 +1,83 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "util/Error.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QJsonValue>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace jwb::json {
+
+// Strict JSON (RFC 8259) for hostile input. Qt's QJsonDocument silently keeps one of two duplicate
+// member names and accepts nesting up to 1024, so token headers and payloads go through this reader:
+// duplicate names, invalid UTF-8, lone surrogates, trailing data and excessive depth are errors.
+// Members keep document order so a decoded header is shown as it was written.
+enum class Type { Null, Bool, Number, String, Array, Object };
+
+class Value {
+public:
+    using Member = std::pair<std::string, Value>;
+
+    Value() = default;
+    static Value null() { return Value(); }
+    static Value boolean(bool b);
+    static Value number(double d, bool isInteger, std::string rawText);
+    static Value string(std::string s);
+    static Value array(std::vector<Value> items);
+    static Value object(std::vector<Member> members);
+
+    Type type() const { return m_type; }
+    bool isNull() const { return m_type == Type::Null; }
+    bool isBool() const { return m_type == Type::Bool; }
+    bool isNumber() const { return m_type == Type::Number; }
+    bool isString() const { return m_type == Type::String; }
+    bool isArray() const { return m_type == Type::Array; }
+    bool isObject() const { return m_type == Type::Object; }
+
+    bool toBool() const { return m_bool; }
+    double toDouble() const { return m_number; }
+    // True for a number written without fraction or exponent that fits in a signed 64-bit integer.
+    bool isInteger() const { return m_isInteger; }
+    long long toInteger() const { return static_cast<long long>(m_number); }
+    const std::string& rawNumber() const { return m_string; }
+    const std::string& toString() const { return m_string; }
+    QString toQString() const { return QString::fromStdString(m_string); }
+    const std::vector<Value>& items() const { return m_items; }
+    const std::vector<Member>& members() const { return m_members; }
+
+    // Object member lookup (linear: JOSE objects are small). nullptr when absent or not an object.
+    const Value* find(std::string_view name) const;
+
+    // For display only (the GUI's pretty-printer, the CLI's decoded view).
+    QJsonValue toQJsonValue() const;
+
+private:
+    Type m_type = Type::Null;
+    bool m_bool = false;
+    bool m_isInteger = false;
+    double m_number = 0;
+    std::string m_string; // string value, or the number's source text
+    std::vector<Value> m_items;
+    std::vector<Member> m_members;
+};
+
+struct Limits {
+    int maxDepth = 16;          // objects/arrays nested deeper than this are rejected
+    qsizetype maxBytes = 65536; // input larger than this is rejected before parsing
+};
+
+// Parses one JSON text strictly. Error codes: ERR_JSON_SYNTAX, ERR_JSON_DUPLICATE_MEMBER,
+// ERR_JSON_UTF8, ERR_JSON_DEPTH, ERR_JSON_TOO_LARGE. The location names the byte offset.
+Result<Value> parse(QByteArrayView text, const Limits& limits = {});
+
+// Compact, deterministic serialisation (members in stored order). Used to mint test tokens.
+QByteArray serialize(const Value& value);
+
+} // namespace jwb::json

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "crypto/Algorithm.h"
+#include "keys/Key.h"
+#include "policy/Policy.h"
+#include "verify/Trace.h"
+
+#include <QByteArrayView>
+
+#include <memory>
+#include <optional>
+
+namespace jwb::verify {
+
+struct VerifyOptions {
+    qint64 atUnixSeconds = 0;        // the evaluation instant; an input, never read from the clock here
+    bool stopAtFirstFailure = false; // corpus mode: skip diagnosis after the first failure
+};
+
+// Verifies tokens under one policy. Construction compiles the policy (effective rules per issuer,
+// algorithm bitmasks, kid indexes); verify() is const and safe to call from many threads.
+class PolicyVerifier final {
+public:
+    explicit PolicyVerifier(policy::Policy policy);
+    ~PolicyVerifier();
+    PolicyVerifier(const PolicyVerifier&) = delete;
+    PolicyVerifier& operator=(const PolicyVerifier&) = delete;
+
+    Trace verify(QByteArrayView token, const VerifyOptions& options) const;
+    const policy::Policy& policy() const;
+
+private:
+    struct Compiled;
+    std::unique_ptr<const Compiled> m_compiled;
+};
+
+// The JWS layer alone (steps size, structure, header, algorithm, key, signature) against a key set,
+// without a policy: for checking keys and signatures. The payload need not be JSON. With `pinned`
+// unset, the token's alg is used if the keys can serve it (never "none", never HS* on a public key).
+Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keys,
+                          std::optional<crypto::Algorithm> pinned, qint64 maxTokenBytes = 1 << 20);
+
+} // namespace jwb::verify

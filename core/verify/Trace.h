@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+
+namespace jwb::verify {
+
+// The fixed pipeline, in order. The string ids ("size", "structure", ...) are a contract: the CLI's
+// JSON, the GUI and other tools use them. Delegation and Nested are additions (issue 3).
+enum class StepId : std::uint8_t {
+    Size, Structure, Header, Type, Algorithm, Issuer, Key, Signature,
+    Expiry, NotBefore, IssuedAt, Lifetime, Audience, Subject, RequiredClaims,
+    Delegation, Nested,
+};
+inline constexpr int kStepCount = static_cast<int>(StepId::Nested) + 1;
+
+QString stepIdName(StepId id);          // "not_before"
+std::optional<StepId> stepIdFromName(QStringView name);
+QString stepTitle(StepId id);           // "Not before (nbf)"
+QString stepReference(StepId id);       // "RFC 7519 §4.1.5"
+
+enum class Verdict : std::uint8_t { Pass, Fail, Skipped, Warning };
+QString verdictName(Verdict v); // "pass" | "fail" | "skipped" | "warning"
+
+// One step's outcome. The human reason is built from (code, args) only when read, so the corpus
+// path pays nothing for texts nobody looks at.
+struct TraceStep {
+    StepId id = StepId::Size;
+    Verdict verdict = Verdict::Skipped;
+    const char* code = "";       // stable code, e.g. "ERR_ALG_NOT_PINNED", "OK", "SKIPPED_AFTER_FAILURE"
+    QString arg1;                // values the reason needs (an alg, a claim name, a date); never secrets
+    QString arg2;
+    QString ref;                 // overrides stepReference(id) when the rule rests on another section
+    QString exceptionId;         // set when the step passed only because of a dated exception
+    bool untrusted = false;      // based on claims read before the signature was verified
+
+    QString reason() const;      // formatted message for `code`
+    QString reference() const { return ref.isEmpty() ? stepReference(id) : ref; }
+};
+
+// The result of verifying one token: every step, in pipeline order.
+struct Trace {
+    QString fingerprint;               // "sha256:…"; never the token
+    bool accepted = false;
+    QList<TraceStep> steps;
+    QString issuer;                    // iss as read (untrusted unless accepted)
+    QStringList audiences;             // aud as read
+    std::shared_ptr<const Trace> nested; // inner token of a nested JWT, when verified
+
+    const TraceStep* firstFailure() const;
+    const TraceStep* step(StepId id) const;
+
+    // {"verdict": "accepted"|"rejected", "fingerprint", "steps": [{"id","title","verdict","reason","ref"}]}
+    // plus additive members: steps[].code, steps[].untrusted, steps[].exception, "nested".
+    QJsonObject toJson() const;
+    QString toText() const;     // one line a step, for the CLI
+    QString toMarkdown() const; // for review notes; redacted like everything else
+};
+
+} // namespace jwb::verify
