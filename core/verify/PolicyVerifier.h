@@ -16,6 +16,8 @@ namespace jwb::verify {
 struct VerifyOptions {
     qint64 atUnixSeconds = 0;        // the evaluation instant; an input, never read from the clock here
     bool stopAtFirstFailure = false; // corpus mode: skip diagnosis after the first failure
+    bool computeFingerprint = true;  // corpus mode keys tokens by its own hash
+    int nestedDepth = 0;             // internal: depth of a nested JWT being verified
 };
 
 // Verifies tokens under one policy. Construction compiles the policy (effective rules per issuer,

@@ -34,9 +34,11 @@ QString verdictName(Verdict v); // "pass" | "fail" | "skipped" | "warning"
 struct TraceStep {
     StepId id = StepId::Size;
     Verdict verdict = Verdict::Skipped;
-    const char* code = "";       // stable code, e.g. "ERR_ALG_NOT_PINNED", "OK", "SKIPPED_AFTER_FAILURE"
+    QString code;                // stable code, e.g. "ERR_ALG_NOT_PINNED", "OK_ALG", "SKIPPED_AFTER_FAILURE"
     QString arg1;                // values the reason needs (an alg, a claim name, a date); never secrets
     QString arg2;
+    qint64 num1 = 0;             // numbers the reason needs (instants as Unix seconds, sizes, limits)
+    qint64 num2 = 0;
     QString ref;                 // overrides stepReference(id) when the rule rests on another section
     QString exceptionId;         // set when the step passed only because of a dated exception
     bool untrusted = false;      // based on claims read before the signature was verified

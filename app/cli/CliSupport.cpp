@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "CliSupport.h"
+
+#include "policy/PolicyIO.h"
+#include "util/Time.h"
+
+#include <QDateTime>
+#include <QFile>
+
+namespace jwb::cli {
+
+namespace {
+constexpr qsizetype kMaxTokenInputBytes = 64 * 1024 * 1024; // far above any policy bound; the core reports size
+}
+
+QCommandLineOption policyOption()
+{
+    return {QStringLiteral("policy"), QStringLiteral("Policy file (YAML or JSON, format v1)."), QStringLiteral("FILE")};
+}
+
+QCommandLineOption formatOption()
+{
+    return {QStringLiteral("format"), QStringLiteral("Output format: text (default) or json."),
+            QStringLiteral("text|json"), QStringLiteral("text")};
+}
+
+QCommandLineOption atOption()
+{
+    return {QStringLiteral("at"),
+            QStringLiteral("Evaluation instant: RFC 3339 (2026-11-01T10:00:00Z) or Unix seconds. Default: now."),
+            QStringLiteral("TIME")};
+}
+
+Result<OutputFormat> outputFormat(const QCommandLineParser& parser)
+{
+    const QString value = parser.value(formatOption());
+    if (value == u"text")
+        return OutputFormat::Text;
+    if (value == u"json")
+        return OutputFormat::Json;
+    return Error{QStringLiteral("ERR_USAGE_FORMAT"),
+                 QStringLiteral("--format must be 'text' or 'json', not '%1'").arg(value), {}};
+}
+
+Result<qint64> evaluationInstant(const QCommandLineParser& parser)
+{
+    if (!parser.isSet(atOption()))
+        return QDateTime::currentSecsSinceEpoch();
+    return util::parseInstant(parser.value(atOption()));
+}
+
+Result<policy::Policy> loadPolicyArg(const QCommandLineParser& parser)
+{
+    if (!parser.isSet(policyOption()))
+        return Error{QStringLiteral("ERR_USAGE_POLICY"), QStringLiteral("--policy FILE is required"), {}};
+    return policy::loadPolicyFile(parser.value(policyOption()));
+}
+
+Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io)
+{
+    const QStringList positional = parser.positionalArguments();
+    if (positional.size() > 1)
+        return Error{QStringLiteral("ERR_USAGE_ARGS"),
+                     QStringLiteral("expected one TOKEN (or '-' for standard input), got %1 arguments")
+                         .arg(positional.size()),
+                     {}};
+    QByteArray data;
+    if (positional.isEmpty() || positional.first() == u"-") {
+        data = io.in.read(kMaxTokenInputBytes + 1);
+        if (data.size() > kMaxTokenInputBytes)
+            return Error{QStringLiteral("ERR_INPUT_TOO_LARGE"),
+                         QStringLiteral("standard input holds more than %1 bytes").arg(kMaxTokenInputBytes),
+                         QStringLiteral("<stdin>")};
+    } else {
+        const QString arg = positional.first();
+        // A token never contains '/', so an argument with one, or naming an existing file, is a file.
+        if (QFile::exists(arg)) {
+            QFile file(arg);
+            if (!file.open(QIODevice::ReadOnly))
+                return Error{QStringLiteral("ERR_INPUT_UNREADABLE"), file.errorString(), arg};
+            data = file.read(kMaxTokenInputBytes + 1);
+            if (data.size() > kMaxTokenInputBytes)
+                return Error{QStringLiteral("ERR_INPUT_TOO_LARGE"), QStringLiteral("file is too large"), arg};
+        } else {
+            data = arg.toUtf8();
+        }
+    }
+    // Trim only the ends (echo's newline); whitespace inside a segment stays for the parser to reject.
+    return data.trimmed();
+}
+
+int reportError(CliIo& io, const QString& verb, const Error& error)
+{
+    io.err << "jwt-policy " << verb << ": " << error.toString() << " [" << error.code << "]\n";
+    io.err.flush();
+    return ExitUsage;
+}
+
+void printJson(CliIo& io, const QJsonObject& object)
+{
+    io.out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
+    io.out.flush();
+}
+
+} // namespace jwb::cli

@@ -1,0 +1,1185 @@
+// SPDX-License-Identifier: Apache-2.0
+// The verification pipeline. Order is fixed (see Trace.h): shape, header, type, the algorithm pin
+// before any key is touched, issuer, pinned key, signature, then the claims. Every step yields a
+// trace entry; a step that cannot complete fails (fail closed), and nothing after a failure can
+// turn the verdict back to accepted.
+#include "verify/PolicyVerifier.h"
+
+#include "crypto/Verifier.h"
+#include "token/CompactToken.h"
+
+#include <QLoggingCategory>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace jwb::verify {
+
+namespace {
+
+Q_LOGGING_CATEGORY(lcVerify, "jwb.core.verify")
+
+using crypto::Algorithm;
+using crypto::AlgorithmSet;
+
+constexpr qint64 kMaxNumericDate = 253402300799; // 9999-12-31T23:59:59Z
+constexpr int kMaxDisplayChars = 96;
+constexpr int kMaxActChain = 16; // hard bound on walking nested act claims, whatever the policy says
+
+// Header members that would let a token choose or carry its own key (RFC 8725 §3.10).
+bool isKeySelector(std::string_view name)
+{
+    return name == "jku" || name == "x5u" || name == "jwk" || name == "x5c";
+}
+
+// Claim values shown in a trace are attacker-chosen: bounded and stripped of control characters.
+QString displayValue(std::string_view raw)
+{
+    QString text = QString::fromUtf8(raw.data(), static_cast<qsizetype>(std::min<size_t>(raw.size(), 4 * kMaxDisplayChars)));
+    for (QChar& ch : text) {
+        if (ch.category() == QChar::Other_Control || ch.category() == QChar::Other_Format)
+            ch = QChar(0xFFFD);
+    }
+    if (text.size() > kMaxDisplayChars)
+        text = text.left(kMaxDisplayChars) + QStringLiteral("…");
+    return text;
+}
+
+// RFC 7515 §4.1.9: MIME comparison is case-insensitive and "application/" is implied without a '/'.
+QString normalizeMediaType(QStringView typ)
+{
+    QString lower = typ.toString().toLower();
+    if (!lower.contains(u'/'))
+        lower.prepend(QStringLiteral("application/"));
+    return lower;
+}
+
+QString jsonTypeName(const json::Value& v)
+{
+    switch (v.type()) {
+    case json::Type::Null: return QStringLiteral("null");
+    case json::Type::Bool: return QStringLiteral("a boolean");
+    case json::Type::Number: return QStringLiteral("a number");
+    case json::Type::String: return QStringLiteral("a string");
+    case json::Type::Array: return QStringLiteral("an array");
+    case json::Type::Object: return QStringLiteral("an object");
+    }
+    return {};
+}
+
+enum class DateRead { Absent, Ok, WrongType, OutOfRange };
+
+// NumericDate (RFC 7519 §2): a JSON number of seconds, fractions allowed (floored).
+DateRead readNumericDate(const json::Value* v, qint64& out)
+{
+    if (!v)
+        return DateRead::Absent;
+    if (!v->isNumber())
+        return DateRead::WrongType;
+    if (v->isInteger()) {
+        const long long n = v->toInteger();
+        if (n < 0 || n > kMaxNumericDate)
+            return DateRead::OutOfRange;
+        out = n;
+        return DateRead::Ok;
+    }
+    const double d = v->toDouble();
+    if (!std::isfinite(d) || d < 0 || d > static_cast<double>(kMaxNumericDate))
+        return DateRead::OutOfRange;
+    out = static_cast<qint64>(std::floor(d));
+    return DateRead::Ok;
+}
+
+struct CompiledKey {
+    keys::Key key;
+    AlgorithmSet usable;
+    QString exceptionId; // non-empty for keys granted by a dated exception
+};
+
+struct CompiledException {
+    QString id;
+    qint64 expiresAt = 0; // exclusive
+    AlgorithmSet algorithms;
+    std::vector<std::string> headers;
+    std::vector<std::string> kids;
+    std::optional<int> clockSkewSeconds;
+    std::optional<qint64> maxLifetimeSeconds;
+};
+
+struct CompiledIssuer {
+    const policy::Issuer* issuer = nullptr;
+    QString name;
+    policy::EffectiveRules rules;
+    AlgorithmSet pinned;
+    std::vector<std::string> allowedHeaders;
+    QStringList allowedTypes; // normalised
+    std::vector<std::string> audiences;
+    std::vector<std::string> subjects;
+    std::vector<CompiledKey> keys;
+    std::vector<CompiledException> exceptions;
+};
+
+bool contains(const std::vector<std::string>& list, std::string_view value)
+{
+    return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+std::vector<std::string> toStdList(const QStringList& list)
+{
+    std::vector<std::string> out;
+    out.reserve(static_cast<size_t>(list.size()));
+    for (const QString& s : list)
+        out.push_back(s.toStdString());
+    return out;
+}
+
+AlgorithmSet toAlgorithmSet(const QStringList& names)
+{
+    AlgorithmSet set;
+    for (const QString& n : names)
+        set.insert(crypto::algorithmFromName(n));
+    return set;
+}
+
+CompiledKey compileKey(const keys::Key& key, const QString& exceptionId)
+{
+    CompiledKey ck{key, {}, exceptionId};
+    for (Algorithm a : key.usableAlgorithms())
+        ck.usable.insert(a);
+    return ck;
+}
+
+void compileRules(CompiledIssuer& ci)
+{
+    ci.pinned = toAlgorithmSet(ci.rules.algorithms);
+    ci.allowedHeaders = toStdList(ci.rules.allowedHeaders);
+    if (ci.rules.allowedTypes) {
+        for (const QString& t : *ci.rules.allowedTypes)
+            ci.allowedTypes.append(normalizeMediaType(t));
+    }
+}
+
+} // namespace
+
+struct PolicyVerifier::Compiled {
+    policy::Policy policy;
+    std::vector<CompiledIssuer> issuers;
+    std::unordered_map<std::string, size_t> byIssuer;
+    CompiledIssuer fallback; // the defaults, for diagnosis when no trust entry matches
+    qint64 globalMaxTokenBytes = 0;
+};
+
+PolicyVerifier::PolicyVerifier(policy::Policy policy)
+{
+    auto compiled = std::make_unique<Compiled>();
+    compiled->policy = std::move(policy);
+    const policy::Policy& p = compiled->policy;
+
+    compiled->fallback.rules.apply(p.defaults);
+    compileRules(compiled->fallback);
+    compiled->globalMaxTokenBytes = compiled->fallback.rules.maxTokenBytes;
+
+    compiled->issuers.reserve(static_cast<size_t>(p.issuers.size()));
+    for (const policy::Issuer& issuer : p.issuers) {
+        CompiledIssuer ci;
+        ci.issuer = &issuer;
+        ci.name = issuer.issuer;
+        ci.rules = p.effectiveRules(issuer);
+        compileRules(ci);
+        ci.audiences = toStdList(issuer.audiences);
+        ci.subjects = toStdList(issuer.subjects);
+        for (const keys::Key& k : issuer.keys.resolved)
+            ci.keys.push_back(compileKey(k, {}));
+        for (const policy::PolicyException& ex : p.exceptions) {
+            if (ex.issuer != issuer.issuer)
+                continue;
+            CompiledException ce;
+            ce.id = ex.id;
+            ce.expiresAt = ex.expires.toSecsSinceEpoch();
+            ce.algorithms = toAlgorithmSet(ex.allow.algorithms.value_or(QStringList()));
+            ce.headers = toStdList(ex.allow.headers.value_or(QStringList()));
+            ce.kids = toStdList(ex.allow.kids.value_or(QStringList()));
+            ce.clockSkewSeconds = ex.allow.clockSkewSeconds;
+            ce.maxLifetimeSeconds = ex.allow.maxLifetimeSeconds;
+            if (ex.allow.keys) {
+                for (const keys::Key& k : ex.allow.keys->resolved)
+                    ci.keys.push_back(compileKey(k, ex.id));
+            }
+            ci.exceptions.push_back(std::move(ce));
+        }
+        compiled->globalMaxTokenBytes = std::max(compiled->globalMaxTokenBytes, ci.rules.maxTokenBytes);
+        compiled->byIssuer.emplace(issuer.issuer.toStdString(), compiled->issuers.size());
+        compiled->issuers.push_back(std::move(ci));
+    }
+    m_compiled = std::move(compiled);
+}
+
+PolicyVerifier::~PolicyVerifier() = default;
+
+const policy::Policy& PolicyVerifier::policy() const { return m_compiled->policy; }
+
+namespace {
+
+// One verification: builds the trace step by step.
+class Run {
+public:
+    Run(const CompiledIssuer* entry, const CompiledIssuer& rulesSource, qint64 now, bool stopAtFirstFailure)
+        : m_entry(entry)
+        , m_rules(rulesSource)
+        , m_now(now)
+        , m_stopAtFirstFailure(stopAtFirstFailure)
+    {
+        m_trace.steps.reserve(kStepCount);
+    }
+
+    Trace& trace() { return m_trace; }
+    bool failed() const { return m_failed; }
+    // In corpus mode everything after the first failure is skipped unevaluated.
+    bool skipRest() const { return m_failed && m_stopAtFirstFailure; }
+
+    TraceStep& add(StepId id, Verdict verdict, const QString& code)
+    {
+        TraceStep& s = m_trace.steps.emplace_back();
+        s.id = id;
+        s.verdict = verdict;
+        s.code = code;
+        if (verdict == Verdict::Fail)
+            m_failed = true;
+        return s;
+    }
+    TraceStep& skip(StepId id, const QString& code) { return add(id, Verdict::Skipped, code); }
+    // Takes a step produced by a sub-run (the signature-only path reuses the policy steps).
+    void append(const TraceStep& step)
+    {
+        m_trace.steps.append(step);
+        if (step.verdict == Verdict::Fail)
+            m_failed = true;
+    }
+    void skipFrom(StepId first, const QString& code)
+    {
+        for (int i = static_cast<int>(first); i < kStepCount; ++i)
+            skip(static_cast<StepId>(i), code);
+    }
+
+    // Active exceptions of the trust entry at the evaluation instant. Expired ones change nothing.
+    template <typename Pred>
+    const CompiledException* activeException(Pred pred) const
+    {
+        if (!m_entry)
+            return nullptr;
+        for (const CompiledException& ex : m_entry->exceptions) {
+            if (m_now < ex.expiresAt && pred(ex))
+                return &ex;
+        }
+        return nullptr;
+    }
+
+    void header(const json::Value& header);
+    void type(const json::Value& header);
+    bool algorithm(const json::Value& header, Algorithm& alg);
+    void issuer(const json::Value* iss, bool issFromHeader);
+    std::vector<const CompiledKey*> key(const json::Value& header, Algorithm alg);
+    bool signature(const std::vector<const CompiledKey*>& candidates, Algorithm alg, const token::CompactToken& t);
+    void claims(const json::Value& claims, bool trusted);
+
+private:
+    void expiry(const json::Value& claims, bool untrusted);
+    void notBefore(const json::Value& claims, bool untrusted);
+    void issuedAt(const json::Value& claims, bool untrusted);
+    void lifetime(const json::Value& claims, bool untrusted);
+    void audience(const json::Value& claims, bool untrusted);
+    void subject(const json::Value& claims, bool untrusted);
+    void requiredClaims(const json::Value& claims, bool untrusted);
+    bool dateTypeError(StepId id, const char16_t* claim, DateRead r, const json::Value* v, bool untrusted);
+
+    const CompiledIssuer* m_entry;
+    const CompiledIssuer& m_rules;
+    qint64 m_now;
+    bool m_stopAtFirstFailure;
+    bool m_failed = false;
+    Trace m_trace;
+};
+
+void Run::header(const json::Value& header)
+{
+    // Specific dangers first, so the trace names them rather than a generic allowlist miss.
+    if (const json::Value* crit = header.find("crit")) {
+        if (!crit->isArray() || crit->items().empty()) {
+            add(StepId::Header, Verdict::Fail, QStringLiteral("ERR_HEADER_CRIT_MALFORMED")).ref =
+                QStringLiteral("RFC 7515 §4.1.11");
+            return;
+        }
+        // This verifier implements no critical extension, so any listed name must be refused.
+        const json::Value& first = crit->items().front();
+        TraceStep& s = add(StepId::Header, Verdict::Fail,
+                           first.isString() ? QStringLiteral("ERR_HEADER_CRIT") : QStringLiteral("ERR_HEADER_CRIT_MALFORMED"));
+        if (first.isString())
+            s.arg1 = displayValue(first.toString());
+        s.ref = QStringLiteral("RFC 7515 §4.1.11");
+        return;
+    }
+    if (const json::Value* b64 = header.find("b64"); b64 && !(b64->isBool() && b64->toBool())) {
+        add(StepId::Header, Verdict::Fail, QStringLiteral("ERR_HEADER_B64")).ref = QStringLiteral("RFC 7797 §3");
+        return;
+    }
+    const json::Value* alg = header.find("alg");
+    if (!alg) {
+        add(StepId::Header, Verdict::Fail, QStringLiteral("ERR_HEADER_ALG_MISSING")).ref = QStringLiteral("RFC 7515 §4.1.1");
+        return;
+    }
+    for (const char* stringMember : {"alg", "kid", "typ", "cty"}) {
+        const json::Value* v = header.find(stringMember);
+        if (v && !v->isString()) {
+            TraceStep& s = add(StepId::Header, Verdict::Fail, QStringLiteral("ERR_HEADER_MEMBER_TYPE"));
+            s.arg1 = QString::fromLatin1(stringMember);
+            s.arg2 = QStringLiteral("a string");
+            return;
+        }
+    }
+
+    std::optional<TraceStep> warning; // the first loosening seen; reported if nothing fails
+    QStringList names;
+    for (const auto& [name, value] : header.members()) {
+        names.append(displayValue(name));
+        if (contains(m_rules.allowedHeaders, name)) {
+            if (isKeySelector(name) && !warning)
+                warning = TraceStep{StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"),
+                                    displayValue(name), {}, 0, 0, QStringLiteral("RFC 8725 §3.10"), {}, false};
+            continue;
+        }
+        if (const CompiledException* ex =
+                activeException([&name](const CompiledException& e) { return contains(e.headers, name); })) {
+            if (!warning)
+                warning = TraceStep{StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_BY_EXCEPTION"),
+                                    displayValue(name), ex->id, 0, 0, {}, ex->id, false};
+            continue;
+        }
+        TraceStep& s = add(StepId::Header, Verdict::Fail,
+                           isKeySelector(name) ? QStringLiteral("ERR_HEADER_KEY_SELECTOR")
+                                               : QStringLiteral("ERR_HEADER_NOT_ALLOWED"));
+        s.arg1 = displayValue(name);
+        if (isKeySelector(name))
+            s.ref = QStringLiteral("RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.6");
+        return;
+    }
+    if (warning) {
+        m_trace.steps.append(*warning);
+        return;
+    }
+    add(StepId::Header, Verdict::Pass, QStringLiteral("OK_HEADER")).arg1 = names.join(QStringLiteral(", "));
+}
+
+void Run::type(const json::Value& header)
+{
+    const json::Value* typ = header.find("typ");
+    const policy::EffectiveRules& rules = m_rules.rules;
+    if (!rules.allowedTypes) {
+        if (rules.requireType && !typ) {
+            add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_MISSING")).arg2 = QStringLiteral("any");
+            return;
+        }
+        skip(StepId::Type, QStringLiteral("SKIPPED_TYPE_NOT_CHECKED"));
+        return;
+    }
+    const QString allowed = rules.allowedTypes->join(QStringLiteral(", "));
+    if (!typ) {
+        if (rules.requireType) {
+            add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_MISSING")).arg2 = allowed;
+            return;
+        }
+        add(StepId::Type, Verdict::Pass, QStringLiteral("OK_TYPE_ABSENT"));
+        return;
+    }
+    if (!typ->isString()) {
+        TraceStep& s = add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_HEADER_MEMBER_TYPE"));
+        s.arg1 = QStringLiteral("typ");
+        s.arg2 = QStringLiteral("a string");
+        return;
+    }
+    const QString shown = displayValue(typ->toString());
+    if (m_rules.allowedTypes.contains(normalizeMediaType(typ->toQString()))) {
+        add(StepId::Type, Verdict::Pass, QStringLiteral("OK_TYPE")).arg1 = shown;
+        return;
+    }
+    TraceStep& s = add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_NOT_ALLOWED"));
+    s.arg1 = shown;
+    s.arg2 = allowed;
+}
+
+bool Run::algorithm(const json::Value& header, Algorithm& alg)
+{
+    const json::Value* algValue = header.find("alg");
+    if (!algValue || !algValue->isString()) {
+        add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_HEADER_ALG_MISSING"));
+        return false;
+    }
+    const QString name = algValue->toQString();
+    if (crypto::isNoneSpelling(name)) {
+        TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NONE"));
+        s.arg1 = displayValue(algValue->toString());
+        s.ref = QStringLiteral("RFC 7518 §3.6, RFC 8725 §3.1");
+        return false;
+    }
+    alg = crypto::algorithmFromName(name);
+    if (alg == Algorithm::Unsupported) {
+        add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_UNSUPPORTED")).arg1 = displayValue(algValue->toString());
+        return false;
+    }
+    if (m_rules.pinned.contains(alg)) {
+        add(StepId::Algorithm, Verdict::Pass, QStringLiteral("OK_ALG")).arg1 = name;
+        return true;
+    }
+    if (const CompiledException* ex =
+            activeException([alg](const CompiledException& e) { return e.algorithms.contains(alg); })) {
+        TraceStep& s = add(StepId::Algorithm, Verdict::Warning, QStringLiteral("WARN_ALG_BY_EXCEPTION"));
+        s.arg1 = name;
+        s.arg2 = ex->id;
+        s.exceptionId = ex->id;
+        return true;
+    }
+    if (m_rules.pinned.isEmpty()) {
+        add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_PIN_EMPTY"));
+        return false;
+    }
+    TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NOT_PINNED"));
+    s.arg1 = name;
+    s.arg2 = m_rules.rules.algorithms.join(QStringLiteral(", "));
+    return false;
+}
+
+void Run::issuer(const json::Value* iss, bool issFromHeader)
+{
+    if (!iss) {
+        add(StepId::Issuer, Verdict::Fail, QStringLiteral("ERR_ISS_MISSING"));
+        return;
+    }
+    if (!iss->isString()) {
+        add(StepId::Issuer, Verdict::Fail, QStringLiteral("ERR_ISS_TYPE"));
+        return;
+    }
+    m_trace.issuer = displayValue(iss->toString());
+    if (!m_entry) {
+        add(StepId::Issuer, Verdict::Fail, QStringLiteral("ERR_ISS_UNKNOWN")).arg1 = m_trace.issuer;
+        return;
+    }
+    TraceStep& s = add(StepId::Issuer, Verdict::Pass, QStringLiteral("OK_ISSUER"));
+    s.arg1 = m_trace.issuer;
+    s.untrusted = true; // chosen before the signature is verified
+    if (issFromHeader)
+        s.ref = QStringLiteral("RFC 7519 §5.3");
+}
+
+std::vector<const CompiledKey*> Run::key(const json::Value& header, Algorithm alg)
+{
+    std::vector<const CompiledKey*> candidates;
+    if (m_entry->keys.empty()) {
+        add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_NO_KEYS"));
+        return candidates;
+    }
+    const json::Value* kid = header.find("kid");
+    if (kid && !kid->isString()) {
+        add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KID_TYPE"));
+        return candidates;
+    }
+    if (!kid) {
+        if (m_rules.rules.requireKid) {
+            add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KID_MISSING"));
+            return candidates;
+        }
+        for (const CompiledKey& k : m_entry->keys) {
+            if (k.usable.contains(alg) && (k.exceptionId.isEmpty() || activeException([&k](const CompiledException& e) {
+                                                                   return e.id == k.exceptionId;
+                                                               })))
+                candidates.push_back(&k);
+        }
+        if (candidates.empty()) {
+            add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_NONE_USABLE")).arg1 = crypto::algorithmName(alg);
+            return candidates;
+        }
+        TraceStep& s = add(StepId::Key, Verdict::Pass, QStringLiteral("OK_KEY_CANDIDATES"));
+        s.arg1 = crypto::algorithmName(alg);
+        s.num1 = static_cast<qint64>(candidates.size());
+        return candidates;
+    }
+
+    const QString kidText = kid->toQString();
+    const CompiledKey* matched = nullptr;
+    for (const CompiledKey& k : m_entry->keys) {
+        if (k.key.kid != kidText)
+            continue;
+        if (!k.exceptionId.isEmpty()
+            && !activeException([&k](const CompiledException& e) { return e.id == k.exceptionId; }))
+            continue; // an expired exception's key is as good as absent
+        matched = &k;
+        if (k.usable.contains(alg))
+            break;
+    }
+    if (!matched) {
+        // A rotation exception may accept a renamed kid for the issuer's own keys.
+        if (const CompiledException* ex = activeException(
+                [kid](const CompiledException& e) { return contains(e.kids, kid->toString()); })) {
+            for (const CompiledKey& k : m_entry->keys) {
+                if (k.exceptionId.isEmpty() && k.usable.contains(alg))
+                    candidates.push_back(&k);
+            }
+            if (!candidates.empty()) {
+                TraceStep& s = add(StepId::Key, Verdict::Warning, QStringLiteral("WARN_KEY_BY_EXCEPTION"));
+                s.arg1 = displayValue(kid->toString());
+                s.arg2 = ex->id;
+                s.exceptionId = ex->id;
+                return candidates;
+            }
+        }
+        add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_UNKNOWN_KID")).arg1 = displayValue(kid->toString());
+        return candidates;
+    }
+    QString why;
+    if (!matched->key.usableWith(alg, &why)) {
+        TraceStep& s = add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_UNUSABLE"));
+        s.arg1 = displayValue(kid->toString());
+        s.arg2 = crypto::algorithmName(alg) + QStringLiteral(": ") + why;
+        return candidates;
+    }
+    candidates.push_back(matched);
+    if (!matched->exceptionId.isEmpty()) {
+        TraceStep& s = add(StepId::Key, Verdict::Warning, QStringLiteral("WARN_KEY_BY_EXCEPTION"));
+        s.arg1 = matched->key.kid;
+        s.arg2 = matched->exceptionId;
+        s.exceptionId = matched->exceptionId;
+        return candidates;
+    }
+    TraceStep& s = add(StepId::Key, Verdict::Pass, QStringLiteral("OK_KEY"));
+    s.arg1 = matched->key.kid;
+    s.arg2 = matched->key.description();
+    return candidates;
+}
+
+QString keyLabel(const keys::Key& key)
+{
+    return key.kid.isEmpty() ? key.thumbprint.left(12) : key.kid;
+}
+
+bool verifyWithCandidates(Run& run, const std::vector<const keys::Key*>& candidates, Algorithm alg,
+                          const token::CompactToken& t)
+{
+    if (t.signature.isEmpty()) {
+        run.add(StepId::Signature, Verdict::Fail, QStringLiteral("ERR_SIGNATURE_MISSING"));
+        return false;
+    }
+    crypto::SignatureResult last = crypto::SignatureResult::Invalid;
+    QString detail;
+    const keys::Key* lastKey = nullptr;
+    for (const keys::Key* k : candidates) {
+        QString d;
+        const crypto::SignatureResult r = crypto::verifySignature(*k, alg, t.signingInput, t.signature, &d);
+        if (r == crypto::SignatureResult::Valid) {
+            TraceStep& s = run.add(StepId::Signature, Verdict::Pass, QStringLiteral("OK_SIGNATURE"));
+            s.arg1 = crypto::algorithmName(alg);
+            s.arg2 = keyLabel(*k);
+            return true;
+        }
+        // Report the most specific failure: a malformed signature says more than "invalid".
+        if (!lastKey || r != crypto::SignatureResult::Invalid) {
+            last = r;
+            detail = d;
+            lastKey = k;
+        }
+    }
+    QString code;
+    switch (last) {
+    case crypto::SignatureResult::Malformed: code = QStringLiteral("ERR_SIGNATURE_MALFORMED"); break;
+    case crypto::SignatureResult::InternalError:
+    case crypto::SignatureResult::KeyMismatch: code = QStringLiteral("ERR_SIGNATURE_INTERNAL"); break;
+    default: code = QStringLiteral("ERR_SIGNATURE_INVALID"); break;
+    }
+    TraceStep& s = run.add(StepId::Signature, Verdict::Fail, code);
+    s.arg1 = crypto::algorithmName(alg);
+    s.arg2 = last == crypto::SignatureResult::Invalid
+                 ? (candidates.size() == 1 ? keyLabel(*candidates.front())
+                                           : QStringLiteral("any of %1 keys").arg(candidates.size()))
+                 : detail;
+    if (last == crypto::SignatureResult::InternalError)
+        qCWarning(lcVerify) << "signature backend failure:" << detail;
+    return false;
+}
+
+bool Run::signature(const std::vector<const CompiledKey*>& candidates, Algorithm alg, const token::CompactToken& t)
+{
+    std::vector<const keys::Key*> keyList;
+    keyList.reserve(candidates.size());
+    for (const CompiledKey* k : candidates)
+        keyList.push_back(&k->key);
+    return verifyWithCandidates(*this, keyList, alg, t);
+}
+
+bool Run::dateTypeError(StepId id, const char16_t* claim, DateRead r, const json::Value* v, bool untrusted)
+{
+    if (r == DateRead::WrongType) {
+        TraceStep& s = add(id, Verdict::Fail, QStringLiteral("ERR_CLAIM_TYPE"));
+        s.arg1 = QString::fromUtf16(claim);
+        s.arg2 = jsonTypeName(*v);
+        s.untrusted = untrusted;
+        s.ref = QStringLiteral("RFC 7519 §2");
+        return true;
+    }
+    if (r == DateRead::OutOfRange) {
+        TraceStep& s = add(id, Verdict::Fail, QStringLiteral("ERR_CLAIM_RANGE"));
+        s.arg1 = QString::fromUtf16(claim);
+        s.untrusted = untrusted;
+        s.ref = QStringLiteral("RFC 7519 §2");
+        return true;
+    }
+    return false;
+}
+
+void Run::expiry(const json::Value& claims, bool untrusted)
+{
+    const json::Value* v = claims.find("exp");
+    qint64 exp = 0;
+    const DateRead r = readNumericDate(v, exp);
+    if (r == DateRead::Absent) {
+        skip(StepId::Expiry, QStringLiteral("SKIPPED_EXP_ABSENT"));
+        return;
+    }
+    if (dateTypeError(StepId::Expiry, u"exp", r, v, untrusted))
+        return;
+    const int skew = m_rules.rules.clockSkewSeconds;
+    if (m_now < exp + skew) {
+        TraceStep& s = add(StepId::Expiry, Verdict::Pass, QStringLiteral("OK_EXP"));
+        s.num1 = exp;
+        s.num2 = skew;
+        s.untrusted = untrusted;
+        return;
+    }
+    const CompiledException* ex = activeException([this, exp](const CompiledException& e) {
+        return e.clockSkewSeconds && m_now < exp + *e.clockSkewSeconds;
+    });
+    TraceStep& s = add(StepId::Expiry, ex ? Verdict::Warning : Verdict::Fail,
+                       ex ? QStringLiteral("WARN_EXP_BY_EXCEPTION") : QStringLiteral("ERR_EXPIRED"));
+    s.num1 = exp;
+    s.num2 = ex ? *ex->clockSkewSeconds : skew;
+    s.untrusted = untrusted;
+    if (ex) {
+        s.arg2 = ex->id;
+        s.exceptionId = ex->id;
+    }
+}
+
+void Run::notBefore(const json::Value& claims, bool untrusted)
+{
+    const json::Value* v = claims.find("nbf");
+    qint64 nbf = 0;
+    const DateRead r = readNumericDate(v, nbf);
+    if (r == DateRead::Absent) {
+        skip(StepId::NotBefore, QStringLiteral("SKIPPED_NBF_ABSENT"));
+        return;
+    }
+    if (dateTypeError(StepId::NotBefore, u"nbf", r, v, untrusted))
+        return;
+    const int skew = m_rules.rules.clockSkewSeconds;
+    if (m_now + skew >= nbf) {
+        TraceStep& s = add(StepId::NotBefore, Verdict::Pass, QStringLiteral("OK_NBF"));
+        s.num1 = nbf;
+        s.num2 = skew;
+        s.untrusted = untrusted;
+        return;
+    }
+    const CompiledException* ex = activeException([this, nbf](const CompiledException& e) {
+        return e.clockSkewSeconds && m_now + *e.clockSkewSeconds >= nbf;
+    });
+    TraceStep& s = add(StepId::NotBefore, ex ? Verdict::Warning : Verdict::Fail,
+                       ex ? QStringLiteral("WARN_NBF_BY_EXCEPTION") : QStringLiteral("ERR_NOT_YET_VALID"));
+    s.num1 = nbf;
+    s.num2 = ex ? *ex->clockSkewSeconds : skew;
+    s.untrusted = untrusted;
+    if (ex) {
+        s.arg2 = ex->id;
+        s.exceptionId = ex->id;
+    }
+}
+
+void Run::issuedAt(const json::Value& claims, bool untrusted)
+{
+    const json::Value* v = claims.find("iat");
+    qint64 iat = 0;
+    const DateRead r = readNumericDate(v, iat);
+    if (r == DateRead::Absent) {
+        skip(StepId::IssuedAt, QStringLiteral("SKIPPED_IAT_ABSENT"));
+        return;
+    }
+    if (dateTypeError(StepId::IssuedAt, u"iat", r, v, untrusted))
+        return;
+    int skew = m_rules.rules.clockSkewSeconds;
+    const CompiledException* ex = nullptr;
+    if (iat > m_now + skew) {
+        ex = activeException([this, iat](const CompiledException& e) {
+            return e.clockSkewSeconds && iat <= m_now + *e.clockSkewSeconds;
+        });
+        if (!ex) {
+            TraceStep& s = add(StepId::IssuedAt, Verdict::Fail, QStringLiteral("ERR_IAT_FUTURE"));
+            s.num1 = iat;
+            s.num2 = skew;
+            s.untrusted = untrusted;
+            return;
+        }
+    }
+    TraceStep& s = add(StepId::IssuedAt, ex ? Verdict::Warning : Verdict::Pass, QStringLiteral("OK_IAT"));
+    s.num1 = iat;
+    s.untrusted = untrusted;
+    if (ex)
+        s.exceptionId = ex->id;
+}
+
+void Run::lifetime(const json::Value& claims, bool untrusted)
+{
+    const std::optional<qint64>& limit = m_rules.rules.maxLifetimeSeconds;
+    if (!limit) {
+        skip(StepId::Lifetime, QStringLiteral("SKIPPED_LIFETIME_NO_LIMIT"));
+        return;
+    }
+    qint64 exp = 0;
+    qint64 start = 0;
+    const bool haveExp = readNumericDate(claims.find("exp"), exp) == DateRead::Ok;
+    const bool haveStart = readNumericDate(claims.find("iat"), start) == DateRead::Ok
+                           || readNumericDate(claims.find("nbf"), start) == DateRead::Ok;
+    if (!haveExp || !haveStart) {
+        TraceStep& s = add(StepId::Lifetime, Verdict::Fail, QStringLiteral("ERR_LIFETIME_UNKNOWN"));
+        s.arg1 = !haveExp ? QStringLiteral("a valid exp") : QStringLiteral("a valid iat or nbf");
+        s.untrusted = untrusted;
+        return;
+    }
+    const qint64 lifetimeSeconds = exp - start;
+    if (lifetimeSeconds <= *limit) {
+        TraceStep& s = add(StepId::Lifetime, Verdict::Pass, QStringLiteral("OK_LIFETIME"));
+        s.num1 = lifetimeSeconds;
+        s.num2 = *limit;
+        s.untrusted = untrusted;
+        return;
+    }
+    const CompiledException* ex = activeException([lifetimeSeconds](const CompiledException& e) {
+        return e.maxLifetimeSeconds && lifetimeSeconds <= *e.maxLifetimeSeconds;
+    });
+    TraceStep& s = add(StepId::Lifetime, ex ? Verdict::Warning : Verdict::Fail,
+                       ex ? QStringLiteral("WARN_LIFETIME_BY_EXCEPTION") : QStringLiteral("ERR_LIFETIME_EXCEEDED"));
+    s.num1 = lifetimeSeconds;
+    s.num2 = ex ? *ex->maxLifetimeSeconds : *limit;
+    s.untrusted = untrusted;
+    if (ex) {
+        s.arg2 = ex->id;
+        s.exceptionId = ex->id;
+    }
+}
+
+void Run::audience(const json::Value& claims, bool untrusted)
+{
+    const json::Value* aud = claims.find("aud");
+    auto fail = [this, untrusted](const QString& code) -> TraceStep& {
+        TraceStep& s = add(StepId::Audience, Verdict::Fail, code);
+        s.untrusted = untrusted;
+        s.arg2 = m_entry ? m_entry->name : QString();
+        return s;
+    };
+    if (!aud) {
+        fail(QStringLiteral("ERR_AUD_MISSING"));
+        return;
+    }
+    std::vector<const std::string*> values;
+    if (aud->isString()) {
+        values.push_back(&aud->toString());
+    } else if (aud->isArray()) {
+        for (const json::Value& item : aud->items()) {
+            if (!item.isString()) {
+                fail(QStringLiteral("ERR_AUD_TYPE"));
+                return;
+            }
+            values.push_back(&item.toString());
+        }
+    } else {
+        fail(QStringLiteral("ERR_AUD_TYPE"));
+        return;
+    }
+    for (const std::string* v : values)
+        m_trace.audiences.append(displayValue(*v));
+    if (values.empty()) {
+        fail(QStringLiteral("ERR_AUD_EMPTY"));
+        return;
+    }
+    if (!m_entry) {
+        fail(QStringLiteral("ERR_AUD_NOT_BOUND")).arg1 = m_trace.audiences.join(QStringLiteral(", "));
+        return;
+    }
+    if (m_entry->audiences.empty()) {
+        fail(QStringLiteral("ERR_AUD_NO_ROW"));
+        return;
+    }
+    for (const std::string* v : values) {
+        if (contains(m_entry->audiences, *v)) {
+            TraceStep& s = add(StepId::Audience, Verdict::Pass, QStringLiteral("OK_AUD"));
+            s.arg1 = displayValue(*v);
+            s.arg2 = m_entry->name;
+            s.untrusted = untrusted;
+            return;
+        }
+    }
+    fail(QStringLiteral("ERR_AUD_NOT_BOUND")).arg1 = m_trace.audiences.join(QStringLiteral(", "));
+}
+
+void Run::subject(const json::Value& claims, bool untrusted)
+{
+    if (!m_entry || m_entry->subjects.empty()) {
+        skip(StepId::Subject, QStringLiteral("SKIPPED_SUB_NO_ALLOWLIST"));
+        return;
+    }
+    const json::Value* sub = claims.find("sub");
+    QString code;
+    if (!sub)
+        code = QStringLiteral("ERR_SUB_MISSING");
+    else if (!sub->isString())
+        code = QStringLiteral("ERR_SUB_TYPE");
+    else if (!contains(m_entry->subjects, sub->toString()))
+        code = QStringLiteral("ERR_SUB_NOT_ALLOWED");
+    TraceStep& s = add(StepId::Subject, code.isEmpty() ? Verdict::Pass : Verdict::Fail,
+                       code.isEmpty() ? QStringLiteral("OK_SUB") : code);
+    if (sub && sub->isString())
+        s.arg1 = displayValue(sub->toString());
+    s.untrusted = untrusted;
+}
+
+void Run::requiredClaims(const json::Value& claims, bool untrusted)
+{
+    const QStringList& required = m_rules.rules.requiredClaims;
+    if (required.isEmpty()) {
+        add(StepId::RequiredClaims, Verdict::Pass, QStringLiteral("OK_REQUIRED_NONE"));
+        return;
+    }
+    QStringList missing;
+    for (const QString& name : required) {
+        if (!claims.find(name.toStdString()))
+            missing.append(name);
+    }
+    TraceStep& s = add(StepId::RequiredClaims, missing.isEmpty() ? Verdict::Pass : Verdict::Fail,
+                       missing.isEmpty() ? QStringLiteral("OK_REQUIRED") : QStringLiteral("ERR_CLAIM_MISSING"));
+    s.arg1 = (missing.isEmpty() ? required : missing).join(QStringLiteral(", "));
+    s.untrusted = untrusted;
+}
+
+void Run::claims(const json::Value& claims, bool trusted)
+{
+    const bool untrusted = !trusted;
+    const std::pair<StepId, void (Run::*)(const json::Value&, bool)> steps[] = {
+        {StepId::Expiry, &Run::expiry},     {StepId::NotBefore, &Run::notBefore},
+        {StepId::IssuedAt, &Run::issuedAt}, {StepId::Lifetime, &Run::lifetime},
+        {StepId::Audience, &Run::audience}, {StepId::Subject, &Run::subject},
+        {StepId::RequiredClaims, &Run::requiredClaims},
+    };
+    for (const auto& [id, fn] : steps) {
+        if (skipRest())
+            skip(id, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+        else
+            (this->*fn)(claims, untrusted);
+    }
+}
+
+// RFC 8693 §4.1: act is an object naming the current actor by sub; nested act is the prior chain.
+void delegationStep(Run& run, const policy::Delegation& rules, const json::Value& claims, bool untrusted)
+{
+    const json::Value* act = claims.find("act");
+    if (!act) {
+        run.skip(StepId::Delegation, QStringLiteral("SKIPPED_NO_ACT"));
+        return;
+    }
+    int chain = 0;
+    QString firstActor;
+    bool actorsAllowed = true;
+    QString offending;
+    for (const json::Value* link = act; link; link = link->find("act")) {
+        const json::Value* sub = link->isObject() ? link->find("sub") : nullptr;
+        if (!sub || !sub->isString() || ++chain > kMaxActChain) {
+            run.add(StepId::Delegation, Verdict::Fail, QStringLiteral("ERR_ACT_MALFORMED")).untrusted = untrusted;
+            return;
+        }
+        const QString actor = displayValue(sub->toString());
+        if (firstActor.isEmpty())
+            firstActor = actor;
+        if (!rules.allowedActors.isEmpty() && !rules.allowedActors.contains(sub->toQString()) && actorsAllowed) {
+            actorsAllowed = false;
+            offending = actor;
+        }
+    }
+    TraceStep* s = nullptr;
+    if (rules.act == policy::Delegation::Act::Reject) {
+        s = &run.add(StepId::Delegation, Verdict::Fail, QStringLiteral("ERR_ACT_REJECTED"));
+        s->arg1 = firstActor;
+    } else if (chain > rules.maxChain) {
+        s = &run.add(StepId::Delegation, Verdict::Fail, QStringLiteral("ERR_ACT_CHAIN"));
+        s->num1 = chain;
+        s->num2 = rules.maxChain;
+    } else if (!actorsAllowed) {
+        s = &run.add(StepId::Delegation, Verdict::Fail, QStringLiteral("ERR_ACT_NOT_ALLOWED"));
+        s->arg1 = offending;
+    } else {
+        s = &run.add(StepId::Delegation, Verdict::Pass, QStringLiteral("OK_ACT"));
+        s->arg1 = firstActor;
+        s->num1 = chain;
+    }
+    s->untrusted = untrusted;
+}
+
+bool isNestedJwt(const json::Value& header)
+{
+    const json::Value* cty = header.find("cty");
+    return cty && cty->isString() && normalizeMediaType(cty->toQString()) == u"application/jwt";
+}
+
+} // namespace
+
+Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options) const
+{
+    const Compiled& c = *m_compiled;
+    const qint64 size = token.size();
+
+    // Size bound before any decoding: the largest limit any trust entry allows.
+    if (size > c.globalMaxTokenBytes) {
+        Run run(nullptr, c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
+        if (options.computeFingerprint)
+            run.trace().fingerprint = token::fingerprint(token.first(std::min<qsizetype>(size, 1 << 20)));
+        TraceStep& s = run.add(StepId::Size, Verdict::Fail, QStringLiteral("ERR_TOKEN_TOO_LARGE"));
+        s.num1 = size;
+        s.num2 = c.globalMaxTokenBytes;
+        run.skipFrom(StepId::Structure, QStringLiteral("SKIPPED_NOT_DECODED"));
+        return std::move(run.trace());
+    }
+
+    const token::ParseLimits limits{c.globalMaxTokenBytes, 16};
+    auto parsed = token::parseCompact(token, limits, /*requireJsonPayload=*/false);
+    const token::CompactToken* t = std::get_if<token::CompactToken>(&parsed);
+
+    // Choose the trust entry from the untrusted iss (or, for a nested JWT, the iss header
+    // replicated per RFC 7519 §5.3). It only selects which rules and keys apply.
+    const json::Value* iss = nullptr;
+    bool nested = false;
+    if (t) {
+        nested = isNestedJwt(t->header);
+        iss = nested ? t->header.find("iss") : (t->claims ? t->claims->find("iss") : nullptr);
+    }
+    const CompiledIssuer* entry = nullptr;
+    if (iss && iss->isString()) {
+        const auto it = c.byIssuer.find(iss->toString());
+        if (it != c.byIssuer.end())
+            entry = &c.issuers[it->second];
+    }
+    Run run(entry, entry ? *entry : c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
+    Trace& trace = run.trace();
+    if (options.computeFingerprint)
+        trace.fingerprint = token::fingerprint(token);
+
+    const qint64 sizeLimit = entry ? entry->rules.maxTokenBytes : c.fallback.rules.maxTokenBytes;
+    {
+        const bool within = size <= sizeLimit;
+        TraceStep& s = run.add(StepId::Size, within ? Verdict::Pass : Verdict::Fail,
+                               within ? QStringLiteral("OK_SIZE") : QStringLiteral("ERR_TOKEN_TOO_LARGE_FOR_ISSUER"));
+        s.num1 = size;
+        s.num2 = sizeLimit;
+    }
+
+    if (!t) {
+        const auto& failure = std::get<token::ParseFailure>(parsed);
+        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, failure.error.code);
+        s.arg1 = failure.error.location.isEmpty() ? failure.error.message
+                                                   : failure.error.location + QStringLiteral(": ") + failure.error.message;
+        run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
+        trace.accepted = false;
+        return std::move(trace);
+    }
+    if (!nested && !t->claims) {
+        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, QStringLiteral("ERR_TOKEN_PAYLOAD_JSON"));
+        s.arg1 = t->claimsError ? t->claimsError->message : QStringLiteral("the payload is not a JSON object");
+        run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
+        trace.accepted = false;
+        return std::move(trace);
+    }
+    run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE"));
+
+    auto guarded = [&run](StepId id, auto&& fn) {
+        if (run.skipRest())
+            run.skip(id, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+        else
+            fn();
+    };
+    guarded(StepId::Header, [&] { run.header(t->header); });
+    guarded(StepId::Type, [&] { run.type(t->header); });
+    Algorithm alg = Algorithm::Unsupported;
+    bool algOk = false;
+    guarded(StepId::Algorithm, [&] { algOk = run.algorithm(t->header, alg); });
+    guarded(StepId::Issuer, [&] { run.issuer(iss, nested); });
+
+    bool signatureOk = false;
+    if (run.skipRest()) {
+        run.skip(StepId::Key, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+        run.skip(StepId::Signature, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+    } else if (!algOk) {
+        run.skip(StepId::Key, QStringLiteral("SKIPPED_KEY_ALG"));
+        run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ALG"));
+    } else if (!entry) {
+        run.skip(StepId::Key, QStringLiteral("SKIPPED_KEY_ISSUER"));
+        run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ISSUER"));
+    } else {
+        const std::vector<const CompiledKey*> candidates = run.key(t->header, alg);
+        if (candidates.empty())
+            run.skip(StepId::Signature, QStringLiteral("SKIPPED_SIGNATURE_KEY"));
+        else if (run.skipRest())
+            run.skip(StepId::Signature, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+        else
+            signatureOk = run.signature(candidates, alg, *t);
+    }
+
+    if (nested) {
+        for (StepId id : {StepId::Expiry, StepId::NotBefore, StepId::IssuedAt, StepId::Lifetime, StepId::Audience,
+                          StepId::Subject, StepId::RequiredClaims, StepId::Delegation})
+            run.skip(id, QStringLiteral("SKIPPED_NO_CLAIMS"));
+        const policy::Delegation& d = c.policy.delegation;
+        if (d.nested == policy::Delegation::Nested::Reject) {
+            run.add(StepId::Nested, Verdict::Fail, QStringLiteral("ERR_NESTED_REJECTED"));
+        } else if (options.nestedDepth + 1 > d.maxNestedDepth) {
+            TraceStep& s = run.add(StepId::Nested, Verdict::Fail, QStringLiteral("ERR_NESTED_DEPTH"));
+            s.num1 = options.nestedDepth + 1;
+            s.num2 = d.maxNestedDepth;
+        } else {
+            VerifyOptions inner = options;
+            inner.nestedDepth = options.nestedDepth + 1;
+            auto innerTrace = std::make_shared<Trace>(verify(t->payloadBytes, inner));
+            if (innerTrace->accepted) {
+                run.add(StepId::Nested, Verdict::Pass, QStringLiteral("OK_NESTED")).num1 = inner.nestedDepth;
+            } else {
+                const TraceStep* f = innerTrace->firstFailure();
+                run.add(StepId::Nested, Verdict::Fail, QStringLiteral("ERR_NESTED_INNER")).arg1 =
+                    f ? stepIdName(f->id) : QStringLiteral("unknown");
+            }
+            trace.nested = std::move(innerTrace);
+        }
+    } else {
+        run.claims(*t->claims, signatureOk);
+        guarded(StepId::Delegation, [&] { delegationStep(run, c.policy.delegation, *t->claims, !signatureOk); });
+        run.skip(StepId::Nested, QStringLiteral("SKIPPED_NOT_NESTED"));
+    }
+
+    trace.accepted = !run.failed();
+    return std::move(trace);
+}
+
+Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList, std::optional<Algorithm> pinned,
+                          qint64 maxTokenBytes)
+{
+    CompiledIssuer rules; // no policy: only structural rules apply
+    Run run(nullptr, rules, 0, false);
+    Trace& trace = run.trace();
+    trace.fingerprint = token::fingerprint(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
+    const StepId jwsSteps[] = {StepId::Structure, StepId::Header, StepId::Algorithm, StepId::Key, StepId::Signature};
+    auto skipJwsFrom = [&run, &jwsSteps](StepId first) {
+        for (StepId id : jwsSteps) {
+            if (id >= first)
+                run.skip(id, QStringLiteral("SKIPPED_NOT_DECODED"));
+        }
+    };
+
+    {
+        const bool within = token.size() <= maxTokenBytes;
+        TraceStep& s = run.add(StepId::Size, within ? Verdict::Pass : Verdict::Fail,
+                               within ? QStringLiteral("OK_SIZE") : QStringLiteral("ERR_TOKEN_TOO_LARGE"));
+        s.num1 = token.size();
+        s.num2 = maxTokenBytes;
+        if (!within) {
+            skipJwsFrom(StepId::Structure);
+            return std::move(trace);
+        }
+    }
+    auto parsed = token::parseCompact(token, token::ParseLimits{maxTokenBytes, 16}, /*requireJsonPayload=*/false);
+    const token::CompactToken* t = std::get_if<token::CompactToken>(&parsed);
+    if (!t) {
+        const auto& failure = std::get<token::ParseFailure>(parsed);
+        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, failure.error.code);
+        s.arg1 = failure.error.message;
+        skipJwsFrom(StepId::Header);
+        return std::move(trace);
+    }
+    run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE_JWS"));
+
+    // Header: crit and b64 as under a policy; every other member is tolerated, but key selectors are
+    // reported as ignored.
+    const json::Value& header = t->header;
+    if (header.find("crit") || (header.find("b64") && !(header.find("b64")->isBool() && header.find("b64")->toBool()))) {
+        Run probe(nullptr, rules, 0, false);
+        probe.header(header);
+        run.append(probe.trace().steps.front());
+        if (probe.failed())
+            run.add(StepId::Algorithm, Verdict::Skipped, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+    }
+    if (!run.trace().step(StepId::Header)) {
+        QString selector;
+        for (const auto& [name, value] : header.members()) {
+            if (isKeySelector(name))
+                selector = QString::fromStdString(name);
+        }
+        if (!selector.isEmpty()) {
+            TraceStep& s = run.add(StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"));
+            s.arg1 = selector;
+            s.ref = QStringLiteral("RFC 8725 §3.10");
+        } else {
+            run.add(StepId::Header, Verdict::Pass, QStringLiteral("OK_HEADER")).arg1 = QStringLiteral("all");
+        }
+    }
+
+    Algorithm alg = Algorithm::Unsupported;
+    bool algOk = false;
+    if (!run.trace().step(StepId::Algorithm)) {
+        if (pinned)
+            rules.pinned.insert(*pinned);
+        else if (const json::Value* a = header.find("alg"); a && a->isString())
+            rules.pinned.insert(crypto::algorithmFromName(a->toQString())); // any implemented alg but "none"
+        rules.rules.algorithms = pinned ? QStringList{crypto::algorithmName(*pinned)} : QStringList{};
+        Run algRun(nullptr, rules, 0, false);
+        algOk = algRun.algorithm(header, alg);
+        run.append(algRun.trace().steps.front());
+        if (!algOk)
+            run.add(StepId::Key, Verdict::Skipped, QStringLiteral("SKIPPED_KEY_ALG"));
+    }
+    if (algOk) {
+        std::vector<const keys::Key*> candidates;
+        const json::Value* kid = header.find("kid");
+        const bool anyKeyHasKid = std::any_of(keyList.begin(), keyList.end(), [](const keys::Key& k) { return !k.kid.isEmpty(); });
+        QString why;
+        for (const keys::Key& k : keyList) {
+            const bool kidMatches = !kid || !kid->isString() || !anyKeyHasKid || k.kid == kid->toQString();
+            if (kidMatches && k.usableWith(alg, &why))
+                candidates.push_back(&k);
+        }
+        if (candidates.empty()) {
+            TraceStep& s = run.add(StepId::Key, Verdict::Fail,
+                                   keyList.isEmpty() ? QStringLiteral("ERR_KEY_NO_KEYS")
+                                   : why.isEmpty()   ? QStringLiteral("ERR_KEY_UNKNOWN_KID")
+                                                     : QStringLiteral("ERR_KEY_UNUSABLE"));
+            s.arg1 = kid && kid->isString() ? displayValue(kid->toString()) : QStringLiteral("(no kid)");
+            s.arg2 = crypto::algorithmName(alg) + QStringLiteral(": ") + why;
+            run.skip(StepId::Signature, QStringLiteral("SKIPPED_SIGNATURE_KEY"));
+        } else {
+            TraceStep& s = run.add(StepId::Key, Verdict::Pass, candidates.size() == 1 ? QStringLiteral("OK_KEY")
+                                                                                       : QStringLiteral("OK_KEY_CANDIDATES"));
+            s.arg1 = candidates.size() == 1 ? keyLabel(*candidates.front()) : crypto::algorithmName(alg);
+            s.arg2 = candidates.front()->description();
+            s.num1 = static_cast<qint64>(candidates.size());
+            verifyWithCandidates(run, candidates, alg, *t);
+        }
+    } else if (!run.trace().step(StepId::Key)) {
+        run.skip(StepId::Key, QStringLiteral("SKIPPED_KEY_ALG"));
+    }
+    if (!run.trace().step(StepId::Signature))
+        run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ALG"));
+    trace.accepted = !run.failed();
+    return std::move(trace);
+}
+
+} // namespace jwb::verify
