@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <optional>
+#include <variant>
 
 namespace jwb::token {
 

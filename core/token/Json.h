@@ -28,7 +28,9 @@ public:
     Value() = default;
     static Value null() { return Value(); }
     static Value boolean(bool b);
+    // isInteger is honoured only when rawText is an integer literal that fits in 64 bits.
     static Value number(double d, bool isInteger, std::string rawText);
+    static Value integer(long long v); // raw text is the decimal form
     static Value string(std::string s);
     static Value array(std::vector<Value> items);
     static Value object(std::vector<Member> members);
@@ -45,7 +47,9 @@ public:
     double toDouble() const { return m_number; }
     // True for a number written without fraction or exponent that fits in a signed 64-bit integer.
     bool isInteger() const { return m_isInteger; }
-    long long toInteger() const { return static_cast<long long>(m_number); }
+    // Exact for isInteger(); otherwise the double truncated and saturated to the 64-bit range (NaN: 0),
+    // so a hostile 1e400 never reaches undefined behaviour.
+    long long toInteger() const;
     const std::string& rawNumber() const { return m_string; }
     const std::string& toString() const { return m_string; }
     QString toQString() const { return QString::fromStdString(m_string); }
@@ -63,6 +67,7 @@ private:
     bool m_bool = false;
     bool m_isInteger = false;
     double m_number = 0;
+    long long m_integer = 0; // exact value when m_isInteger (a double loses digits beyond 2^53)
     std::string m_string; // string value, or the number's source text
     std::vector<Value> m_items;
     std::vector<Member> m_members;

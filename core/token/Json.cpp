@@ -1,0 +1,780 @@
+// SPDX-License-Identifier: Apache-2.0
+// Strict RFC 8259 reader. Iterative (an explicit stack of open containers) so hostile nesting can never
+// exhaust the call stack, whatever depth limit a caller chooses.
+#include "token/Json.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+namespace jwb::json {
+
+namespace {
+
+constexpr auto kSyntax = "ERR_JSON_SYNTAX";
+constexpr auto kDuplicate = "ERR_JSON_DUPLICATE_MEMBER";
+constexpr auto kUtf8 = "ERR_JSON_UTF8";
+constexpr auto kDepth = "ERR_JSON_DEPTH";
+constexpr auto kTooLarge = "ERR_JSON_TOO_LARGE";
+
+// Objects up to this many members are checked for duplicate names as each name is read (a linear
+// scan, cheapest for JOSE-sized objects). Larger objects are checked once at '}' by sorting, so a
+// hostile object with thousands of members costs O(n log n), not O(n^2).
+constexpr std::size_t kLinearDuplicateCheck = 32;
+
+// Bytes a string can copy verbatim: printable ASCII except '"' and '\\'.
+constexpr std::array<bool, 256> makePlainTable()
+{
+    std::array<bool, 256> t{};
+    for (int c = 0x20; c < 0x80; ++c)
+        t[static_cast<std::size_t>(c)] = c != '"' && c != '\\';
+    return t;
+}
+constexpr std::array<bool, 256> kPlain = makePlainTable();
+
+bool isWhitespace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+bool isDigit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+int hexValue(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+void appendUtf8(std::string& out, char32_t cp)
+{
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    }
+}
+
+// Length of the well-formed UTF-8 sequence starting at p (Unicode 15, table 3-7), or 0 when it is
+// ill-formed: stray continuation bytes, overlong forms, UTF-8-encoded surrogates, code points above
+// U+10FFFF and truncated sequences are all refused.
+int utf8SequenceLength(const unsigned char* p, const unsigned char* end)
+{
+    const unsigned char b0 = p[0];
+    const auto avail = end - p;
+    auto cont = [](unsigned char b) { return (b & 0xC0) == 0x80; };
+    if (b0 >= 0xC2 && b0 <= 0xDF)
+        return avail >= 2 && cont(p[1]) ? 2 : 0;
+    if (b0 >= 0xE0 && b0 <= 0xEF) {
+        if (avail < 3)
+            return 0;
+        const unsigned char lo = b0 == 0xE0 ? 0xA0 : 0x80;
+        const unsigned char hi = b0 == 0xED ? 0x9F : 0xBF;
+        return p[1] >= lo && p[1] <= hi && cont(p[2]) ? 3 : 0;
+    }
+    if (b0 >= 0xF0 && b0 <= 0xF4) {
+        if (avail < 4)
+            return 0;
+        const unsigned char lo = b0 == 0xF0 ? 0x90 : 0x80;
+        const unsigned char hi = b0 == 0xF4 ? 0x8F : 0xBF;
+        return p[1] >= lo && p[1] <= hi && cont(p[2]) && cont(p[3]) ? 4 : 0;
+    }
+    return 0;
+}
+
+// A member name fit for an error message: bounded, control characters replaced.
+QString displayName(const std::string& name)
+{
+    constexpr std::size_t kMax = 64;
+    std::string shown;
+    shown.reserve(std::min(name.size(), kMax) + 3);
+    for (std::size_t i = 0; i < name.size() && i < kMax; ++i) {
+        const auto c = static_cast<unsigned char>(name[i]);
+        shown.push_back(c < 0x20 || c == 0x7F ? '?' : static_cast<char>(c));
+    }
+    if (name.size() > kMax)
+        shown += "...";
+    return QString::fromUtf8(shown.data(), static_cast<qsizetype>(shown.size()));
+}
+
+// One open array or object.
+struct Frame {
+    bool isObject = false;
+    qsizetype start = 0;           // byte offset of '[' or '{'
+    // Byte offsets of the names from index kLinearDuplicateCheck on: a duplicate found when a large
+    // object closes is always one of those (earlier ones were checked as they were read).
+    std::vector<qsizetype> lateKeyOffsets;
+    std::vector<Value> items;
+    std::vector<Value::Member> members;
+    std::string pendingKey;
+};
+
+class Parser final {
+public:
+    Parser(QByteArrayView text, const Limits& limits)
+        : m_p(text.data()), m_begin(text.data()), m_end(text.data() + text.size()), m_limits(limits)
+    {
+    }
+
+    Result<Value> run();
+
+private:
+    Error fail(const char* code, const QString& message, qsizetype offset) const
+    {
+        return Error{QLatin1String(code), message, QStringLiteral("byte %1").arg(offset)};
+    }
+    Error failHere(const char* code, const QString& message) const { return fail(code, message, offset()); }
+    qsizetype offset() const { return m_p - m_begin; }
+
+    void skipWhitespace()
+    {
+        while (m_p < m_end && isWhitespace(*m_p))
+            ++m_p;
+    }
+    bool parseString(std::string& out, std::optional<Error>& error);
+    bool parseNumber(Value& out, std::optional<Error>& error);
+    bool parseLiteral(Value& out, std::optional<Error>& error);
+    std::optional<Error> checkNewKey(const Frame& frame, const std::string& key, qsizetype keyOffset) const;
+    std::optional<Error> checkLargeObject(const Frame& frame) const;
+    std::optional<Error> openContainer(bool isObject);
+
+    const char* m_p;
+    const char* m_begin;
+    const char* m_end;
+    const Limits& m_limits;
+    std::vector<Frame> m_stack;
+};
+
+bool Parser::parseString(std::string& out, std::optional<Error>& error)
+{
+    // m_p is at the opening quote.
+    const qsizetype start = offset();
+    ++m_p;
+    out.clear();
+    while (true) {
+        const char* run = m_p;
+        while (m_p < m_end && kPlain[static_cast<unsigned char>(*m_p)])
+            ++m_p;
+        out.append(run, static_cast<std::size_t>(m_p - run));
+        if (m_p >= m_end) {
+            error = fail(kSyntax, QStringLiteral("unterminated string"), start);
+            return false;
+        }
+        const auto c = static_cast<unsigned char>(*m_p);
+        if (c == '"') {
+            ++m_p;
+            return true;
+        }
+        if (c < 0x20) {
+            error = failHere(kSyntax, QStringLiteral("unescaped control character in string"));
+            return false;
+        }
+        if (c >= 0x80) {
+            const int len = utf8SequenceLength(reinterpret_cast<const unsigned char*>(m_p),
+                                               reinterpret_cast<const unsigned char*>(m_end));
+            if (len == 0) {
+                error = failHere(kUtf8, QStringLiteral("invalid UTF-8 in string"));
+                return false;
+            }
+            out.append(m_p, static_cast<std::size_t>(len));
+            m_p += len;
+            continue;
+        }
+        // Backslash escape.
+        if (m_end - m_p < 2) {
+            error = fail(kSyntax, QStringLiteral("unterminated string"), start);
+            return false;
+        }
+        const char e = m_p[1];
+        switch (e) {
+        case '"': out.push_back('"'); m_p += 2; continue;
+        case '\\': out.push_back('\\'); m_p += 2; continue;
+        case '/': out.push_back('/'); m_p += 2; continue;
+        case 'b': out.push_back('\b'); m_p += 2; continue;
+        case 'f': out.push_back('\f'); m_p += 2; continue;
+        case 'n': out.push_back('\n'); m_p += 2; continue;
+        case 'r': out.push_back('\r'); m_p += 2; continue;
+        case 't': out.push_back('\t'); m_p += 2; continue;
+        case 'u': break;
+        default:
+            error = failHere(kSyntax, QStringLiteral("invalid escape sequence in string"));
+            return false;
+        }
+        auto readHex4 = [this](const char* at) -> int {
+            if (m_end - at < 4)
+                return -1;
+            int v = 0;
+            for (int i = 0; i < 4; ++i) {
+                const int h = hexValue(at[i]);
+                if (h < 0)
+                    return -1;
+                v = v * 16 + h;
+            }
+            return v;
+        };
+        const int unit = readHex4(m_p + 2);
+        if (unit < 0) {
+            error = failHere(kSyntax, QStringLiteral("invalid \\u escape in string"));
+            return false;
+        }
+        if (unit >= 0xDC00 && unit <= 0xDFFF) {
+            error = failHere(kUtf8, QStringLiteral("lone low surrogate escape in string"));
+            return false;
+        }
+        if (unit >= 0xD800 && unit <= 0xDBFF) {
+            // Must be immediately followed by an escaped low surrogate.
+            const char* next = m_p + 6;
+            const int low = (m_end - next >= 6 && next[0] == '\\' && next[1] == 'u') ? readHex4(next + 2) : -1;
+            if (low < 0xDC00 || low > 0xDFFF) {
+                error = failHere(kUtf8, QStringLiteral("lone high surrogate escape in string"));
+                return false;
+            }
+            const char32_t cp = 0x10000 + ((static_cast<char32_t>(unit) - 0xD800) << 10)
+                + (static_cast<char32_t>(low) - 0xDC00);
+            appendUtf8(out, cp);
+            m_p += 12;
+            continue;
+        }
+        appendUtf8(out, static_cast<char32_t>(unit));
+        m_p += 6;
+    }
+}
+
+bool Parser::parseNumber(Value& out, std::optional<Error>& error)
+{
+    const char* start = m_p;
+    const char* p = m_p;
+    bool negative = false;
+    if (*p == '-') {
+        negative = true;
+        ++p;
+    }
+    if (p >= m_end || !isDigit(*p)) {
+        error = fail(kSyntax, QStringLiteral("invalid number"), start - m_begin);
+        return false;
+    }
+    const char* intStart = p;
+    if (*p == '0') {
+        ++p;
+        if (p < m_end && isDigit(*p)) {
+            error = fail(kSyntax, QStringLiteral("number with a leading zero"), start - m_begin);
+            return false;
+        }
+    } else {
+        while (p < m_end && isDigit(*p))
+            ++p;
+    }
+    const auto intDigits = p - intStart;
+    bool integral = true;
+    qsizetype fractionLeadingZeros = 0;
+    bool fractionAllZero = true;
+    if (p < m_end && *p == '.') {
+        integral = false;
+        ++p;
+        if (p >= m_end || !isDigit(*p)) {
+            error = fail(kSyntax, QStringLiteral("number with an empty fraction"), start - m_begin);
+            return false;
+        }
+        bool counting = true;
+        while (p < m_end && isDigit(*p)) {
+            if (*p != '0') {
+                counting = false;
+                fractionAllZero = false;
+            } else if (counting) {
+                ++fractionLeadingZeros;
+            }
+            ++p;
+        }
+    }
+    long long exponent = 0;
+    if (p < m_end && (*p == 'e' || *p == 'E')) {
+        integral = false;
+        ++p;
+        bool expNegative = false;
+        if (p < m_end && (*p == '+' || *p == '-')) {
+            expNegative = *p == '-';
+            ++p;
+        }
+        if (p >= m_end || !isDigit(*p)) {
+            error = fail(kSyntax, QStringLiteral("number with an empty exponent"), start - m_begin);
+            return false;
+        }
+        while (p < m_end && isDigit(*p)) {
+            if (exponent < 1'000'000'000)
+                exponent = exponent * 10 + (*p - '0');
+            ++p;
+        }
+        if (expNegative)
+            exponent = -exponent;
+    }
+    m_p = p;
+    std::string raw(start, static_cast<std::size_t>(p - start));
+
+    if (integral) {
+        long long v = 0;
+        const auto [ptr, ec] = std::from_chars(start, p, v);
+        if (ec == std::errc() && ptr == p) {
+            out = Value::number(static_cast<double>(v), true, std::move(raw));
+            return true;
+        }
+    }
+    double d = 0;
+    const auto [ptr, ec] = std::from_chars(start, p, d);
+    if (ec == std::errc::result_out_of_range) {
+        // Out of double range: decide between overflow and underflow from the decimal magnitude. The
+        // raw text is kept; whoever interprets the claim decides whether such a value is acceptable.
+        const bool intIsZero = intDigits == 1 && *intStart == '0';
+        long long magnitude = intIsZero ? (fractionAllZero ? std::numeric_limits<int>::min() : -fractionLeadingZeros)
+                                        : static_cast<long long>(intDigits);
+        magnitude += exponent;
+        d = magnitude > 0 ? std::numeric_limits<double>::infinity() : 0.0;
+        if (negative)
+            d = -d;
+    } else if (ec != std::errc() || ptr != p) {
+        error = fail(kSyntax, QStringLiteral("invalid number"), start - m_begin);
+        return false;
+    }
+    out = Value::number(d, false, std::move(raw));
+    return true;
+}
+
+bool Parser::parseLiteral(Value& out, std::optional<Error>& error)
+{
+    auto matches = [this](std::string_view word) {
+        return m_end - m_p >= static_cast<qsizetype>(word.size())
+            && std::string_view(m_p, word.size()) == word;
+    };
+    if (matches("true")) {
+        out = Value::boolean(true);
+        m_p += 4;
+    } else if (matches("false")) {
+        out = Value::boolean(false);
+        m_p += 5;
+    } else if (matches("null")) {
+        out = Value::null();
+        m_p += 4;
+    } else {
+        error = failHere(kSyntax, QStringLiteral("unexpected character"));
+        return false;
+    }
+    return true;
+}
+
+std::optional<Error> Parser::checkNewKey(const Frame& frame, const std::string& key, qsizetype keyOffset) const
+{
+    if (frame.members.size() >= kLinearDuplicateCheck)
+        return std::nullopt; // checked by sorting when the object closes
+    for (const auto& member : frame.members) {
+        if (member.first == key)
+            return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(key)), keyOffset);
+    }
+    return std::nullopt;
+}
+
+std::optional<Error> Parser::checkLargeObject(const Frame& frame) const
+{
+    const auto& members = frame.members;
+    if (members.size() <= kLinearDuplicateCheck)
+        return std::nullopt;
+    std::vector<std::size_t> order(members.size());
+    for (std::size_t i = 0; i < order.size(); ++i)
+        order[i] = i;
+    std::sort(order.begin(), order.end(), [&members](std::size_t a, std::size_t b) {
+        const int c = members[a].first.compare(members[b].first);
+        return c != 0 ? c < 0 : a < b;
+    });
+    // Report the earliest-written second occurrence, as the linear check would have.
+    std::optional<std::size_t> worst;
+    for (std::size_t i = 1; i < order.size(); ++i) {
+        if (members[order[i]].first == members[order[i - 1]].first && (!worst || order[i] < *worst))
+            worst = order[i];
+    }
+    if (!worst)
+        return std::nullopt;
+    return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(members[*worst].first)),
+                frame.lateKeyOffsets[*worst - kLinearDuplicateCheck]);
+}
+
+std::optional<Error> Parser::openContainer(bool isObject)
+{
+    // The bound is enforced before the container exists, so no input can grow the stack past it.
+    if (static_cast<qsizetype>(m_stack.size()) >= m_limits.maxDepth)
+        return failHere(kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
+    Frame& f = m_stack.emplace_back();
+    f.isObject = isObject;
+    f.start = offset();
+    // A JWT's top-level object typically has a handful to a dozen members: one allocation.
+    if (isObject && m_stack.size() == 1)
+        f.members.reserve(16);
+    ++m_p;
+    return std::nullopt;
+}
+
+Result<Value> Parser::run()
+{
+    if (m_end - m_begin > m_limits.maxBytes)
+        return fail(kTooLarge, QStringLiteral("JSON text of %1 bytes exceeds the limit of %2 bytes")
+                                   .arg(m_end - m_begin).arg(m_limits.maxBytes), 0);
+    m_stack.reserve(static_cast<std::size_t>(std::clamp(m_limits.maxDepth, 0, 8)));
+    std::optional<Error> error;
+    Value value;
+
+    // Reads a member name and its ':' into the top frame; m_p is at the character that should open it.
+    auto readKey = [this, &error]() -> bool {
+        Frame& top = m_stack.back();
+        if (m_p >= m_end || *m_p != '"') {
+            error = failHere(kSyntax, QStringLiteral("expected a member name"));
+            return false;
+        }
+        const qsizetype keyOffset = offset();
+        if (!parseString(top.pendingKey, error))
+            return false;
+        if ((error = checkNewKey(top, top.pendingKey, keyOffset)))
+            return false;
+        if (top.members.size() >= kLinearDuplicateCheck)
+            top.lateKeyOffsets.push_back(keyOffset);
+        skipWhitespace();
+        if (m_p >= m_end || *m_p != ':') {
+            error = failHere(kSyntax, QStringLiteral("expected ':' after member name"));
+            return false;
+        }
+        ++m_p;
+        return true;
+    };
+
+    while (true) {
+        // Parse one value, or open a container and go round for its first element.
+        skipWhitespace();
+        if (m_p >= m_end)
+            return failHere(kSyntax, QStringLiteral("unexpected end of input"));
+        const char c = *m_p;
+        bool produced = true;
+        switch (c) {
+        case '{':
+        case '[': {
+            const bool isObject = c == '{';
+            if ((error = openContainer(isObject)))
+                return *error;
+            skipWhitespace();
+            const char close = isObject ? '}' : ']';
+            if (m_p < m_end && *m_p == close) {
+                ++m_p;
+                Frame& top = m_stack.back();
+                value = isObject ? Value::object(std::move(top.members)) : Value::array(std::move(top.items));
+                m_stack.pop_back();
+            } else if (isObject) {
+                if (!readKey())
+                    return *error;
+                produced = false;
+            } else {
+                produced = false;
+            }
+            break;
+        }
+        case '"': {
+            std::string s;
+            if (!parseString(s, error))
+                return *error;
+            value = Value::string(std::move(s));
+            break;
+        }
+        case '-':
+        case '0': case '1': case '2': case '3': case '4':
+        case '5': case '6': case '7': case '8': case '9':
+            if (!parseNumber(value, error))
+                return *error;
+            break;
+        default:
+            if (!parseLiteral(value, error))
+                return *error;
+            break;
+        }
+        if (!produced)
+            continue;
+
+        // Attach the finished value to its parent, closing parents that end here.
+        bool needValue = false;
+        while (!needValue) {
+            if (m_stack.empty()) {
+                skipWhitespace();
+                if (m_p != m_end)
+                    return failHere(kSyntax, QStringLiteral("trailing data after the JSON value"));
+                return value;
+            }
+            Frame& top = m_stack.back();
+            if (top.isObject)
+                top.members.emplace_back(std::move(top.pendingKey), std::move(value));
+            else
+                top.items.push_back(std::move(value));
+            skipWhitespace();
+            if (m_p >= m_end)
+                return failHere(kSyntax, QStringLiteral("unexpected end of input"));
+            const char sep = *m_p;
+            if (sep == ',') {
+                ++m_p;
+                if (top.isObject) {
+                    skipWhitespace();
+                    if (!readKey())
+                        return *error;
+                }
+                needValue = true;
+            } else if (sep == (top.isObject ? '}' : ']')) {
+                ++m_p;
+                if (top.isObject) {
+                    if ((error = checkLargeObject(top)))
+                        return *error;
+                    value = Value::object(std::move(top.members));
+                } else {
+                    value = Value::array(std::move(top.items));
+                }
+                m_stack.pop_back();
+            } else {
+                return failHere(kSyntax, top.isObject ? QStringLiteral("expected ',' or '}'")
+                                                      : QStringLiteral("expected ',' or ']'"));
+            }
+        }
+    }
+}
+
+void serializeString(QByteArray& out, const std::string& s)
+{
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.append('"');
+    const char* p = s.data();
+    const char* end = p + s.size();
+    while (p < end) {
+        const char* run = p;
+        while (p < end && kPlain[static_cast<unsigned char>(*p)])
+            ++p;
+        // Non-ASCII UTF-8 is copied unchanged; only quote, backslash and controls need escapes.
+        while (p < end && static_cast<unsigned char>(*p) >= 0x80)
+            ++p;
+        out.append(run, p - run);
+        if (p < end && !kPlain[static_cast<unsigned char>(*p)] && static_cast<unsigned char>(*p) < 0x80) {
+            const char c = *p++;
+            switch (c) {
+            case '"': out.append("\\\""); break;
+            case '\\': out.append("\\\\"); break;
+            case '\b': out.append("\\b"); break;
+            case '\f': out.append("\\f"); break;
+            case '\n': out.append("\\n"); break;
+            case '\r': out.append("\\r"); break;
+            case '\t': out.append("\\t"); break;
+            default: {
+                const char esc[] = {'\\', 'u', '0', '0', kHex[(c >> 4) & 0xF], kHex[c & 0xF]};
+                out.append(esc, sizeof esc);
+            }
+            }
+        }
+    }
+    out.append('"');
+}
+
+void serializeNumber(QByteArray& out, const Value& v)
+{
+    if (!v.rawNumber().empty()) {
+        out.append(v.rawNumber().data(), static_cast<qsizetype>(v.rawNumber().size()));
+        return;
+    }
+    if (!std::isfinite(v.toDouble())) {
+        out.append("null"); // JSON has no infinity
+        return;
+    }
+    char buf[32];
+    const auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v.toDouble());
+    out.append(buf, ec == std::errc() ? ptr - buf : 0);
+}
+
+void serializeValue(QByteArray& out, const Value& v)
+{
+    // Recursion is bounded by the depth of values built in memory; parsed values are bounded by Limits.
+    switch (v.type()) {
+    case Type::Null: out.append("null"); break;
+    case Type::Bool: out.append(v.toBool() ? "true" : "false"); break;
+    case Type::Number: serializeNumber(out, v); break;
+    case Type::String: serializeString(out, v.toString()); break;
+    case Type::Array: {
+        out.append('[');
+        bool first = true;
+        for (const auto& item : v.items()) {
+            if (!first)
+                out.append(',');
+            first = false;
+            serializeValue(out, item);
+        }
+        out.append(']');
+        break;
+    }
+    case Type::Object: {
+        out.append('{');
+        bool first = true;
+        for (const auto& [name, member] : v.members()) {
+            if (!first)
+                out.append(',');
+            first = false;
+            serializeString(out, name);
+            out.append(':');
+            serializeValue(out, member);
+        }
+        out.append('}');
+        break;
+    }
+    }
+}
+
+} // namespace
+
+Value Value::boolean(bool b)
+{
+    Value v;
+    v.m_type = Type::Bool;
+    v.m_bool = b;
+    return v;
+}
+
+Value Value::number(double d, bool isInteger, std::string rawText)
+{
+    Value v;
+    v.m_type = Type::Number;
+    v.m_number = d;
+    if (isInteger) {
+        long long i = 0;
+        const char* b = rawText.data();
+        const char* e = b + rawText.size();
+        const auto [ptr, ec] = std::from_chars(b, e, i);
+        if (!rawText.empty() && ec == std::errc() && ptr == e) {
+            v.m_isInteger = true;
+            v.m_integer = i;
+            v.m_number = static_cast<double>(i);
+        }
+    }
+    v.m_string = std::move(rawText);
+    return v;
+}
+
+Value Value::integer(long long i)
+{
+    Value v;
+    v.m_type = Type::Number;
+    v.m_isInteger = true;
+    v.m_integer = i;
+    v.m_number = static_cast<double>(i);
+    v.m_string = std::to_string(i);
+    return v;
+}
+
+Value Value::string(std::string s)
+{
+    Value v;
+    v.m_type = Type::String;
+    v.m_string = std::move(s);
+    return v;
+}
+
+Value Value::array(std::vector<Value> items)
+{
+    Value v;
+    v.m_type = Type::Array;
+    v.m_items = std::move(items);
+    return v;
+}
+
+Value Value::object(std::vector<Member> members)
+{
+    Value v;
+    v.m_type = Type::Object;
+    v.m_members = std::move(members);
+    return v;
+}
+
+long long Value::toInteger() const
+{
+    if (m_isInteger)
+        return m_integer;
+    if (std::isnan(m_number))
+        return 0;
+    // 2^63 is exactly representable; anything at or beyond it saturates.
+    constexpr double kLimit = 9223372036854775808.0;
+    if (m_number >= kLimit)
+        return std::numeric_limits<long long>::max();
+    if (m_number < -kLimit)
+        return std::numeric_limits<long long>::min();
+    return static_cast<long long>(m_number);
+}
+
+const Value* Value::find(std::string_view name) const
+{
+    if (m_type != Type::Object)
+        return nullptr;
+    for (const auto& member : m_members) {
+        if (member.first == name)
+            return &member.second;
+    }
+    return nullptr;
+}
+
+QJsonValue Value::toQJsonValue() const
+{
+    switch (m_type) {
+    case Type::Null: return QJsonValue(QJsonValue::Null);
+    case Type::Bool: return QJsonValue(m_bool);
+    case Type::Number:
+        if (m_isInteger)
+            return QJsonValue(static_cast<qint64>(m_integer));
+        return QJsonValue(m_number);
+    case Type::String: return QJsonValue(toQString());
+    case Type::Array: {
+        QJsonArray a;
+        for (const auto& item : m_items)
+            a.append(item.toQJsonValue());
+        return a;
+    }
+    case Type::Object: {
+        QJsonObject o;
+        for (const auto& [name, member] : m_members)
+            o.insert(QString::fromStdString(name), member.toQJsonValue());
+        return o;
+    }
+    }
+    return QJsonValue();
+}
+
+Result<Value> parse(QByteArrayView text, const Limits& limits)
+{
+    Parser parser(text, limits);
+    return parser.run();
+}
+
+QByteArray serialize(const Value& value)
+{
+    QByteArray out;
+    out.reserve(256);
+    serializeValue(out, value);
+    return out;
+}
+
+} // namespace jwb::json

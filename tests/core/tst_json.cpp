@@ -1,0 +1,444 @@
+// SPDX-License-Identifier: Apache-2.0
+// The strict JSON reader: every error code, hostile nesting and encodings, numbers beyond range.
+#include "token/Json.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTest>
+
+#include <cmath>
+#include <limits>
+
+using namespace jwb;
+
+namespace {
+
+QByteArray nestedArrays(int depth)
+{
+    return QByteArray(depth, '[') + QByteArray(depth, ']');
+}
+
+QByteArray nestedObjects(int depth)
+{
+    QByteArray text;
+    for (int i = 0; i < depth; ++i)
+        text += "{\"a\":";
+    text += "1";
+    text += QByteArray(depth, '}');
+    return text;
+}
+
+QByteArray manyMembers(int count)
+{
+    QByteArray text = "{";
+    for (int i = 0; i < count; ++i) {
+        if (i)
+            text += ',';
+        text += "\"m" + QByteArray::number(i) + "\":" + QByteArray::number(i);
+    }
+    return text;
+}
+
+} // namespace
+
+class TstJson final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void validText_parsesAndSerializesCompactly_data();
+    void validText_parsesAndSerializesCompactly();
+    void invalidText_isRejectedWithCode_data();
+    void invalidText_isRejectedWithCode();
+    void duplicateMember_locationNamesByteOffset();
+    void nesting10kLevels_rejectedWithoutStackOverflow();
+    void nesting10kLevels_parsesIterativelyWhenAllowed();
+    void depthAtLimit_isAccepted();
+    void sizeLimit_checkedBeforeParsing();
+    void numbers_keepRawTextAndIntegerness_data();
+    void numbers_keepRawTextAndIntegerness();
+    void hugeNumbers_doNotCrashAndSaturate();
+    void escapes_decodeToUtf8_data();
+    void escapes_decodeToUtf8();
+    void memberOrder_isDocumentOrder();
+    void find_looksUpObjectMembersOnly();
+    void serialize_escapesControlsQuotesAndBackslashes();
+    void serialize_roundTripsThroughParse();
+    void toQJsonValue_convertsForDisplay();
+};
+
+void TstJson::validText_parsesAndSerializesCompactly_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("compact");
+
+    QTest::newRow("object") << QByteArray("{\"alg\":\"RS256\",\"typ\":\"JWT\"}")
+                            << QByteArray("{\"alg\":\"RS256\",\"typ\":\"JWT\"}");
+    QTest::newRow("whitespace everywhere") << QByteArray(" \t\r\n{ \"a\" : [ 1 , 2 ] , \"b\" : { } } \n")
+                                           << QByteArray("{\"a\":[1,2],\"b\":{}}");
+    QTest::newRow("empty object") << QByteArray("{}") << QByteArray("{}");
+    QTest::newRow("empty array") << QByteArray("[]") << QByteArray("[]");
+    QTest::newRow("scalar top level") << QByteArray("42") << QByteArray("42");
+    QTest::newRow("string top level") << QByteArray("\"x\"") << QByteArray("\"x\"");
+    QTest::newRow("literals") << QByteArray("[true,false,null]") << QByteArray("[true,false,null]");
+    QTest::newRow("numbers keep text") << QByteArray("[-0,1.50,2E+3,-1e-2]") << QByteArray("[-0,1.50,2E+3,-1e-2]");
+    QTest::newRow("utf8 kept") << QByteArray("{\"n\":\"gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80\"}")
+                               << QByteArray("{\"n\":\"gr\xc3\xbc\xc3\x9f \xe2\x82\xac \xf0\x9f\x98\x80\"}");
+    QTest::newRow("same name in sibling objects") << QByteArray("[{\"a\":1},{\"a\":2}]")
+                                                  << QByteArray("[{\"a\":1},{\"a\":2}]");
+    QTest::newRow("same name at two levels") << QByteArray("{\"a\":{\"a\":1}}") << QByteArray("{\"a\":{\"a\":1}}");
+    QTest::newRow("names differing only in case") << QByteArray("{\"alg\":1,\"ALG\":2}")
+                                                   << QByteArray("{\"alg\":1,\"ALG\":2}");
+    QTest::newRow("escaped solidus decoded") << QByteArray("\"a\\/b\"") << QByteArray("\"a/b\"");
+    QTest::newRow("large object without duplicates") << manyMembers(100) + "}" << manyMembers(100) + "}";
+}
+
+void TstJson::validText_parsesAndSerializesCompactly()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, compact);
+    const auto result = json::parse(text);
+    QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+    QCOMPARE(json::serialize(*result), compact);
+}
+
+void TstJson::invalidText_isRejectedWithCode_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QString>("code");
+
+    const QString syntax = QStringLiteral("ERR_JSON_SYNTAX");
+    const QString dup = QStringLiteral("ERR_JSON_DUPLICATE_MEMBER");
+    const QString utf8 = QStringLiteral("ERR_JSON_UTF8");
+    const QString depth = QStringLiteral("ERR_JSON_DEPTH");
+
+    // Duplicates at every level and after escape decoding.
+    QTest::newRow("duplicate top level") << QByteArray("{\"alg\":\"RS256\",\"alg\":\"none\"}") << dup;
+    QTest::newRow("duplicate nested object") << QByteArray("{\"a\":{\"x\":1,\"y\":2,\"x\":3}}") << dup;
+    QTest::newRow("duplicate inside array") << QByteArray("[1,{\"k\":1,\"k\":1}]") << dup;
+    QTest::newRow("duplicate three levels deep") << QByteArray("{\"a\":[{\"b\":{\"c\":1,\"c\":2}}]}") << dup;
+    QTest::newRow("duplicate spelled with escape") << QByteArray("{\"exp\":1,\"\\u0065xp\":2}") << dup;
+    QTest::newRow("duplicate empty name") << QByteArray("{\"\":1,\"\":2}") << dup;
+    QTest::newRow("duplicate in large object at end") << manyMembers(200) + ",\"m3\":0}" << dup;
+    QTest::newRow("duplicate in large object of late names") << manyMembers(200) + ",\"m150\":0}" << dup;
+
+    // UTF-8 defects.
+    QTest::newRow("stray continuation byte") << QByteArray("\"\x80\"") << utf8;
+    QTest::newRow("overlong two-byte slash") << QByteArray("\"\xc0\xaf\"") << utf8;
+    QTest::newRow("overlong two-byte C1") << QByteArray("\"\xc1\xbf\"") << utf8;
+    QTest::newRow("overlong three-byte") << QByteArray("\"\xe0\x80\xaf\"") << utf8;
+    QTest::newRow("overlong four-byte") << QByteArray("\"\xf0\x80\x80\xaf\"") << utf8;
+    QTest::newRow("utf8-encoded high surrogate") << QByteArray("\"\xed\xa0\x80\"") << utf8;
+    QTest::newRow("utf8-encoded low surrogate") << QByteArray("\"\xed\xbf\xbf\"") << utf8;
+    QTest::newRow("above U+10FFFF") << QByteArray("\"\xf4\x90\x80\x80\"") << utf8;
+    QTest::newRow("F5 lead byte") << QByteArray("\"\xf5\x80\x80\x80\"") << utf8;
+    QTest::newRow("FF byte") << QByteArray("\"\xff\"") << utf8;
+    QTest::newRow("truncated sequence") << QByteArray("\"\xe2\x82\"") << utf8;
+    QTest::newRow("truncated at end of input") << QByteArray("\"\xe2\x82") << utf8;
+    QTest::newRow("invalid utf8 in member name") << QByteArray("{\"a\xc0\x80\":1}") << utf8;
+    QTest::newRow("lone high surrogate escape") << QByteArray("\"\\ud800\"") << utf8;
+    QTest::newRow("lone low surrogate escape") << QByteArray("\"\\udc00\"") << utf8;
+    QTest::newRow("high surrogate then letter") << QByteArray("\"\\ud800\\u0041\"") << utf8;
+    QTest::newRow("high surrogate then high") << QByteArray("\"\\ud800\\ud800\"") << utf8;
+    QTest::newRow("reversed surrogate pair") << QByteArray("\"\\ude00\\ud83d\"") << utf8;
+
+    // Strings.
+    QTest::newRow("raw newline in string") << QByteArray("\"a\nb\"") << syntax;
+    QTest::newRow("raw NUL in string") << QByteArray("\"a\0b\"", 5) << syntax;
+    QTest::newRow("raw 0x1f in string") << QByteArray("\"\x1f\"") << syntax;
+    QTest::newRow("unknown escape") << QByteArray("\"\\x41\"") << syntax;
+    QTest::newRow("short unicode escape") << QByteArray("\"\\u12\"") << syntax;
+    QTest::newRow("non-hex unicode escape") << QByteArray("\"\\u12G4\"") << syntax;
+    QTest::newRow("unterminated string") << QByteArray("\"abc") << syntax;
+    QTest::newRow("backslash at end") << QByteArray("\"abc\\") << syntax;
+    QTest::newRow("single quotes") << QByteArray("{'a':1}") << syntax;
+
+    // Numbers.
+    QTest::newRow("leading zero") << QByteArray("01") << syntax;
+    QTest::newRow("negative leading zero") << QByteArray("-01") << syntax;
+    QTest::newRow("double zero") << QByteArray("[00]") << syntax;
+    QTest::newRow("plus sign") << QByteArray("+1") << syntax;
+    QTest::newRow("bare fraction") << QByteArray(".5") << syntax;
+    QTest::newRow("empty fraction") << QByteArray("1.") << syntax;
+    QTest::newRow("empty exponent") << QByteArray("1e") << syntax;
+    QTest::newRow("signed empty exponent") << QByteArray("1e+") << syntax;
+    QTest::newRow("lone minus") << QByteArray("-") << syntax;
+    QTest::newRow("NaN") << QByteArray("NaN") << syntax;
+    QTest::newRow("Infinity") << QByteArray("[Infinity]") << syntax;
+    QTest::newRow("hex") << QByteArray("0x10") << syntax;
+
+    // Structure.
+    QTest::newRow("empty input") << QByteArray() << syntax;
+    QTest::newRow("only whitespace") << QByteArray(" \n") << syntax;
+    QTest::newRow("unclosed object") << QByteArray("{\"a\":1") << syntax;
+    QTest::newRow("unclosed array") << QByteArray("[1,2") << syntax;
+    QTest::newRow("trailing comma in array") << QByteArray("[1,]") << syntax;
+    QTest::newRow("trailing comma in object") << QByteArray("{\"a\":1,}") << syntax;
+    QTest::newRow("missing colon") << QByteArray("{\"a\" 1}") << syntax;
+    QTest::newRow("missing comma") << QByteArray("[1 2]") << syntax;
+    QTest::newRow("unquoted name") << QByteArray("{a:1}") << syntax;
+    QTest::newRow("number as name") << QByteArray("{1:1}") << syntax;
+    QTest::newRow("mismatched close") << QByteArray("[1}") << syntax;
+    QTest::newRow("truncated literal") << QByteArray("tru") << syntax;
+    QTest::newRow("capitalised literal") << QByteArray("True") << syntax;
+    QTest::newRow("trailing data after object") << QByteArray("{} x") << syntax;
+    QTest::newRow("two top-level values") << QByteArray("{}{}") << syntax;
+    QTest::newRow("trailing NUL") << QByteArray("{}\0", 3) << syntax;
+    QTest::newRow("byte order mark") << QByteArray("\xef\xbb\xbf{}") << syntax;
+    QTest::newRow("comment") << QByteArray("{}//") << syntax;
+    QTest::newRow("non-breaking space as whitespace") << QByteArray("{\xc2\xa0}") << syntax;
+
+    // Depth.
+    QTest::newRow("17 nested arrays") << nestedArrays(17) << depth;
+    QTest::newRow("17 nested objects") << nestedObjects(17) << depth;
+    QTest::newRow("deep and unterminated") << QByteArray(100, '[') << depth;
+}
+
+void TstJson::invalidText_isRejectedWithCode()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QString, code);
+    const auto result = json::parse(text);
+    QVERIFY2(!result.ok(), "accepted invalid JSON");
+    QCOMPARE(result.error().code, code);
+    QVERIFY(result.error().location.startsWith(QStringLiteral("byte ")));
+}
+
+void TstJson::duplicateMember_locationNamesByteOffset()
+{
+    //                      0123456789012345678901
+    const QByteArray text = "{\"alg\":\"a\",\"alg\":\"b\"}";
+    const auto result = json::parse(text);
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().location, QStringLiteral("byte 11"));
+    QVERIFY(result.error().message.contains(QStringLiteral("\"alg\"")));
+
+    // In a large object the later occurrence is reported too.
+    const QByteArray large = manyMembers(40) + ",\"m35\":0}";
+    const auto largeResult = json::parse(large);
+    QVERIFY(!largeResult.ok());
+    QCOMPARE(largeResult.error().code, QStringLiteral("ERR_JSON_DUPLICATE_MEMBER"));
+    QCOMPARE(largeResult.error().location, QStringLiteral("byte %1").arg(large.lastIndexOf("\"m35\"")));
+}
+
+void TstJson::nesting10kLevels_rejectedWithoutStackOverflow()
+{
+    // The 17th container is refused where it opens: byte 16 for "[[[...", byte 80 for {"a":{"a":...
+    const QList<QPair<QByteArray, int>> cases = {
+        {nestedArrays(10000), 16}, {nestedObjects(10000), 80}, {QByteArray(10000, '['), 16}};
+    for (const auto& [text, offset] : cases) {
+        const auto result = json::parse(text, json::Limits{16, 1 << 20});
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_JSON_DEPTH"));
+        QCOMPARE(result.error().location, QStringLiteral("byte %1").arg(offset));
+    }
+}
+
+void TstJson::nesting10kLevels_parsesIterativelyWhenAllowed()
+{
+    // With a limit above the nesting the reader must still not recurse per level.
+    const auto result = json::parse(nestedArrays(10000), json::Limits{20000, 1 << 20});
+    QVERIFY(result.ok());
+    const json::Value* v = &*result;
+    int levels = 0;
+    while (v->isArray() && !v->items().empty()) {
+        v = &v->items().front();
+        ++levels;
+    }
+    QCOMPARE(levels + 1, 10000);
+}
+
+void TstJson::depthAtLimit_isAccepted()
+{
+    QVERIFY(json::parse(nestedArrays(16)).ok());
+    QVERIFY(json::parse(nestedObjects(16)).ok());
+    QVERIFY(json::parse(nestedArrays(3), json::Limits{3, 100}).ok());
+    QCOMPARE(json::parse(nestedArrays(4), json::Limits{3, 100}).error().code, QStringLiteral("ERR_JSON_DEPTH"));
+    // Depth 0 allows only scalars.
+    QVERIFY(json::parse("1", json::Limits{0, 100}).ok());
+    QCOMPARE(json::parse("[]", json::Limits{0, 100}).error().code, QStringLiteral("ERR_JSON_DEPTH"));
+}
+
+void TstJson::sizeLimit_checkedBeforeParsing()
+{
+    const QByteArray ok = "\"" + QByteArray(98, 'a') + "\"";
+    QVERIFY(json::parse(ok, json::Limits{16, 100}).ok());
+    // One byte over: rejected as too large, not as the syntax error that follows in the text.
+    const QByteArray over = ok + "!";
+    const auto result = json::parse(over, json::Limits{16, 100});
+    QVERIFY(!result.ok());
+    QCOMPARE(result.error().code, QStringLiteral("ERR_JSON_TOO_LARGE"));
+    QCOMPARE(json::parse(QByteArray(65537, ' ')).error().code, QStringLiteral("ERR_JSON_TOO_LARGE"));
+}
+
+void TstJson::numbers_keepRawTextAndIntegerness_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<bool>("isInteger");
+    QTest::addColumn<qint64>("integer");
+    QTest::addColumn<double>("number");
+
+    QTest::newRow("zero") << QByteArray("0") << true << qint64(0) << 0.0;
+    QTest::newRow("negative zero") << QByteArray("-0") << true << qint64(0) << 0.0;
+    QTest::newRow("exp claim") << QByteArray("1767225600") << true << qint64(1767225600) << 1767225600.0;
+    QTest::newRow("negative") << QByteArray("-42") << true << qint64(-42) << -42.0;
+    QTest::newRow("int64 max") << QByteArray("9223372036854775807") << true
+                               << std::numeric_limits<qint64>::max() << 9223372036854775807.0;
+    QTest::newRow("int64 min") << QByteArray("-9223372036854775808") << true
+                               << std::numeric_limits<qint64>::min() << -9223372036854775808.0;
+    QTest::newRow("beyond 2^53 exact") << QByteArray("9007199254740993") << true << qint64(9007199254740993LL)
+                                       << 9007199254740992.0;
+    QTest::newRow("int64 max plus one") << QByteArray("9223372036854775808") << false
+                                        << std::numeric_limits<qint64>::max() << 9223372036854775808.0;
+    QTest::newRow("fraction") << QByteArray("1767225600.5") << false << qint64(1767225600) << 1767225600.5;
+    QTest::newRow("integral fraction") << QByteArray("1.0") << false << qint64(1) << 1.0;
+    QTest::newRow("exponent") << QByteArray("1e3") << false << qint64(1000) << 1000.0;
+    QTest::newRow("negative exponent") << QByteArray("-25E-1") << false << qint64(-2) << -2.5;
+}
+
+void TstJson::numbers_keepRawTextAndIntegerness()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(bool, isInteger);
+    QFETCH(qint64, integer);
+    QFETCH(double, number);
+    const auto result = json::parse(text);
+    QVERIFY(result.ok());
+    QVERIFY(result->isNumber());
+    QCOMPARE(result->isInteger(), isInteger);
+    QCOMPARE(result->toInteger(), integer);
+    QCOMPARE(result->toDouble(), number);
+    QCOMPARE(QByteArray::fromStdString(result->rawNumber()), text);
+}
+
+void TstJson::hugeNumbers_doNotCrashAndSaturate()
+{
+    const auto big = json::parse("{\"exp\":1e400}");
+    QVERIFY(big.ok());
+    const json::Value* exp = big->find("exp");
+    QVERIFY(exp && exp->isNumber());
+    QVERIFY(!exp->isInteger());
+    QVERIFY(std::isinf(exp->toDouble()) && exp->toDouble() > 0);
+    QCOMPARE(exp->rawNumber(), std::string("1e400"));
+    QCOMPARE(exp->toInteger(), std::numeric_limits<long long>::max());
+
+    const auto negative = json::parse("-1e400");
+    QVERIFY(negative.ok());
+    QVERIFY(std::isinf(negative->toDouble()) && negative->toDouble() < 0);
+    QCOMPARE(negative->toInteger(), std::numeric_limits<long long>::min());
+
+    const auto tiny = json::parse("1e-400");
+    QVERIFY(tiny.ok());
+    QCOMPARE(tiny->toDouble(), 0.0);
+    QCOMPARE(tiny->toInteger(), 0LL);
+
+    const QByteArray manyDigits = QByteArray(400, '9');
+    const auto longInt = json::parse(manyDigits);
+    QVERIFY(longInt.ok());
+    QVERIFY(!longInt->isInteger());
+    QVERIFY(std::isinf(longInt->toDouble()));
+    QCOMPARE(QByteArray::fromStdString(longInt->rawNumber()), manyDigits);
+
+    const auto hugeExponent = json::parse("1e99999999999999999999");
+    QVERIFY(hugeExponent.ok());
+    QVERIFY(std::isinf(hugeExponent->toDouble()));
+
+    const auto smallFraction = json::parse(QByteArray("0." + QByteArray(400, '0') + "1"));
+    QVERIFY(smallFraction.ok());
+    QCOMPARE(smallFraction->toDouble(), 0.0);
+}
+
+void TstJson::escapes_decodeToUtf8_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<QByteArray>("decoded");
+
+    QTest::newRow("simple escapes") << QByteArray("\"\\\"\\\\\\/\\b\\f\\n\\r\\t\"") << QByteArray("\"\\/\b\f\n\r\t");
+    QTest::newRow("two-byte") << QByteArray("\"\\u00e9\"") << QByteArray("\xc3\xa9");
+    QTest::newRow("three-byte upper hex") << QByteArray("\"\\u20AC\"") << QByteArray("\xe2\x82\xac");
+    QTest::newRow("surrogate pair") << QByteArray("\"\\ud83d\\ude00\"") << QByteArray("\xf0\x9f\x98\x80");
+    QTest::newRow("highest code point") << QByteArray("\"\\udbff\\udfff\"") << QByteArray("\xf4\x8f\xbf\xbf");
+    QTest::newRow("escaped NUL") << QByteArray("\"a\\u0000b\"") << QByteArray("a\0b", 3);
+    QTest::newRow("mixed") << QByteArray("\"x\\ny\xc3\xa9z\"") << QByteArray("x\ny\xc3\xa9z");
+}
+
+void TstJson::escapes_decodeToUtf8()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(QByteArray, decoded);
+    const auto result = json::parse(text);
+    QVERIFY(result.ok());
+    QVERIFY(result->isString());
+    QCOMPARE(QByteArray::fromStdString(result->toString()), decoded);
+}
+
+void TstJson::memberOrder_isDocumentOrder()
+{
+    const auto result = json::parse("{\"z\":1,\"a\":2,\"m\":3}");
+    QVERIFY(result.ok());
+    const auto& members = result->members();
+    QCOMPARE(members.size(), std::size_t(3));
+    QCOMPARE(members[0].first, std::string("z"));
+    QCOMPARE(members[1].first, std::string("a"));
+    QCOMPARE(members[2].first, std::string("m"));
+}
+
+void TstJson::find_looksUpObjectMembersOnly()
+{
+    const auto result = json::parse("{\"alg\":\"ES256\",\"n\":[1]}");
+    QVERIFY(result.ok());
+    const json::Value* alg = result->find("alg");
+    QVERIFY(alg);
+    QCOMPARE(alg->toQString(), QStringLiteral("ES256"));
+    QCOMPARE(result->find("ALG"), nullptr);
+    QCOMPARE(result->find("missing"), nullptr);
+    QCOMPARE(result->find("n")->find("0"), nullptr); // arrays have no members
+    QCOMPARE(json::Value::string("alg").find("alg"), nullptr);
+}
+
+void TstJson::serialize_escapesControlsQuotesAndBackslashes()
+{
+    const auto v = json::Value::object({
+        {"q\"b\\", json::Value::string(std::string("a\x01\x1f\n\t\"\\\xc3\xa9/\0", 11))},
+        {"i", json::Value::integer(-5)},
+        {"d", json::Value::number(2.5, false, std::string())},
+        {"inf", json::Value::number(std::numeric_limits<double>::infinity(), false, std::string())},
+        {"b", json::Value::boolean(false)},
+        {"n", json::Value::null()},
+        {"a", json::Value::array({json::Value::integer(1), json::Value::string("x")})},
+    });
+    QCOMPARE(json::serialize(v),
+             QByteArray("{\"q\\\"b\\\\\":\"a\\u0001\\u001f\\n\\t\\\"\\\\\xc3\xa9/\\u0000\",\"i\":-5,\"d\":2.5,\"inf\":null,"
+                        "\"b\":false,\"n\":null,\"a\":[1,\"x\"]}"));
+}
+
+void TstJson::serialize_roundTripsThroughParse()
+{
+    const QByteArray text = "{\"iss\":\"https://login.example.com/\",\"aud\":[\"a\",\"b\"],\"exp\":1767225600,"
+                            "\"nested\":{\"k\":[null,true,{\"x\":\"\\u0001\\\"\"}]},\"f\":-1.25e-3}";
+    const auto first = json::parse(text);
+    QVERIFY(first.ok());
+    const QByteArray once = json::serialize(*first);
+    QCOMPARE(once, text);
+    const auto second = json::parse(once);
+    QVERIFY(second.ok());
+    QCOMPARE(json::serialize(*second), once);
+}
+
+void TstJson::toQJsonValue_convertsForDisplay()
+{
+    const auto result = json::parse("{\"s\":\"\xc3\xa9\",\"i\":9007199254740993,\"d\":0.5,\"a\":[true,null]}");
+    QVERIFY(result.ok());
+    const QJsonValue v = result->toQJsonValue();
+    QVERIFY(v.isObject());
+    const QJsonObject o = v.toObject();
+    QCOMPARE(o.value(QStringLiteral("s")).toString(), QStringLiteral("\u00e9"));
+    QCOMPARE(o.value(QStringLiteral("i")).toInteger(), qint64(9007199254740993LL));
+    QCOMPARE(o.value(QStringLiteral("d")).toDouble(), 0.5);
+    const QJsonArray a = o.value(QStringLiteral("a")).toArray();
+    QCOMPARE(a.size(), 2);
+    QVERIFY(a.at(0).toBool());
+    QVERIFY(a.at(1).isNull());
+}
+
+QTEST_GUILESS_MAIN(TstJson)
+#include "tst_json.moc"
