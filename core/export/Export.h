@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "policy/Policy.h"
+#include "util/Error.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QMap>
+#include <QString>
+#include <QStringList>
+
+#include <memory>
+#include <optional>
+
+// Exports of one policy to the gateways that enforce it, each with an honest enforcement-gap
+// report (issue 6). `export` is a C++ keyword, hence the namespace name.
+namespace jwb::exporting {
+
+enum class Target { CanonicalJson, CanonicalYaml, Envoy, Istio, Kong, Nginx, Opa };
+
+// "canonical-json", "canonical-yaml", "envoy", "istio", "kong", "nginx", "opa" (CLI --to values).
+QString targetName(Target target);
+std::optional<Target> targetFromName(QStringView name);
+QList<Target> allTargets();
+// The gateway targets, in table order: the ones that have a gap report.
+QList<Target> gatewayTargets();
+// Suggested file suffix for the export: "json", "yaml", "conf", "rego".
+QString targetFileSuffix(Target target);
+
+// What a target needs that the policy does not hold. Defaults make a complete, deployable export.
+struct ExportProfile {
+    QString ns = QStringLiteral("default");          // Kubernetes namespace (Istio)
+    QMap<QString, QString> selector;                 // workload selector matchLabels (Istio)
+    QString name;                                    // resource / provider name base; empty: the policy name
+    QString cluster = QStringLiteral("jwks_cluster");// Envoy cluster that reaches remote JWKS hosts
+    QString service = QStringLiteral("api");         // Kong service name
+    QString serviceUrl = QStringLiteral("http://api.internal:8080"); // Kong service upstream URL
+    QString routePrefix = QStringLiteral("/");       // Envoy rule prefix, Kong route path, NGINX location
+    int jwksTimeoutSeconds = 5;                      // remote JWKS fetch timeout (Envoy http_uri.timeout)
+    QString headerName = QStringLiteral("Authorization");
+    QString headerPrefix = QStringLiteral("Bearer ");
+    QString nginxKeyDir = QStringLiteral("/etc/nginx/jwt"); // where the NGINX key file is deployed
+    QString opaPackage = QStringLiteral("jwb.authz");
+    // The instant the export is made: decides which exceptions are still active (and so exported).
+    // Unix seconds; 0 = "now" is resolved by the caller (the CLI passes --at or the clock).
+    qint64 atUnixSeconds = 0;
+
+    bool operator==(const ExportProfile&) const = default;
+};
+
+// Stable ids of the policy controls every gap report covers, in report order.
+QStringList controlIds();
+QString controlTitle(QStringView controlId); // "Algorithm pin"
+
+enum class GapStatus { Enforced, Emulated, NotEnforced };
+QString gapStatusName(GapStatus s); // "enforced" | "emulated" | "not_enforced"
+
+// One row of the gap report: how one target handles one control for one issuer.
+struct GapEntry {
+    QString target;     // targetName()
+    QString issuer;     // the policy issuer
+    QString control;    // controlIds() member
+    GapStatus status = GapStatus::NotEnforced;
+    QString detail;     // enforced: by what field; emulated: how; not_enforced: why, and what to do
+    QString exported;   // the value the export carries, where it has one ("60 s")
+    QString policy;     // the policy's value, where it has one ("30 s")
+    bool operator==(const GapEntry&) const = default;
+};
+
+struct ExportResult {
+    QByteArray text;        // the export, ready to write
+    QList<GapEntry> gaps;   // empty for the canonical targets (they are the policy)
+    // Files the export refers to (the NGINX key file): name -> content, written beside the output.
+    QMap<QString, QByteArray> extraFiles;
+};
+
+// Common interface of the exporters: one implementation per target (one file each).
+class Exporter {
+public:
+    virtual ~Exporter() = default;
+    virtual Target target() const = 0;
+    // ERR_EXPORT_* when the policy cannot be expressed at all (e.g. no issuer).
+    virtual Result<ExportResult> exportPolicy(const policy::Policy& policy,
+                                              const ExportProfile& profile) const = 0;
+};
+
+std::unique_ptr<Exporter> makeExporter(Target target);
+Result<ExportResult> exportPolicy(const policy::Policy& policy, Target target, const ExportProfile& profile);
+
+// The gap reports of every gateway target, concatenated in gatewayTargets() order.
+Result<QList<GapEntry>> gapReport(const policy::Policy& policy, const ExportProfile& profile);
+
+// Whether a gap on `target` makes `jwt-policy gaps` fail: a not_enforced control on a target the
+// policy's deployments mark only_verifier.
+bool isBlockingGap(const policy::Policy& policy, const GapEntry& gap);
+
+} // namespace jwb::exporting

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+// Internal to core/export: what every exporter derives from the policy before writing its own
+// syntax, and the gap-report builder. Not a contract for other layers.
+
+#include "export/Export.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QString>
+
+#include <memory>
+
+namespace YAML {
+class Emitter;
+}
+
+namespace jwb::exporting::detail {
+
+// One issuer as a gateway must carry it at the export instant.
+struct IssuerPlan {
+    const policy::Issuer* issuer = nullptr;
+    int index = 0;
+    QString slug;                          // unique, DNS-label-like name ("workforce", "issuer-2")
+    policy::EffectiveRules base;           // defaults + overrides: what the core enforces
+    policy::EffectiveRules exported;       // base loosened by every active exception (what a target
+                                           // that cannot expire an exception must carry)
+    QList<policy::PolicyException> activeExceptions;
+    QList<policy::PolicyException> expiredExceptions; // not exported; listed in the report
+    QList<keys::Key> keys;                 // asymmetric keys to export: pinned + active exception keys
+    QList<keys::Key> withheldSecrets;      // oct keys: never written into an export
+    QString jwksUri;
+
+    bool pinned() const { return !keys.isEmpty(); }
+    // {"keys":[...]} with the public members of `keys`, compact, in key order.
+    QByteArray jwksJson() const;
+    const QString& iss() const { return issuer->issuer; }
+};
+
+// Issuers in policy order. ERR_EXPORT_NO_ISSUERS when the policy has none.
+Result<QList<IssuerPlan>> planIssuers(const policy::Policy& policy, qint64 atUnixSeconds);
+// `rules` loosened by one exception's allow block (lists are unions, limits the wider value).
+policy::EffectiveRules loosen(policy::EffectiveRules rules, const policy::ExceptionAllow& allow);
+
+QString seconds(qint64 s);              // "30 s"
+QString hostOf(const QString& uri);     // lower-case host of an URI, empty when none
+QString joined(const QStringList& l);   // "RS256, ES256"
+QByteArray emitterBytes(const YAML::Emitter& e); // the emitter's text with a trailing newline
+QString exportBanner(const policy::Policy& policy, Target target, const QString& commentPrefix);
+
+// Builds one target's gap rows for one issuer, so every exporter reports every control.
+class GapBuilder {
+public:
+    GapBuilder(Target target, const IssuerPlan& plan);
+    void enforced(const QString& control, const QString& detail, const QString& exported = {},
+                  const QString& policy = {});
+    void emulated(const QString& control, const QString& detail, const QString& exported = {},
+                  const QString& policy = {});
+    // Appends what the service behind the target must do.
+    void notEnforced(const QString& control, const QString& why, const QString& exported = {},
+                     const QString& policy = {});
+    // Rows for controls the policy does not ask for on this issuer.
+    void notRequired(const QString& control, const QString& what);
+
+    // Shared judgements: the same facts on several targets.
+    // Clock skew: equal is enforced, smaller is enforced (stricter, with the consequence), wider is
+    // not enforced.
+    void clockSkew(int exportedSeconds, const QString& how);
+    // Exceptions: the target cannot expire them itself (`canExpire` false) or can (how).
+    void exceptions(bool canExpire, const QString& how);
+    // key_pinning, key_strength from whether keys are pinned inline.
+    void keys(const QString& pinnedHow, const QString& remoteHow);
+
+    QList<GapEntry> take();
+
+private:
+    void add(const QString& control, GapStatus status, const QString& detail, const QString& exported,
+             const QString& policy);
+    QString m_target;
+    const IssuerPlan& m_plan;
+    QList<GapEntry> m_rows;
+};
+
+// Sorted into controlIds() order, so reports read the same for every target.
+void sortGaps(QList<GapEntry>& gaps);
+
+std::unique_ptr<Exporter> makeCanonicalExporter(Target target);
+std::unique_ptr<Exporter> makeEnvoyExporter();
+std::unique_ptr<Exporter> makeIstioExporter();
+std::unique_ptr<Exporter> makeKongExporter();
+std::unique_ptr<Exporter> makeNginxExporter();
+std::unique_ptr<Exporter> makeOpaExporter();
+
+} // namespace jwb::exporting::detail
