@@ -149,10 +149,14 @@ std::variant<CompactToken, ParseFailure> parseCompact(QByteArrayView token, cons
 
 QString fingerprint(QByteArrayView token)
 {
+    // Fetched once: an implicit fetch on every call takes OpenSSL's global provider lock, which
+    // serialises corpus threads that fingerprint every token.
+    static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int length = 0;
-    if (EVP_Digest(token.data(), static_cast<std::size_t>(token.size()), digest.data(), &length, EVP_sha256(),
-                   nullptr) != 1
+    if (!sha256
+        || EVP_Digest(token.data(), static_cast<std::size_t>(token.size()), digest.data(), &length, sha256,
+                      nullptr) != 1
         || length < 8) {
         // Only an OpenSSL failure gets here; a fixed marker keeps the token itself out of any output.
         return QStringLiteral("sha256:unavailable");

@@ -11,6 +11,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
+#include <iterator>
 #include <limits>
 #include <optional>
 
@@ -38,6 +40,28 @@ constexpr std::array<bool, 256> makePlainTable()
     return t;
 }
 constexpr std::array<bool, 256> kPlain = makePlainTable();
+
+// Skips bytes a string can copy verbatim, eight at a time while no byte in the word needs attention
+// (a control, '"', '\\' or a non-ASCII byte); claims are mostly long plain runs such as URLs.
+const char* skipPlain(const char* p, const char* end)
+{
+    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+    auto hasZeroByte = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+    while (end - p >= 8) {
+        std::uint64_t w;
+        std::memcpy(&w, p, sizeof w);
+        const std::uint64_t special = (w & kHigh)                  // non-ASCII
+            | ((w - kOnes * 0x20) & ~w & kHigh)                    // below 0x20 (exact when no high bit)
+            | hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\'));
+        if (special)
+            break;
+        p += 8;
+    }
+    while (p < end && kPlain[static_cast<unsigned char>(*p)])
+        ++p;
+    return p;
+}
 
 bool isWhitespace(char c)
 {
@@ -121,24 +145,52 @@ QString displayName(const std::string& name)
     return QString::fromUtf8(shown.data(), static_cast<qsizetype>(shown.size()));
 }
 
-// One open array or object.
+} // namespace
+
+namespace detail {
+
+// One open array or object. Its elements live on the shared stacks in Scratch from `base` on, and
+// move into an exactly sized vector when it closes: one allocation per container, no regrowth.
 struct Frame {
     bool isObject = false;
-    qsizetype start = 0;           // byte offset of '[' or '{'
+    qsizetype start = 0;   // byte offset of '[' or '{'
+    std::size_t base = 0;  // first element on Scratch::items or Scratch::members
     // Byte offsets of the names from index kLinearDuplicateCheck on: a duplicate found when a large
     // object closes is always one of those (earlier ones were checked as they were read).
     std::vector<qsizetype> lateKeyOffsets;
+};
+
+// Per-thread working memory, reused from parse to parse so a typical token allocates only for the
+// values it returns.
+struct Scratch {
+    std::vector<Frame> frames;
     std::vector<Value> items;
     std::vector<Value::Member> members;
-    std::string pendingKey;
 };
 
 class Parser final {
 public:
-    Parser(QByteArrayView text, const Limits& limits)
-        : m_p(text.data()), m_begin(text.data()), m_end(text.data() + text.size()), m_limits(limits)
+    Parser(QByteArrayView text, const Limits& limits, Scratch& scratch)
+        : m_p(text.data()), m_begin(text.data()), m_end(text.data() + text.size()), m_limits(limits),
+          m_s(scratch)
     {
     }
+    ~Parser()
+    {
+        // Nothing of this document stays behind (an error leaves elements on the stacks), and a huge
+        // document does not pin its working memory to the thread.
+        constexpr std::size_t kKeep = 256;
+        m_s.frames.clear();
+        m_s.items.clear();
+        m_s.members.clear();
+        if (m_s.items.capacity() > kKeep)
+            std::vector<Value>().swap(m_s.items);
+        if (m_s.members.capacity() > kKeep)
+            std::vector<Value::Member>().swap(m_s.members);
+        if (m_s.frames.capacity() > kKeep)
+            std::vector<Frame>().swap(m_s.frames);
+    }
+    Q_DISABLE_COPY_MOVE(Parser)
 
     Result<Value> run();
 
@@ -155,18 +207,31 @@ private:
         while (m_p < m_end && isWhitespace(*m_p))
             ++m_p;
     }
+    // Makes a moved-from value null again without the cost of assigning a fresh Value.
+    static void reset(Value& v)
+    {
+        v.m_type = Type::Null;
+        v.m_bool = false;
+        v.m_isInteger = false;
+        v.m_number = 0;
+        v.m_integer = 0;
+        v.m_string.clear();
+        v.m_items.clear();
+        v.m_members.clear();
+    }
     bool parseString(std::string& out, std::optional<Error>& error);
     bool parseNumber(Value& out, std::optional<Error>& error);
     bool parseLiteral(Value& out, std::optional<Error>& error);
-    std::optional<Error> checkNewKey(const Frame& frame, const std::string& key, qsizetype keyOffset) const;
+    bool readKey(std::optional<Error>& error);
     std::optional<Error> checkLargeObject(const Frame& frame) const;
     std::optional<Error> openContainer(bool isObject);
+    Value closeContainer();
 
     const char* m_p;
     const char* m_begin;
     const char* m_end;
     const Limits& m_limits;
-    std::vector<Frame> m_stack;
+    Scratch& m_s;
 };
 
 bool Parser::parseString(std::string& out, std::optional<Error>& error)
@@ -177,8 +242,7 @@ bool Parser::parseString(std::string& out, std::optional<Error>& error)
     out.clear();
     while (true) {
         const char* run = m_p;
-        while (m_p < m_end && kPlain[static_cast<unsigned char>(*m_p)])
-            ++m_p;
+        m_p = skipPlain(m_p, m_end);
         out.append(run, static_cast<std::size_t>(m_p - run));
         if (m_p >= m_end) {
             error = fail(kSyntax, QStringLiteral("unterminated string"), start);
@@ -332,13 +396,26 @@ bool Parser::parseNumber(Value& out, std::optional<Error>& error)
             exponent = -exponent;
     }
     m_p = p;
-    std::string raw(start, static_cast<std::size_t>(p - start));
 
+    reset(out);
+    out.m_type = Type::Number;
+    out.m_string.assign(start, static_cast<std::size_t>(p - start));
     if (integral) {
         long long v = 0;
-        const auto [ptr, ec] = std::from_chars(start, p, v);
-        if (ec == std::errc() && ptr == p) {
-            out = Value::number(static_cast<double>(v), true, std::move(raw));
+        bool fits = intDigits <= 18; // always within 64 bits: the common case needs no library call
+        if (fits) {
+            for (const char* q = intStart; q < p; ++q)
+                v = v * 10 + (*q - '0');
+            if (negative)
+                v = -v;
+        } else {
+            const auto [ptr, ec] = std::from_chars(start, p, v);
+            fits = ec == std::errc() && ptr == p;
+        }
+        if (fits) {
+            out.m_isInteger = true;
+            out.m_integer = v;
+            out.m_number = static_cast<double>(v);
             return true;
         }
     }
@@ -358,7 +435,7 @@ bool Parser::parseNumber(Value& out, std::optional<Error>& error)
         error = fail(kSyntax, QStringLiteral("invalid number"), start - m_begin);
         return false;
     }
-    out = Value::number(d, false, std::move(raw));
+    out.m_number = d;
     return true;
 }
 
@@ -368,14 +445,15 @@ bool Parser::parseLiteral(Value& out, std::optional<Error>& error)
         return m_end - m_p >= static_cast<qsizetype>(word.size())
             && std::string_view(m_p, word.size()) == word;
     };
+    reset(out);
     if (matches("true")) {
-        out = Value::boolean(true);
+        out.m_type = Type::Bool;
+        out.m_bool = true;
         m_p += 4;
     } else if (matches("false")) {
-        out = Value::boolean(false);
+        out.m_type = Type::Bool;
         m_p += 5;
     } else if (matches("null")) {
-        out = Value::null();
         m_p += 4;
     } else {
         error = failHere(kSyntax, QStringLiteral("unexpected character"));
@@ -384,26 +462,16 @@ bool Parser::parseLiteral(Value& out, std::optional<Error>& error)
     return true;
 }
 
-std::optional<Error> Parser::checkNewKey(const Frame& frame, const std::string& key, qsizetype keyOffset) const
-{
-    if (frame.members.size() >= kLinearDuplicateCheck)
-        return std::nullopt; // checked by sorting when the object closes
-    for (const auto& member : frame.members) {
-        if (member.first == key)
-            return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(key)), keyOffset);
-    }
-    return std::nullopt;
-}
-
 std::optional<Error> Parser::checkLargeObject(const Frame& frame) const
 {
-    const auto& members = frame.members;
-    if (members.size() <= kLinearDuplicateCheck)
+    const Value::Member* members = m_s.members.data() + frame.base;
+    const std::size_t count = m_s.members.size() - frame.base;
+    if (count <= kLinearDuplicateCheck)
         return std::nullopt;
-    std::vector<std::size_t> order(members.size());
+    std::vector<std::size_t> order(count);
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
-    std::sort(order.begin(), order.end(), [&members](std::size_t a, std::size_t b) {
+    std::sort(order.begin(), order.end(), [members](std::size_t a, std::size_t b) {
         const int c = members[a].first.compare(members[b].first);
         return c != 0 ? c < 0 : a < b;
     });
@@ -419,19 +487,74 @@ std::optional<Error> Parser::checkLargeObject(const Frame& frame) const
                 frame.lateKeyOffsets[*worst - kLinearDuplicateCheck]);
 }
 
+bool Parser::readKey(std::optional<Error>& error)
+{
+    // m_p should be at the name's opening quote; the name and its ':' are consumed.
+    if (m_p >= m_end || *m_p != '"') {
+        error = failHere(kSyntax, QStringLiteral("expected a member name"));
+        return false;
+    }
+    const qsizetype keyOffset = offset();
+    Frame& top = m_s.frames.back();
+    auto& members = m_s.members;
+    const std::size_t index = members.size() - top.base;
+    std::string& key = members.emplace_back().first;
+    if (!parseString(key, error))
+        return false;
+    if (index < kLinearDuplicateCheck) {
+        for (std::size_t i = top.base; i + 1 < members.size(); ++i) {
+            const std::string& other = members[i].first;
+            if (other.size() == key.size() && (key.empty() || other[0] == key[0])
+                && std::memcmp(other.data(), key.data(), key.size()) == 0) {
+                error = fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(key)),
+                             keyOffset);
+                return false;
+            }
+        }
+    } else {
+        top.lateKeyOffsets.push_back(keyOffset); // checked by sorting when the object closes
+    }
+    skipWhitespace();
+    if (m_p >= m_end || *m_p != ':') {
+        error = failHere(kSyntax, QStringLiteral("expected ':' after member name"));
+        return false;
+    }
+    ++m_p;
+    return true;
+}
+
 std::optional<Error> Parser::openContainer(bool isObject)
 {
     // The bound is enforced before the container exists, so no input can grow the stack past it.
-    if (static_cast<qsizetype>(m_stack.size()) >= m_limits.maxDepth)
+    if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
         return failHere(kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
-    Frame& f = m_stack.emplace_back();
+    Frame& f = m_s.frames.emplace_back();
     f.isObject = isObject;
     f.start = offset();
-    // A JWT's top-level object typically has a handful to a dozen members: one allocation.
-    if (isObject && m_stack.size() == 1)
-        f.members.reserve(16);
+    f.base = isObject ? m_s.members.size() : m_s.items.size();
     ++m_p;
     return std::nullopt;
+}
+
+Value Parser::closeContainer()
+{
+    const Frame& top = m_s.frames.back();
+    Value v;
+    if (top.isObject) {
+        auto& members = m_s.members;
+        const auto first = members.begin() + static_cast<std::ptrdiff_t>(top.base);
+        v.m_type = Type::Object;
+        v.m_members.assign(std::make_move_iterator(first), std::make_move_iterator(members.end()));
+        members.erase(first, members.end());
+    } else {
+        auto& items = m_s.items;
+        const auto first = items.begin() + static_cast<std::ptrdiff_t>(top.base);
+        v.m_type = Type::Array;
+        v.m_items.assign(std::make_move_iterator(first), std::make_move_iterator(items.end()));
+        items.erase(first, items.end());
+    }
+    m_s.frames.pop_back();
+    return v;
 }
 
 Result<Value> Parser::run()
@@ -439,32 +562,8 @@ Result<Value> Parser::run()
     if (m_end - m_begin > m_limits.maxBytes)
         return fail(kTooLarge, QStringLiteral("JSON text of %1 bytes exceeds the limit of %2 bytes")
                                    .arg(m_end - m_begin).arg(m_limits.maxBytes), 0);
-    m_stack.reserve(static_cast<std::size_t>(std::clamp(m_limits.maxDepth, 0, 8)));
     std::optional<Error> error;
     Value value;
-
-    // Reads a member name and its ':' into the top frame; m_p is at the character that should open it.
-    auto readKey = [this, &error]() -> bool {
-        Frame& top = m_stack.back();
-        if (m_p >= m_end || *m_p != '"') {
-            error = failHere(kSyntax, QStringLiteral("expected a member name"));
-            return false;
-        }
-        const qsizetype keyOffset = offset();
-        if (!parseString(top.pendingKey, error))
-            return false;
-        if ((error = checkNewKey(top, top.pendingKey, keyOffset)))
-            return false;
-        if (top.members.size() >= kLinearDuplicateCheck)
-            top.lateKeyOffsets.push_back(keyOffset);
-        skipWhitespace();
-        if (m_p >= m_end || *m_p != ':') {
-            error = failHere(kSyntax, QStringLiteral("expected ':' after member name"));
-            return false;
-        }
-        ++m_p;
-        return true;
-    };
 
     while (true) {
         // Parse one value, or open a container and go round for its first element.
@@ -472,7 +571,6 @@ Result<Value> Parser::run()
         if (m_p >= m_end)
             return failHere(kSyntax, QStringLiteral("unexpected end of input"));
         const char c = *m_p;
-        bool produced = true;
         switch (c) {
         case '{':
         case '[': {
@@ -480,28 +578,21 @@ Result<Value> Parser::run()
             if ((error = openContainer(isObject)))
                 return *error;
             skipWhitespace();
-            const char close = isObject ? '}' : ']';
-            if (m_p < m_end && *m_p == close) {
+            if (m_p < m_end && *m_p == (isObject ? '}' : ']')) {
                 ++m_p;
-                Frame& top = m_stack.back();
-                value = isObject ? Value::object(std::move(top.members)) : Value::array(std::move(top.items));
-                m_stack.pop_back();
-            } else if (isObject) {
-                if (!readKey())
-                    return *error;
-                produced = false;
-            } else {
-                produced = false;
+                value = closeContainer();
+                break;
             }
-            break;
-        }
-        case '"': {
-            std::string s;
-            if (!parseString(s, error))
+            if (isObject && !readKey(error))
                 return *error;
-            value = Value::string(std::move(s));
-            break;
+            continue; // the container's first element
         }
+        case '"':
+            reset(value);
+            value.m_type = Type::String;
+            if (!parseString(value.m_string, error))
+                return *error;
+            break;
         case '-':
         case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
@@ -513,52 +604,49 @@ Result<Value> Parser::run()
                 return *error;
             break;
         }
-        if (!produced)
-            continue;
 
         // Attach the finished value to its parent, closing parents that end here.
         bool needValue = false;
         while (!needValue) {
-            if (m_stack.empty()) {
+            if (m_s.frames.empty()) {
                 skipWhitespace();
                 if (m_p != m_end)
                     return failHere(kSyntax, QStringLiteral("trailing data after the JSON value"));
                 return value;
             }
-            Frame& top = m_stack.back();
-            if (top.isObject)
-                top.members.emplace_back(std::move(top.pendingKey), std::move(value));
+            const bool inObject = m_s.frames.back().isObject;
+            if (inObject)
+                m_s.members.back().second = std::move(value);
             else
-                top.items.push_back(std::move(value));
+                m_s.items.push_back(std::move(value));
             skipWhitespace();
             if (m_p >= m_end)
                 return failHere(kSyntax, QStringLiteral("unexpected end of input"));
             const char sep = *m_p;
             if (sep == ',') {
                 ++m_p;
-                if (top.isObject) {
+                if (inObject) {
                     skipWhitespace();
-                    if (!readKey())
+                    if (!readKey(error))
                         return *error;
                 }
                 needValue = true;
-            } else if (sep == (top.isObject ? '}' : ']')) {
+            } else if (sep == (inObject ? '}' : ']')) {
                 ++m_p;
-                if (top.isObject) {
-                    if ((error = checkLargeObject(top)))
-                        return *error;
-                    value = Value::object(std::move(top.members));
-                } else {
-                    value = Value::array(std::move(top.items));
-                }
-                m_stack.pop_back();
+                if (inObject && (error = checkLargeObject(m_s.frames.back())))
+                    return *error;
+                value = closeContainer();
             } else {
-                return failHere(kSyntax, top.isObject ? QStringLiteral("expected ',' or '}'")
-                                                      : QStringLiteral("expected ',' or ']'"));
+                return failHere(kSyntax, inObject ? QStringLiteral("expected ',' or '}'")
+                                                  : QStringLiteral("expected ',' or ']'"));
             }
         }
     }
 }
+
+} // namespace detail
+
+namespace {
 
 void serializeString(QByteArray& out, const std::string& s)
 {
@@ -765,7 +853,8 @@ QJsonValue Value::toQJsonValue() const
 
 Result<Value> parse(QByteArrayView text, const Limits& limits)
 {
-    Parser parser(text, limits);
+    thread_local detail::Scratch scratch;
+    detail::Parser parser(text, limits, scratch);
     return parser.run();
 }
 

@@ -21,6 +21,10 @@ namespace jwb::json {
 // Members keep document order so a decoded header is shown as it was written.
 enum class Type { Null, Bool, Number, String, Array, Object };
 
+namespace detail {
+class Parser;
+}
+
 class Value {
 public:
     using Member = std::pair<std::string, Value>;
@@ -63,6 +67,8 @@ public:
     QJsonValue toQJsonValue() const;
 
 private:
+    friend class detail::Parser; // builds values in place: this runs on every token of a corpus
+
     Type m_type = Type::Null;
     bool m_bool = false;
     bool m_isInteger = false;

@@ -59,6 +59,7 @@ private slots:
     void hugeNumbers_doNotCrashAndSaturate();
     void escapes_decodeToUtf8_data();
     void escapes_decodeToUtf8();
+    void specialByteAtEveryPosition_isSeen();
     void memberOrder_isDocumentOrder();
     void find_looksUpObjectMembersOnly();
     void serialize_escapesControlsQuotesAndBackslashes();
@@ -369,6 +370,33 @@ void TstJson::escapes_decodeToUtf8()
     QVERIFY(result.ok());
     QVERIFY(result->isString());
     QCOMPARE(QByteArray::fromStdString(result->toString()), decoded);
+}
+
+void TstJson::specialByteAtEveryPosition_isSeen()
+{
+    // Plain runs are scanned a word at a time: a byte needing attention must be caught wherever it
+    // falls inside or after a word.
+    for (int pos = 0; pos < 20; ++pos) {
+        const QByteArray before(pos, 'x');
+        const QByteArray after(19 - pos, 'y');
+        auto parsed = [&](const QByteArray& middle) { return json::parse(QByteArray("\"" + before + middle + after + "\"")); };
+
+        QCOMPARE(parsed("\x01").error().code, QStringLiteral("ERR_JSON_SYNTAX"));
+        QCOMPARE(parsed("\x1f").error().code, QStringLiteral("ERR_JSON_SYNTAX"));
+        QCOMPARE(parsed("\x80").error().code, QStringLiteral("ERR_JSON_UTF8"));
+        QCOMPARE(parsed("\xff").error().code, QStringLiteral("ERR_JSON_UTF8"));
+        QCOMPARE(parsed("\"").error().code, QStringLiteral("ERR_JSON_SYNTAX")); // string ends early: trailing data
+
+        const auto escaped = parsed("\\n");
+        QVERIFY(escaped.ok());
+        QCOMPARE(QByteArray::fromStdString(escaped->toString()), before + "\n" + after);
+        const auto utf8 = parsed("\xc3\xa9");
+        QVERIFY(utf8.ok());
+        QCOMPARE(QByteArray::fromStdString(utf8->toString()), before + "\xc3\xa9" + after);
+        const auto del = parsed("\x7f ~");
+        QVERIFY(del.ok());
+        QCOMPARE(QByteArray::fromStdString(del->toString()), before + "\x7f ~" + after);
+    }
 }
 
 void TstJson::memberOrder_isDocumentOrder()
