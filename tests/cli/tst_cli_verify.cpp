@@ -1,0 +1,211 @@
+// SPDX-License-Identifier: Apache-2.0
+// jwt-policy verify and signature, run as the built binary: exit codes, stdin, --format json, errors.
+#include "crypto/Signer.h"
+#include "keys/Key.h"
+#include "token/Base64Url.h"
+
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QTimeZone>
+
+using namespace jwb;
+
+namespace {
+
+const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), QTimeZone::UTC).toSecsSinceEpoch();
+
+struct RunResult {
+    int exitCode = -1;
+    QByteArray out;
+    QByteArray err;
+};
+
+RunResult runCli(const QStringList& args, const QByteArray& stdinData = {})
+{
+    QProcess p;
+    p.setProgram(QStringLiteral(JWT_POLICY_BIN));
+    p.setArguments(args);
+    p.start();
+    if (!p.waitForStarted())
+        return {};
+    p.write(stdinData);
+    p.closeWriteChannel();
+    p.waitForFinished(60000);
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
+            p.readAllStandardError()};
+}
+
+} // namespace
+
+class TestCliVerify final : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::optional<crypto::SigningKey> m_key;
+    QString m_policyPath;
+    QString m_keyPath;
+
+    QByteArray token(const QJsonObject& extraClaims = {}, const QString& alg = QStringLiteral("ES256")) const
+    {
+        QJsonObject claims{{QStringLiteral("iss"), QStringLiteral("https://login.example.com/")},
+                           {QStringLiteral("aud"), QStringLiteral("payments-api")},
+                           {QStringLiteral("sub"), QStringLiteral("alice")},
+                           {QStringLiteral("iat"), kNow - 60},
+                           {QStringLiteral("exp"), kNow + 600}};
+        for (auto it = extraClaims.begin(); it != extraClaims.end(); ++it)
+            claims.insert(it.key(), it.value());
+        const QJsonObject header{{QStringLiteral("alg"), alg}, {QStringLiteral("typ"), QStringLiteral("JWT")},
+                                 {QStringLiteral("kid"), QStringLiteral("cli-1")}};
+        return crypto::mintCompact(QJsonDocument(header).toJson(QJsonDocument::Compact),
+                                   QJsonDocument(claims).toJson(QJsonDocument::Compact), &*m_key,
+                                   crypto::algorithmFromName(alg));
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        auto key = crypto::SigningKey::generate(crypto::Algorithm::ES256, QStringLiteral("cli-1"));
+        QVERIFY(key.ok());
+        m_key = std::move(key).value();
+        const QByteArray jwk = keys::toPublicJwk(m_key->publicKey());
+        m_keyPath = m_dir.filePath(QStringLiteral("key.jwk.json"));
+        QFile keyFile(m_keyPath);
+        QVERIFY(keyFile.open(QIODevice::WriteOnly));
+        keyFile.write(jwk);
+        keyFile.close();
+
+        QFile jwks(m_dir.filePath(QStringLiteral("login.jwks.json")));
+        QVERIFY(jwks.open(QIODevice::WriteOnly));
+        jwks.write("{\"keys\":[" + jwk + "]}");
+        jwks.close();
+
+        m_policyPath = m_dir.filePath(QStringLiteral("policy.yaml"));
+        QFile policy(m_policyPath);
+        QVERIFY(policy.open(QIODevice::WriteOnly));
+        policy.write("jwt_policy: 1\n"
+                     "name: cli-test\n"
+                     "owner: sec@example.com\n"
+                     "revision: 1\n"
+                     "defaults:\n"
+                     "  algorithms: [ES256]\n"
+                     "  clock_skew_seconds: 30\n"
+                     "  max_lifetime_seconds: 3600\n"
+                     "  required_claims: [exp, iat]\n"
+                     "  allowed_headers: [alg, typ, kid]\n"
+                     "  require_kid: true\n"
+                     "issuers:\n"
+                     "  - issuer: https://login.example.com/\n"
+                     "    trust_domain: workforce\n"
+                     "    audiences: [payments-api]\n"
+                     "    keys:\n"
+                     "      jwks_file: login.jwks.json\n");
+        policy.close();
+    }
+
+    void version_andHelp_exitZero()
+    {
+        const RunResult v = runCli({QStringLiteral("--version")});
+        QCOMPARE(v.exitCode, 0);
+        QVERIFY(v.out.startsWith("jwt-policy "));
+        const RunResult h = runCli({QStringLiteral("verify"), QStringLiteral("--help")});
+        QCOMPARE(h.exitCode, 0);
+        QVERIFY(h.out.contains("--policy"));
+        QCOMPARE(runCli({QStringLiteral("signature"), QStringLiteral("--version")}).exitCode, 0);
+    }
+
+    void accepted_exitZero_textTrace()
+    {
+        const RunResult r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policyPath,
+                                    QStringLiteral("--at"), QStringLiteral("2026-11-01T10:00:00Z"), QString::fromLatin1(token())});
+        QVERIFY2(r.exitCode == 0, r.out + r.err);
+        QVERIFY(r.out.startsWith("ACCEPTED"));
+        QCOMPARE(r.out.count('\n'), 1 + 17); // verdict line + one line a step
+    }
+
+    void rejected_exitOne_jsonNamesStep()
+    {
+        const RunResult r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policyPath,
+                                    QStringLiteral("--at"), QString::number(kNow + 7200), QStringLiteral("--format"),
+                                    QStringLiteral("json"), QStringLiteral("-")},
+                                   token() + '\n');
+        QCOMPARE(r.exitCode, 1);
+        const QJsonObject o = QJsonDocument::fromJson(r.out).object();
+        QCOMPARE(o.value(QStringLiteral("verdict")).toString(), QStringLiteral("rejected"));
+        QVERIFY(o.value(QStringLiteral("fingerprint")).toString().startsWith(u"sha256:"));
+        const QJsonArray steps = o.value(QStringLiteral("steps")).toArray();
+        QString firstFail;
+        for (const QJsonValue& s : steps) {
+            if (s[QStringLiteral("verdict")].toString() == u"fail") {
+                firstFail = s[QStringLiteral("id")].toString();
+                break;
+            }
+        }
+        QCOMPARE(firstFail, QStringLiteral("expiry"));
+        QVERIFY(!r.out.contains(token().mid(token().lastIndexOf('.') + 1)));
+    }
+
+    void badPolicy_exitTwo_namesFileAndLine()
+    {
+        const QString bad = m_dir.filePath(QStringLiteral("bad.yaml"));
+        QFile f(bad);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("jwt_policy: 1\nname: x\ndefaults:\n  clock_skew_seconds: 900\n");
+        f.close();
+        const RunResult r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), bad, QString::fromLatin1(token())});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("bad.yaml:4"), r.err);
+        QVERIFY(r.out.isEmpty());
+    }
+
+    void usageErrors_exitTwo()
+    {
+        QCOMPARE(runCli({QStringLiteral("verify"), QString::fromLatin1(token())}).exitCode, 2); // no --policy
+        QCOMPARE(runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policyPath, QStringLiteral("--at"),
+                         QStringLiteral("yesterday"), QString::fromLatin1(token())})
+                     .exitCode,
+                 2);
+        QCOMPARE(runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policyPath, QStringLiteral("--format"),
+                         QStringLiteral("xml"), QString::fromLatin1(token())})
+                     .exitCode,
+                 2);
+        QCOMPARE(runCli({QStringLiteral("no-such-verb")}).exitCode, 2);
+        QCOMPARE(runCli({}).exitCode, 2);
+    }
+
+    void garbageToken_exitOne_structure()
+    {
+        const RunResult r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policyPath,
+                                    QStringLiteral("--format"), QStringLiteral("json")},
+                                   "not a token at all");
+        QCOMPARE(r.exitCode, 1);
+        const QJsonArray steps = QJsonDocument::fromJson(r.out).object().value(QStringLiteral("steps")).toArray();
+        QCOMPARE(steps.at(1)[QStringLiteral("verdict")].toString(), QStringLiteral("fail"));
+        QCOMPARE(steps.at(1)[QStringLiteral("id")].toString(), QStringLiteral("structure"));
+    }
+
+    void signatureVerb_checksJwsAgainstKeyFile()
+    {
+        const RunResult ok = runCli({QStringLiteral("signature"), QStringLiteral("--key"), m_keyPath,
+                                     QStringLiteral("--format"), QStringLiteral("json"), QString::fromLatin1(token())});
+        QVERIFY2(ok.exitCode == 0, ok.out + ok.err);
+        QCOMPARE(QJsonDocument::fromJson(ok.out).object().value(QStringLiteral("verdict")).toString(),
+                 QStringLiteral("accepted"));
+        const RunResult wrongAlg = runCli({QStringLiteral("signature"), QStringLiteral("--key"), m_keyPath,
+                                           QStringLiteral("--alg"), QStringLiteral("RS256"), QString::fromLatin1(token())});
+        QCOMPARE(wrongAlg.exitCode, 1);
+        const RunResult missingKey = runCli({QStringLiteral("signature"), QStringLiteral("--key"),
+                                             m_dir.filePath(QStringLiteral("nope.pem")), QString::fromLatin1(token())});
+        QCOMPARE(missingKey.exitCode, 2);
+        QVERIFY(!missingKey.err.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliVerify)
+#include "tst_cli_verify.moc"
