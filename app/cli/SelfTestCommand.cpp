@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: Apache-2.0
+// jwt-policy selftest --policy FILE [--at TIME] [--format text|json]
+// Runs the known attack variants against every issuer; exit 1 when the policy accepts any.
+#include "CliSupport.h"
+
+#include "verify/SelfTest.h"
+
+namespace jwb::cli {
+
+namespace {
+
+class SelfTestCommand final : public Command {
+public:
+    QString name() const override { return QStringLiteral("selftest"); }
+    QString description() const override
+    {
+        return QStringLiteral("Attack the policy with adversarial tokens; exit 1 if any is accepted.");
+    }
+
+    void defineOptions(QCommandLineParser& parser) const override
+    {
+        parser.addOption(policyOption());
+        parser.addOption(atOption());
+        parser.addOption(formatOption());
+    }
+
+    int run(const QCommandLineParser& parser, CliIo& io) const override
+    {
+        const auto format = outputFormat(parser);
+        if (!format)
+            return reportError(io, name(), format.error());
+        const auto at = evaluationInstant(parser);
+        if (!at)
+            return reportError(io, name(), at.error());
+        const auto loaded = loadPolicyArg(parser);
+        if (!loaded)
+            return reportError(io, name(), loaded.error());
+
+        const verify::SelfTestReport report = verify::runSelfTest(*loaded, *at);
+        if (*format == OutputFormat::Json) {
+            printJson(io, verify::selfTestToJson(report));
+        } else {
+            for (const verify::SelfTestVariant& v : report.variants) {
+                QString outcome;
+                if (!v.applicable) {
+                    outcome = QStringLiteral("n/a       ") + v.notApplicableReason;
+                } else if (v.accepted) {
+                    outcome = QStringLiteral("ACCEPTED  ") + v.finding;
+                } else {
+                    const verify::TraceStep* f = v.trace.firstFailure();
+                    outcome = QStringLiteral("rejected  at %1: %2").arg(f ? verify::stepIdName(f->id) : QString(),
+                                                                       f ? f->reason() : QString());
+                }
+                io.out << QStringLiteral("%1  %2  %3\n").arg(v.id.leftJustified(34), v.issuer, outcome);
+            }
+            for (const QString& note : report.notes)
+                io.out << "note: " << note << '\n';
+            io.out << QStringLiteral("%1 variant(s) run, %2 accepted\n").arg(report.variants.size()).arg(report.acceptedCount());
+        }
+        return report.acceptedCount() > 0 ? ExitRejected : ExitOk;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeSelfTestCommand() { return std::make_unique<SelfTestCommand>(); }
+
+} // namespace jwb::cli
