@@ -9,7 +9,7 @@ packages=(
     qt6-base-dev qt6-base-dev-tools libqt6svg6-dev qt6-qpa-plugins libgl-dev
     libssl-dev libyaml-cpp-dev libbenchmark-dev
     clang libclang-rt-14-dev
-    python3 python3-jsonschema
+    python3 python3-jsonschema python3-yaml
     xvfb xauth
     dpkg-dev file desktop-file-utils appstream
 )

@@ -8,6 +8,7 @@ namespace jwb::cli {
 
 std::unique_ptr<Command> makeVerifyCommand();
 std::unique_ptr<Command> makeSignatureCommand();
+std::unique_ptr<Command> makeSchemaCommand();
 // Registration declarations (one per verb).
 
 std::vector<std::unique_ptr<Command>> allCommands()
@@ -15,6 +16,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(makeVerifyCommand());
     commands.push_back(makeSignatureCommand());
+    commands.push_back(makeSchemaCommand());
     // Registrations (one per verb).
     return commands;
 }

@@ -1,0 +1,474 @@
+// SPDX-License-Identifier: Apache-2.0
+// Canonical output of a policy: one ordered document, written as YAML (yaml-cpp's emitter) or as
+// JSON (a small writer of our own, because QJsonDocument reorders keys alphabetically).
+
+#include "policy/PolicyWriter.h"
+
+#include "policy/PolicyIO.h"
+#include "policy/PolicyTree.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QTimeZone>
+
+#include <yaml-cpp/emitter.h>
+#include <yaml-cpp/emittermanip.h>
+#include <yaml-cpp/null.h>
+
+#include <cmath>
+
+namespace jwb::policy::detail {
+
+OutNode OutNode::string(const QString& s)
+{
+    OutNode n;
+    n.kind = Kind::String;
+    n.text = s;
+    return n;
+}
+
+OutNode OutNode::integer(qint64 v)
+{
+    OutNode n;
+    n.kind = Kind::Integer;
+    n.text = QString::number(v);
+    return n;
+}
+
+OutNode OutNode::boolean_(bool b)
+{
+    OutNode n;
+    n.kind = Kind::Bool;
+    n.boolean = b;
+    return n;
+}
+
+OutNode OutNode::map()
+{
+    OutNode n;
+    n.kind = Kind::Map;
+    return n;
+}
+
+OutNode OutNode::list(bool flowStyle)
+{
+    OutNode n;
+    n.kind = Kind::List;
+    n.flow = flowStyle;
+    return n;
+}
+
+OutNode OutNode::stringList(const QStringList& list)
+{
+    OutNode n = OutNode::list(true);
+    for (const QString& s : list)
+        n.items.push_back(OutNode::string(s));
+    return n;
+}
+
+OutNode OutNode::fromJson(const QJsonValue& value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        return OutNode();
+    case QJsonValue::Bool:
+        return boolean_(value.toBool());
+    case QJsonValue::Double: {
+        const double d = value.toDouble();
+        // Integers (RSA exponents, sizes) are written without a fraction.
+        if (std::isfinite(d) && std::floor(d) == d && std::fabs(d) < 9007199254740992.0)
+            return integer(static_cast<qint64>(d));
+        OutNode n;
+        n.kind = Kind::Double;
+        n.number = d;
+        return n;
+    }
+    case QJsonValue::String:
+        return string(value.toString());
+    case QJsonValue::Array: {
+        const QJsonArray array = value.toArray();
+        bool scalarsOnly = true;
+        for (const QJsonValue& item : array)
+            scalarsOnly = scalarsOnly && !item.isArray() && !item.isObject();
+        OutNode n = list(scalarsOnly);
+        for (const QJsonValue& item : array)
+            n.items.push_back(fromJson(item));
+        return n;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject object = value.toObject();
+        OutNode n = map();
+        for (auto it = object.begin(); it != object.end(); ++it)
+            n.add(it.key(), fromJson(it.value()));
+        return n;
+    }
+    }
+    return OutNode();
+}
+
+OutNode& OutNode::add(const QString& key, OutNode value)
+{
+    members.emplace_back(key, std::move(value));
+    return *this;
+}
+
+namespace {
+
+QString doubleText(double d)
+{
+    return QString::number(d, 'g', 17);
+}
+
+// ---- YAML ----
+
+void emitYamlString(YAML::Emitter& out, const QString& text, bool plainDate)
+{
+    const std::string s = text.toStdString();
+    // Quote whatever a reader would take for another type (true, 30, null, "", 2026-01-01).
+    if (!plainDate && (resolvePlainScalar(s) != TreeNode::ScalarType::String || ambiguousForYaml11(s)))
+        out << YAML::DoubleQuoted << s;
+    else
+        out << s;
+}
+
+void emitYaml(YAML::Emitter& out, const OutNode& node)
+{
+    switch (node.kind) {
+    case OutNode::Kind::Map:
+        if (node.flow || node.members.empty())
+            out << YAML::Flow;
+        out << YAML::BeginMap;
+        for (const auto& [key, value] : node.members) {
+            out << YAML::Key;
+            emitYamlString(out, key, false);
+            out << YAML::Value;
+            emitYaml(out, value);
+        }
+        out << YAML::EndMap;
+        break;
+    case OutNode::Kind::List:
+        if (node.flow || node.items.empty())
+            out << YAML::Flow;
+        out << YAML::BeginSeq;
+        for (const OutNode& item : node.items)
+            emitYaml(out, item);
+        out << YAML::EndSeq;
+        break;
+    case OutNode::Kind::String:
+        emitYamlString(out, node.text, node.plainDate);
+        break;
+    case OutNode::Kind::Integer:
+        out << node.text.toStdString();
+        break;
+    case OutNode::Kind::Double:
+        out << doubleText(node.number).toStdString();
+        break;
+    case OutNode::Kind::Bool:
+        out << (node.boolean ? "true" : "false");
+        break;
+    case OutNode::Kind::Null:
+        out << YAML::Null;
+        break;
+    }
+}
+
+// ---- JSON ----
+
+void appendJsonString(QByteArray& out, const QString& text)
+{
+    out += '"';
+    const QByteArray utf8 = text.toUtf8();
+    for (char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default:
+            if (u < 0x20) {
+                char buffer[8];
+                std::snprintf(buffer, sizeof buffer, "\\u%04x", u);
+                out += buffer;
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
+bool isContainer(const OutNode& node)
+{
+    return node.kind == OutNode::Kind::Map || node.kind == OutNode::Kind::List;
+}
+
+void writeJsonNode(QByteArray& out, const OutNode& node, int indent)
+{
+    const QByteArray pad(indent * 2, ' ');
+    const QByteArray innerPad((indent + 1) * 2, ' ');
+    switch (node.kind) {
+    case OutNode::Kind::Map: {
+        if (node.members.empty()) {
+            out += "{}";
+            break;
+        }
+        out += "{\n";
+        for (std::size_t i = 0; i < node.members.size(); ++i) {
+            out += innerPad;
+            appendJsonString(out, node.members[i].first);
+            out += ": ";
+            writeJsonNode(out, node.members[i].second, indent + 1);
+            out += i + 1 < node.members.size() ? ",\n" : "\n";
+        }
+        out += pad + '}';
+        break;
+    }
+    case OutNode::Kind::List: {
+        if (node.items.empty()) {
+            out += "[]";
+            break;
+        }
+        bool inlineList = node.flow;
+        for (const OutNode& item : node.items)
+            inlineList = inlineList && !isContainer(item);
+        if (inlineList) {
+            out += '[';
+            for (std::size_t i = 0; i < node.items.size(); ++i) {
+                if (i > 0)
+                    out += ", ";
+                writeJsonNode(out, node.items[i], indent + 1);
+            }
+            out += ']';
+            break;
+        }
+        out += "[\n";
+        for (std::size_t i = 0; i < node.items.size(); ++i) {
+            out += innerPad;
+            writeJsonNode(out, node.items[i], indent + 1);
+            out += i + 1 < node.items.size() ? ",\n" : "\n";
+        }
+        out += pad + ']';
+        break;
+    }
+    case OutNode::Kind::String:
+        appendJsonString(out, node.text);
+        break;
+    case OutNode::Kind::Integer:
+        out += node.text.toLatin1();
+        break;
+    case OutNode::Kind::Double:
+        out += std::isfinite(node.number) ? doubleText(node.number).toLatin1() : QByteArray("null");
+        break;
+    case OutNode::Kind::Bool:
+        out += node.boolean ? "true" : "false";
+        break;
+    case OutNode::Kind::Null:
+        out += "null";
+        break;
+    }
+}
+
+// ---- the policy as an ordered document (schema order) ----
+
+OutNode rulesNode(const Rules& rules)
+{
+    OutNode n = OutNode::map();
+    if (rules.algorithms)
+        n.add(QStringLiteral("algorithms"), OutNode::stringList(*rules.algorithms));
+    if (rules.clockSkewSeconds)
+        n.add(QStringLiteral("clock_skew_seconds"), OutNode::integer(*rules.clockSkewSeconds));
+    if (rules.maxLifetimeSeconds)
+        n.add(QStringLiteral("max_lifetime_seconds"), OutNode::integer(*rules.maxLifetimeSeconds));
+    if (rules.requiredClaims)
+        n.add(QStringLiteral("required_claims"), OutNode::stringList(*rules.requiredClaims));
+    if (rules.allowedHeaders)
+        n.add(QStringLiteral("allowed_headers"), OutNode::stringList(*rules.allowedHeaders));
+    if (rules.allowedTypes)
+        n.add(QStringLiteral("allowed_types"), OutNode::stringList(*rules.allowedTypes));
+    if (rules.requireType)
+        n.add(QStringLiteral("require_type"), OutNode::boolean_(*rules.requireType));
+    if (rules.requireKid)
+        n.add(QStringLiteral("require_kid"), OutNode::boolean_(*rules.requireKid));
+    if (rules.maxTokenBytes)
+        n.add(QStringLiteral("max_token_bytes"), OutNode::integer(*rules.maxTokenBytes));
+    return n;
+}
+
+OutNode keySourcesNode(const KeySources& keys)
+{
+    OutNode n = OutNode::map();
+    if (keys.jwks)
+        n.add(QStringLiteral("jwks"), OutNode::fromJson(*keys.jwks));
+    if (!keys.jwksFile.isEmpty())
+        n.add(QStringLiteral("jwks_file"), OutNode::string(keys.jwksFile));
+    if (!keys.pemFiles.isEmpty())
+        n.add(QStringLiteral("pem_files"), OutNode::stringList(keys.pemFiles));
+    if (!keys.jwksUri.isEmpty())
+        n.add(QStringLiteral("jwks_uri"), OutNode::string(keys.jwksUri));
+    if (keys.testJwks)
+        n.add(QStringLiteral("test_jwks"), OutNode::fromJson(*keys.testJwks));
+    if (keys.refresh) {
+        const KeyRefresh& r = *keys.refresh;
+        OutNode refresh = OutNode::map();
+        if (r.cacheSeconds)
+            refresh.add(QStringLiteral("cache_seconds"), OutNode::integer(*r.cacheSeconds));
+        if (r.maxStaleSeconds)
+            refresh.add(QStringLiteral("max_stale_seconds"), OutNode::integer(*r.maxStaleSeconds));
+        if (r.refetchOnUnknownKid)
+            refresh.add(QStringLiteral("refetch_on_unknown_kid"), OutNode::boolean_(*r.refetchOnUnknownKid));
+        if (r.cooldownSeconds)
+            refresh.add(QStringLiteral("cooldown_seconds"), OutNode::integer(*r.cooldownSeconds));
+        n.add(QStringLiteral("refresh"), std::move(refresh));
+    }
+    return n;
+}
+
+OutNode issuerNode(const Issuer& issuer)
+{
+    OutNode n = OutNode::map();
+    n.add(QStringLiteral("issuer"), OutNode::string(issuer.issuer));
+    if (!issuer.trustDomain.isEmpty())
+        n.add(QStringLiteral("trust_domain"), OutNode::string(issuer.trustDomain));
+    n.add(QStringLiteral("audiences"), OutNode::stringList(issuer.audiences));
+    if (!issuer.subjects.isEmpty())
+        n.add(QStringLiteral("subjects"), OutNode::stringList(issuer.subjects));
+    OutNode keys = keySourcesNode(issuer.keys);
+    if (!keys.isEmpty())
+        n.add(QStringLiteral("keys"), std::move(keys));
+    OutNode overrides = rulesNode(issuer.overrides);
+    if (!overrides.isEmpty())
+        n.add(QStringLiteral("overrides"), std::move(overrides));
+    return n;
+}
+
+OutNode expiresNode(const PolicyException& exception)
+{
+    const QDateTime utc = exception.expires.toUTC();
+    if (exception.expiresIsDate) {
+        // Stored as the exclusive end of the named day; written back as that day.
+        OutNode n = OutNode::string(utc.addSecs(-1).date().toString(Qt::ISODate));
+        n.plainDate = true;
+        return n;
+    }
+    const QString format = utc.time().msec() != 0 ? QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ")
+                                                    : QStringLiteral("yyyy-MM-ddTHH:mm:ssZ");
+    return OutNode::string(utc.toString(format));
+}
+
+OutNode exceptionNode(const PolicyException& exception)
+{
+    OutNode n = OutNode::map();
+    n.add(QStringLiteral("id"), OutNode::string(exception.id));
+    if (!exception.owner.isEmpty())
+        n.add(QStringLiteral("owner"), OutNode::string(exception.owner));
+    if (!exception.reason.isEmpty())
+        n.add(QStringLiteral("reason"), OutNode::string(exception.reason));
+    n.add(QStringLiteral("expires"), expiresNode(exception));
+    n.add(QStringLiteral("issuer"), OutNode::string(exception.issuer));
+    const ExceptionAllow& a = exception.allow;
+    OutNode allow = OutNode::map();
+    if (a.algorithms)
+        allow.add(QStringLiteral("algorithms"), OutNode::stringList(*a.algorithms));
+    if (a.headers)
+        allow.add(QStringLiteral("headers"), OutNode::stringList(*a.headers));
+    if (a.clockSkewSeconds)
+        allow.add(QStringLiteral("clock_skew_seconds"), OutNode::integer(*a.clockSkewSeconds));
+    if (a.maxLifetimeSeconds)
+        allow.add(QStringLiteral("max_lifetime_seconds"), OutNode::integer(*a.maxLifetimeSeconds));
+    if (a.kids)
+        allow.add(QStringLiteral("kids"), OutNode::stringList(*a.kids));
+    if (a.keys)
+        allow.add(QStringLiteral("keys"), keySourcesNode(*a.keys));
+    n.add(QStringLiteral("allow"), std::move(allow));
+    return n;
+}
+
+OutNode delegationNode(const Delegation& d)
+{
+    OutNode n = OutNode::map();
+    n.add(QStringLiteral("act"),
+          OutNode::string(d.act == Delegation::Act::Allow ? QStringLiteral("allow") : QStringLiteral("reject")));
+    if (!d.allowedActors.isEmpty())
+        n.add(QStringLiteral("allowed_actors"), OutNode::stringList(d.allowedActors));
+    n.add(QStringLiteral("max_chain"), OutNode::integer(d.maxChain));
+    n.add(QStringLiteral("nested"), OutNode::string(d.nested == Delegation::Nested::Verify ? QStringLiteral("verify")
+                                                                                        : QStringLiteral("reject")));
+    n.add(QStringLiteral("max_nested_depth"), OutNode::integer(d.maxNestedDepth));
+    return n;
+}
+
+OutNode policyNode(const Policy& policy)
+{
+    OutNode root = OutNode::map();
+    root.add(QStringLiteral("jwt_policy"), OutNode::integer(policy.formatVersion));
+    if (!policy.name.isEmpty())
+        root.add(QStringLiteral("name"), OutNode::string(policy.name));
+    if (!policy.owner.isEmpty())
+        root.add(QStringLiteral("owner"), OutNode::string(policy.owner));
+    root.add(QStringLiteral("revision"), OutNode::integer(policy.revision));
+    OutNode defaults = rulesNode(policy.defaults);
+    if (!defaults.isEmpty())
+        root.add(QStringLiteral("defaults"), std::move(defaults));
+    OutNode issuers = OutNode::list(false);
+    for (const Issuer& issuer : policy.issuers)
+        issuers.items.push_back(issuerNode(issuer));
+    root.add(QStringLiteral("issuers"), std::move(issuers));
+    if (!policy.exceptions.isEmpty()) {
+        OutNode exceptions = OutNode::list(false);
+        for (const PolicyException& exception : policy.exceptions)
+            exceptions.items.push_back(exceptionNode(exception));
+        root.add(QStringLiteral("exceptions"), std::move(exceptions));
+    }
+    if (policy.hasDelegation)
+        root.add(QStringLiteral("delegation"), delegationNode(policy.delegation));
+    if (!policy.deployments.isEmpty()) {
+        OutNode deployments = OutNode::list(false);
+        for (const Deployment& deployment : policy.deployments) {
+            OutNode d = OutNode::map();
+            d.add(QStringLiteral("target"), OutNode::string(deployment.target));
+            d.add(QStringLiteral("only_verifier"), OutNode::boolean_(deployment.onlyVerifier));
+            deployments.items.push_back(std::move(d));
+        }
+        root.add(QStringLiteral("deployments"), std::move(deployments));
+    }
+    return root;
+}
+
+} // namespace
+
+QByteArray writeYaml(const OutNode& root)
+{
+    YAML::Emitter out;
+    out.SetIndent(2);
+    out.SetMapFormat(YAML::Block);
+    out.SetSeqFormat(YAML::Block);
+    emitYaml(out, root);
+    QByteArray text(out.c_str(), static_cast<qsizetype>(out.size()));
+    text += '\n';
+    return text;
+}
+
+QByteArray writeJson(const OutNode& root)
+{
+    QByteArray out;
+    writeJsonNode(out, root, 0);
+    out += '\n';
+    return out;
+}
+
+} // namespace jwb::policy::detail
+
+namespace jwb::policy {
+
+QByteArray serializePolicy(const Policy& policy, Format format)
+{
+    const detail::OutNode root = detail::policyNode(policy);
+    return format == Format::Json ? detail::writeJson(root) : detail::writeYaml(root);
+}
+
+} // namespace jwb::policy
