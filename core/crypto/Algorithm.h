@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QLatin1StringView>
 #include <QString>
 #include <QStringView>
 
@@ -26,6 +27,8 @@ enum class Family : std::uint8_t { Hmac, Rsa, RsaPss, Ecdsa, EdDsa, None };
 // unknown names give Unsupported.
 Algorithm algorithmFromName(QStringView name);
 QString algorithmName(Algorithm alg);
+// The same name without allocating (hot paths compare against it); "unsupported" for Unsupported.
+QLatin1StringView algorithmNameView(Algorithm alg);
 Family family(Algorithm alg);
 QString familyName(Family f); // "HMAC", "RSA", "RSA-PSS", "ECDSA", "EdDSA"
 bool isSymmetric(Algorithm alg);

@@ -38,7 +38,8 @@ private:
 
 // Builds a compact JWS from raw JSON texts (the caller controls duplicates, spelling, everything:
 // the self-test needs malformed tokens). Signs with `key` and `alg` unless `key` is null, in which
-// case the signature segment is `rawSignature` verbatim.
+// case the signature segment is `rawSignature` verbatim. Returns an empty array when `key` cannot
+// sign with `alg`.
 QByteArray mintCompact(QByteArrayView headerJson, QByteArrayView payloadJson, const SigningKey* key,
                        Algorithm alg, QByteArrayView rawSignature = {});
 

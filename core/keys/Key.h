@@ -32,6 +32,8 @@ struct Key {
     QString thumbprint;        // RFC 7638 JWK SHA-256 thumbprint, base64url
     QString source;            // where it came from: "inline jwks #2", "keys/login.pem"
     bool testKey = false;      // minted by the workbench; lint reports it as an error
+    QString certSubject;       // X.509 source: the certificate's subject (RFC 2253), else empty
+    qint64 certNotAfter = 0;   // X.509 source: notAfter as Unix seconds, else 0
     std::shared_ptr<const KeyMaterial> material;
 
     // Whether this key can verify `alg` at all: type/curve/size match (RS* on RSA, ES256 on P-256,
