@@ -8,6 +8,8 @@ namespace jwb::cli {
 
 std::unique_ptr<Command> makeVerifyCommand();
 std::unique_ptr<Command> makeSignatureCommand();
+std::unique_ptr<Command> makeLintCommand();
+std::unique_ptr<Command> makeDiffCommand();
 std::unique_ptr<Command> makeSchemaCommand();
 // Registration declarations (one per verb).
 
@@ -16,6 +18,8 @@ std::vector<std::unique_ptr<Command>> allCommands()
     std::vector<std::unique_ptr<Command>> commands;
     commands.push_back(makeVerifyCommand());
     commands.push_back(makeSignatureCommand());
+    commands.push_back(makeLintCommand());
+    commands.push_back(makeDiffCommand());
     commands.push_back(makeSchemaCommand());
     // Registrations (one per verb).
     return commands;

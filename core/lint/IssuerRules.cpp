@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rules about an issuer's trust entry: the audiences it may mint for and where its keys are published.
+
+#include "lint/LintRule.h"
+
+#include <QUrl>
+
+namespace jwb::lint::detail {
+
+namespace {
+
+void checkNoAudience(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const IssuerView& view : context.views()) {
+        if (!view.issuer || !view.issuer->audiences.isEmpty())
+            continue;
+        sink.report(self, view.issuerPath() + QStringLiteral(".audiences"), view.issuerName(),
+                    QStringLiteral("Issuer '%1' lists no audience, so its tokens are not bound to a recipient: a "
+                                   "token it minted for another service is no different from one minted for "
+                                   "this one. List the audiences this service answers to.")
+                        .arg(view.issuerName()));
+    }
+}
+
+// An issuer without a trust domain is a domain of its own: sharing an audience with it is only
+// safe when both issuers are declared to be the same authority.
+QString trustDomainOf(const policy::Issuer& issuer)
+{
+    return issuer.trustDomain.isEmpty() ? QStringLiteral("issuer:") + issuer.issuer : issuer.trustDomain;
+}
+
+QString describeIssuer(const policy::Issuer& issuer)
+{
+    return issuer.trustDomain.isEmpty()
+               ? QStringLiteral("'%1' (no trust_domain)").arg(issuer.issuer)
+               : QStringLiteral("'%1' (%2)").arg(issuer.issuer, issuer.trustDomain);
+}
+
+void checkCrossTrustDomain(const Rule& self, const Context& context, FindingSink& sink)
+{
+    const auto& issuers = context.policy().issuers;
+    QStringList audiences; // first-seen order keeps the report stable
+    for (const policy::Issuer& issuer : issuers) {
+        for (const QString& aud : issuer.audiences) {
+            if (!audiences.contains(aud))
+                audiences.append(aud);
+        }
+    }
+    for (const QString& aud : audiences) {
+        QStringList domains;
+        QStringList accepting;
+        int lastNewDomain = -1;
+        for (int i = 0; i < issuers.size(); ++i) {
+            if (!issuers.at(i).audiences.contains(aud))
+                continue;
+            accepting.append(describeIssuer(issuers.at(i)));
+            const QString domain = trustDomainOf(issuers.at(i));
+            if (!domains.contains(domain)) {
+                domains.append(domain);
+                lastNewDomain = i;
+            }
+        }
+        if (domains.size() < 2)
+            continue;
+        sink.report(self,
+                    QStringLiteral("issuers[%1].audiences[%2]")
+                        .arg(lastNewDomain)
+                        .arg(issuers.at(lastNewDomain).audiences.indexOf(aud)),
+                    issuers.at(lastNewDomain).issuer,
+                    QStringLiteral("Audience '%1' is accepted from issuers in different trust domains: %2. The "
+                                   "issuers become interchangeable for it, so the weakest of them decides who "
+                                   "gets in. Give each trust domain its own audience, or declare the issuers one "
+                                   "trust domain if they really are one authority.")
+                        .arg(aud, accepting.join(QStringLiteral(", "))));
+    }
+}
+
+void checkJwksUriHttps(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const IssuerView& view : context.views()) {
+        if (!view.issuer || view.issuer->keys.jwksUri.isEmpty())
+            continue;
+        const QUrl url(view.issuer->keys.jwksUri);
+        if (url.isValid() && url.scheme() == u"https" && !url.host().isEmpty())
+            continue;
+        sink.report(self, view.issuerPath() + QStringLiteral(".keys.jwks_uri"), view.issuerName(),
+                    QStringLiteral("jwks_uri '%1' of issuer '%2' is not an https URL: whoever sits on the network "
+                                   "path can replace the keys a fetching gateway trusts. Publish keys over TLS.")
+                        .arg(view.issuer->keys.jwksUri, view.issuerName()));
+    }
+}
+
+void checkJwksUriHost(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const IssuerView& view : context.views()) {
+        if (!view.issuer || view.issuer->keys.jwksUri.isEmpty())
+            continue;
+        const QUrl issuerUrl(view.issuer->issuer);
+        const QUrl jwksUrl(view.issuer->keys.jwksUri);
+        // Issuers that are not URLs (plain names) have no host to compare with.
+        if (!issuerUrl.isValid() || issuerUrl.host().isEmpty() || !jwksUrl.isValid() || jwksUrl.host().isEmpty())
+            continue;
+        if (issuerUrl.host().compare(jwksUrl.host(), Qt::CaseInsensitive) == 0)
+            continue;
+        sink.report(self, view.issuerPath() + QStringLiteral(".keys.jwks_uri"), view.issuerName(),
+                    QStringLiteral("jwks_uri of issuer '%1' is on host '%2', not on the issuer's host '%3': "
+                                   "keys served there are trusted as the issuer's, so that host must be "
+                                   "controlled by the issuer. Confirm it, or use the issuer's own endpoint.")
+                        .arg(view.issuerName(), jwksUrl.host(), issuerUrl.host()));
+    }
+}
+
+} // namespace
+
+QList<Rule> issuerRules()
+{
+    return {
+        {{QStringLiteral("issuer-no-audience"), Severity::Error, QStringLiteral("An issuer lists no audience"),
+          QStringLiteral("RFC 8725 §3.9, RFC 7519 §4.1.3")},
+         checkNoAudience},
+        {{QStringLiteral("audience-cross-trust-domain"), Severity::Warning,
+          QStringLiteral("An audience is accepted from issuers in different trust domains"),
+          QStringLiteral("RFC 8725 §2.8, §3.9")},
+         checkCrossTrustDomain},
+        {{QStringLiteral("jwks-uri-not-https"), Severity::Error, QStringLiteral("A jwks_uri is not https"),
+          QStringLiteral("RFC 8414 §2, RFC 7515 §4.1.2")},
+         checkJwksUriHttps},
+        {{QStringLiteral("jwks-uri-foreign-host"), Severity::Warning,
+          QStringLiteral("A jwks_uri is on another host than its issuer"), QStringLiteral("RFC 8725 §3.8, §3.10")},
+         checkJwksUriHost},
+    };
+}
+
+} // namespace jwb::lint::detail

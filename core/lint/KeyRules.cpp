@@ -1,0 +1,221 @@
+// SPDX-License-Identifier: Apache-2.0
+// Rules about pinned keys: strength, identification, fit with the algorithm pin, test keys.
+
+#include "lint/LintRule.h"
+
+#include "crypto/Algorithm.h"
+#include "keys/Key.h"
+
+namespace jwb::lint::detail {
+
+namespace {
+
+constexpr int kMinHmacBits = 256;
+
+// The keys of one issuer entry, or the extra keys an active exception grants it.
+struct KeySet {
+    QString path;
+    QString issuer;
+    QString scope;
+    QList<keys::Key> keys;
+    QStringList algorithms; // what the keys are used with
+};
+
+QList<KeySet> keySets(const Context& context)
+{
+    QList<KeySet> sets;
+    for (const IssuerView& view : context.views()) {
+        if (!view.issuer)
+            continue;
+        sets.append({view.issuerPath() + QStringLiteral(".keys"), view.issuerName(),
+                     QStringLiteral("issuer '%1'").arg(view.issuerName()), view.issuer->keys.resolved,
+                     view.rules.algorithms});
+    }
+    const auto& exceptions = context.policy().exceptions;
+    for (int i = 0; i < exceptions.size(); ++i) {
+        const policy::PolicyException& e = exceptions.at(i);
+        if (!e.allow.keys || !e.activeAt(context.atDateTime()))
+            continue;
+        const policy::Issuer* issuer = context.policy().findIssuer(e.issuer);
+        QStringList algorithms = issuer ? context.policy().effectiveRules(*issuer).algorithms : QStringList();
+        if (e.allow.algorithms)
+            algorithms += *e.allow.algorithms;
+        sets.append({QStringLiteral("exceptions[%1].allow.keys").arg(i), e.issuer,
+                     QStringLiteral("exception '%1'").arg(e.id), e.allow.keys->resolved, algorithms});
+    }
+    return sets;
+}
+
+QString keyLabel(const keys::Key& key)
+{
+    QString label = key.kid.isEmpty() ? QStringLiteral("key without kid") : QStringLiteral("key '%1'").arg(key.kid);
+    label += QStringLiteral(" (%1").arg(key.description());
+    if (!key.source.isEmpty())
+        label += QStringLiteral(", from ") + key.source;
+    return label + u')';
+}
+
+int hmacHashBits(crypto::Algorithm alg)
+{
+    switch (alg) {
+    case crypto::Algorithm::HS256: return 256;
+    case crypto::Algorithm::HS384: return 384;
+    case crypto::Algorithm::HS512: return 512;
+    default: return 0;
+    }
+}
+
+QList<crypto::Algorithm> pinned(const QStringList& names)
+{
+    QList<crypto::Algorithm> algorithms;
+    for (const QString& name : names) {
+        const crypto::Algorithm alg = crypto::algorithmFromName(name);
+        if (alg != crypto::Algorithm::Unsupported && !algorithms.contains(alg))
+            algorithms.append(alg);
+    }
+    return algorithms;
+}
+
+void checkNoKeys(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const IssuerView& view : context.views()) {
+        if (!view.issuer || !view.issuer->keys.resolved.isEmpty() || !view.issuer->keys.jwksUri.isEmpty())
+            continue;
+        sink.report(self, view.issuerPath() + QStringLiteral(".keys"), view.issuerName(),
+                    QStringLiteral("Issuer '%1' has no pinned key and no jwks_uri: no token from it can ever "
+                                   "verify. Pin its keys (jwks, jwks_file or pem_files).")
+                        .arg(view.issuerName()));
+    }
+}
+
+// Why `key` is below strength for the algorithms it serves, or an empty string.
+QString weakness(const keys::Key& key, const QList<crypto::Algorithm>& algorithms)
+{
+    if (key.type == keys::KeyType::Rsa && key.bits > 0 && key.bits < keys::kMinRsaBits)
+        return QStringLiteral("an RSA modulus of %1 bits is below the %2 bits RFC 7518 §3.3 requires")
+            .arg(key.bits)
+            .arg(keys::kMinRsaBits);
+    if (key.type != keys::KeyType::Oct)
+        return {};
+    if (key.bits < kMinHmacBits)
+        return QStringLiteral("an HMAC secret of %1 bits is shorter than %2 bits").arg(key.bits).arg(kMinHmacBits);
+    for (const crypto::Algorithm alg : algorithms) {
+        const int needed = hmacHashBits(alg);
+        if (needed > key.bits)
+            return QStringLiteral("an HMAC secret of %1 bits is shorter than the %2-bit hash output of %3, as "
+                                  "RFC 7518 §3.2 requires")
+                .arg(key.bits)
+                .arg(needed)
+                .arg(crypto::algorithmName(alg));
+    }
+    return {};
+}
+
+void checkWeak(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const KeySet& set : keySets(context)) {
+        const QList<crypto::Algorithm> algorithms = pinned(set.algorithms);
+        for (const keys::Key& key : set.keys) {
+            const QString why = weakness(key, algorithms);
+            if (why.isEmpty())
+                continue;
+            sink.report(self, set.path, set.issuer,
+                        QStringLiteral("The %1 of %2 is weak: %3. A weak key lets signatures be forged.")
+                            .arg(keyLabel(key), set.scope, why));
+        }
+    }
+}
+
+void checkDuplicateKid(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const KeySet& set : keySets(context)) {
+        QStringList seen;
+        QStringList reported;
+        for (const keys::Key& key : set.keys) {
+            if (key.kid.isEmpty())
+                continue;
+            if (seen.contains(key.kid) && !reported.contains(key.kid)) {
+                reported.append(key.kid);
+                sink.report(self, set.path, set.issuer,
+                            QStringLiteral("kid '%1' names more than one key of %2: which key a token selects "
+                                           "is ambiguous, and verifiers disagree on which one they try. Give "
+                                           "every key its own kid.")
+                                .arg(key.kid, set.scope));
+            }
+            seen.append(key.kid);
+        }
+    }
+}
+
+void checkUnusable(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const KeySet& set : keySets(context)) {
+        const QList<crypto::Algorithm> algorithms = pinned(set.algorithms);
+        if (algorithms.isEmpty())
+            continue; // alg-pin-empty reports the cause
+        for (const keys::Key& key : set.keys) {
+            QStringList reasons;
+            bool usable = false;
+            for (const crypto::Algorithm alg : algorithms) {
+                QString why;
+                if (key.usableWith(alg, &why)) {
+                    usable = true;
+                    break;
+                }
+                if (!why.isEmpty() && !reasons.contains(why))
+                    reasons.append(why);
+            }
+            if (usable)
+                continue;
+            QStringList names;
+            for (const crypto::Algorithm alg : algorithms)
+                names.append(crypto::algorithmName(alg));
+            sink.report(self, set.path, set.issuer,
+                        QStringLiteral("The %1 of %2 cannot be used with any pinned algorithm (%3)%4. Either the "
+                                       "pin or the key is wrong; a key that never verifies only hides which one.")
+                            .arg(keyLabel(key), set.scope, names.join(QStringLiteral(", ")),
+                                 reasons.isEmpty() ? QString() : QStringLiteral(": ") + reasons.join(QStringLiteral("; "))));
+        }
+    }
+}
+
+void checkTestKey(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const KeySet& set : keySets(context)) {
+        for (const keys::Key& key : set.keys) {
+            if (!key.testKey)
+                continue;
+            sink.report(self, set.path, set.issuer,
+                        QStringLiteral("The %1 of %2 is a test key minted in the workbench: its private half "
+                                       "was never protected, so anyone who saw the session can sign tokens that "
+                                       "this policy accepts. Remove it before the policy ships.")
+                            .arg(keyLabel(key), set.scope));
+        }
+    }
+}
+
+} // namespace
+
+QList<Rule> keyRules()
+{
+    return {
+        {{QStringLiteral("test-key-present"), Severity::Error, QStringLiteral("A workbench test key is pinned"),
+          QStringLiteral("Workbench test keys are for trials only; RFC 8725 §3.5")},
+         checkTestKey},
+        {{QStringLiteral("issuer-no-keys"), Severity::Warning,
+          QStringLiteral("An issuer has no pinned key and no jwks_uri"), QStringLiteral("RFC 7515 §6")},
+         checkNoKeys},
+        {{QStringLiteral("key-weak"), Severity::Error, QStringLiteral("A pinned key is below strength"),
+          QStringLiteral("RFC 7518 §3.2, §3.3; RFC 8725 §3.5")},
+         checkWeak},
+        {{QStringLiteral("key-duplicate-kid"), Severity::Warning, QStringLiteral("Several keys share a kid"),
+          QStringLiteral("RFC 7517 §4.5")},
+         checkDuplicateKid},
+        {{QStringLiteral("key-unusable"), Severity::Warning,
+          QStringLiteral("A pinned key cannot serve any pinned algorithm"),
+          QStringLiteral("RFC 8725 §3.1, RFC 7517 §4.2-§4.4")},
+         checkUnusable},
+    };
+}
+
+} // namespace jwb::lint::detail
