@@ -14,6 +14,15 @@
 #include <QPushButton>
 #include <QVBoxLayout>
 
+#include <mutex>
+
+// jwb_ui is a static library, so its resources are linked in only when something initialises them;
+// Q_INIT_RESOURCE must be used from the global namespace.
+static void initUiResourcesForAbout()
+{
+    Q_INIT_RESOURCE(ui_resources);
+}
+
 namespace jwb::ui {
 
 namespace {
@@ -24,6 +33,8 @@ const auto kAppId = QStringLiteral("io.github.jwtworkbench.JwtPolicyWorkbench");
 
 QIcon productIcon()
 {
+    static std::once_flag once;
+    std::call_once(once, initUiResourcesForAbout);
     // The embedded icon first; the installed theme icon only if a build left the resource out.
     const auto embedded = QStringLiteral(":/icons/jwt-workbench.svg");
     return QFile::exists(embedded) ? QIcon(embedded) : QIcon::fromTheme(kAppId);
