@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: Apache-2.0
+// jwt-workbench: the policy editor. Little more than argument handling; the window lives in jwb_ui.
+#include "views/MainWindow.h"
+#include "views/Screenshots.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QIcon>
+#include <QTimer>
+
+#include <cstdio>
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("jwt-workbench"));
+    QApplication::setApplicationDisplayName(QStringLiteral("JWT Policy Workbench"));
+    QApplication::setOrganizationName(QStringLiteral("jwt-policy-workbench"));
+    QApplication::setApplicationVersion(QStringLiteral(JWB_VERSION));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/jwt-workbench.svg")));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Author a JWT verification policy visually: issuers and audiences, algorithm pins, keys, "
+                       "defaults and dated exceptions. Without FILE the embedded sample policy is shown."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption screenshot(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Render the main views at 1280x800 as PNG files into DIR, then exit."), QStringLiteral("DIR"));
+    parser.addOption(screenshot);
+    parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Policy file to open (YAML or JSON)."),
+                                 QStringLiteral("[FILE]"));
+    parser.process(app);
+    if (parser.positionalArguments().size() > 1) {
+        std::fprintf(stderr, "jwt-workbench: at most one policy file can be opened\n");
+        return 2;
+    }
+
+    jwb::ui::MainWindow window;
+    const QString file = parser.positionalArguments().value(0);
+    if (file.isEmpty() || !window.openFile(file))
+        window.loadSample();
+
+    if (parser.isSet(screenshot)) {
+        const auto written = jwb::ui::renderScreenshots(window, parser.value(screenshot));
+        if (!written) {
+            std::fprintf(stderr, "jwt-workbench: %s\n", qPrintable(written.error().toString()));
+            return 1;
+        }
+        for (const QString& path : written.value())
+            std::printf("%s\n", qPrintable(path));
+        return 0;
+    }
+
+    window.show();
+    // After the window is up, so the question has a parent on screen.
+    QTimer::singleShot(0, &window, [&window] { window.checkForRecovery(); });
+    return QApplication::exec();
+}

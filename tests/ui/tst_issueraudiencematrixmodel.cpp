@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: Apache-2.0
+// IssuerAudienceMatrixModel: consistent under QAbstractItemModelTester through every kind of edit,
+// reads the document (no copy), flags audiences shared across trust domains.
+#include "UiTestSupport.h"
+#include "models/IssuerAudienceMatrixModel.h"
+#include "models/PolicyDocument.h"
+
+#include <QAbstractItemModelTester>
+#include <QIcon>
+#include <QSignalSpy>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace jwb;
+using namespace jwb::ui;
+
+class TestIssuerAudienceMatrixModel final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_doc = std::make_unique<PolicyDocument>();
+        m_model = std::make_unique<IssuerAudienceMatrixModel>(m_doc.get());
+        m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
+                                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m_doc->reset(uitest::sample(), {});
+    }
+    void cleanup()
+    {
+        m_tester.reset();
+        m_model.reset();
+        m_doc.reset();
+    }
+
+    void shape_issuersAsRowsAudiencesAsColumns()
+    {
+        QCOMPARE(m_model->rowCount(), 3);
+        QCOMPARE(m_model->columnCount(), IssuerAudienceMatrixModel::FirstAudienceColumn + 4);
+        QCOMPARE(m_model->index(0, 0).data().toString(), QStringLiteral("https://login.example.com/"));
+        QCOMPARE(m_model->index(1, 1).data().toString(), QStringLiteral("partners"));
+        QCOMPARE(m_model->headerData(2, Qt::Horizontal).toString(), QStringLiteral("payments-api"));
+        QCOMPARE(m_model->index(0, 2).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QCOMPARE(m_model->index(1, 2).data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QVERIFY(m_model->flags(m_model->index(0, 2)) & Qt::ItemIsUserCheckable);
+        QVERIFY(m_model->flags(m_model->index(0, 0)) & Qt::ItemIsEditable);
+    }
+
+    void setCheckState_goesThroughDocument_undoRestores()
+    {
+        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+        const QModelIndex cell = m_model->index(1, 3); // partner x ledger-api
+        QVERIFY(m_model->setData(cell, Qt::Checked, Qt::CheckStateRole));
+        QVERIFY(changed.count() > 0);
+        QCOMPARE(cell.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QVERIFY(m_doc->policy().issuers.at(1).audiences.contains(QStringLiteral("ledger-api")));
+        m_doc->undoStack()->undo();
+        QCOMPARE(cell.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+    }
+
+    void sharedAcrossTrustDomains_flaggedWithIconTooltipAndTint()
+    {
+        const int ledger = 3;
+        QVERIFY(!m_model->isSharedAcrossDomains(ledger));
+        QVERIFY(m_model->headerData(ledger, Qt::Horizontal, Qt::DecorationRole).isNull());
+        QVERIFY(m_model->setData(m_model->index(1, ledger), Qt::Checked, Qt::CheckStateRole));
+        QVERIFY(m_model->isSharedAcrossDomains(ledger));
+        QVERIFY(!m_model->headerData(ledger, Qt::Horizontal, Qt::DecorationRole).value<QIcon>().isNull());
+        QVERIFY(m_model->headerData(ledger, Qt::Horizontal, Qt::ToolTipRole).toString().contains(QStringLiteral("partners")));
+        QVERIFY(m_model->headerData(ledger, Qt::Horizontal, Qt::BackgroundRole).isValid());
+        QVERIFY(m_model->index(0, ledger).data(Qt::BackgroundRole).isValid());
+        // Moving the partner issuer into the workforce domain clears the flag.
+        QVERIFY(m_model->setData(m_model->index(1, IssuerAudienceMatrixModel::TrustDomainColumn), QStringLiteral("workforce")));
+        QVERIFY(!m_model->isSharedAcrossDomains(ledger));
+    }
+
+    void renameIssuerInPlace_andRefusedRenameReturnsFalse()
+    {
+        QVERIFY(m_model->setData(m_model->index(1, 0), QStringLiteral("https://auth.partner.example.org/")));
+        QCOMPARE(m_doc->policy().issuers.at(1).issuer, QStringLiteral("https://auth.partner.example.org/"));
+        QVERIFY(!m_model->setData(m_model->index(1, 0), QStringLiteral("https://login.example.com/")));
+    }
+
+    void addRemoveIssuerAndAudience_rowsAndColumnsNotified()
+    {
+        QSignalSpy rowsInserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+        QSignalSpy columnsInserted(m_model.get(), &QAbstractItemModel::columnsInserted);
+        QSignalSpy columnsRemoved(m_model.get(), &QAbstractItemModel::columnsRemoved);
+        QVERIFY(m_doc->addIssuer(QStringLiteral("https://new.example.com/"), QStringLiteral("lab")).ok());
+        QCOMPARE(rowsInserted.count(), 1);
+        QCOMPARE(m_model->rowCount(), 4);
+        QVERIFY(m_doc->addAudience(QStringLiteral("reports-api")).ok());
+        QCOMPARE(columnsInserted.count(), 1);
+        const int reports = m_model->columnCount() - 1;
+        QVERIFY(m_model->setHeaderData(reports, Qt::Horizontal, QStringLiteral("reporting-api")));
+        QCOMPARE(m_model->headerData(reports, Qt::Horizontal).toString(), QStringLiteral("reporting-api"));
+        QVERIFY(m_model->setData(m_model->index(3, reports), Qt::Checked, Qt::CheckStateRole));
+        QVERIFY(m_doc->removeAudience(IssuerAudienceMatrixModel::audienceIndex(reports)).ok());
+        QCOMPARE(columnsRemoved.count(), 1);
+        QVERIFY(m_doc->removeIssuer(3).ok());
+        QCOMPARE(m_model->rowCount(), 3);
+        // Undo everything back to the sample, through the tester.
+        while (m_doc->undoStack()->canUndo())
+            m_doc->undoStack()->undo();
+        QCOMPARE(m_doc->policy(), uitest::sample());
+        QCOMPARE(m_model->rowCount(), 3);
+    }
+
+    void resetToNewPolicy_emptyMatrix()
+    {
+        m_doc->newPolicy();
+        QCOMPARE(m_model->rowCount(), 0);
+        QCOMPARE(m_model->columnCount(), IssuerAudienceMatrixModel::FirstAudienceColumn);
+    }
+
+private:
+    std::unique_ptr<PolicyDocument> m_doc;
+    std::unique_ptr<IssuerAudienceMatrixModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+QTEST_MAIN(TestIssuerAudienceMatrixModel)
+#include "tst_issueraudiencematrixmodel.moc"

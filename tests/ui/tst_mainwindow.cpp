@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: Apache-2.0
+// The workbench window driven like a user: find widgets by objectName, click and type, answer the
+// dialogs. Isolated: test-mode standard paths, settings in a temporary directory.
+#include "UiTestSupport.h"
+#include "editors/ExceptionsEditor.h"
+#include "editors/IssuerDetailsEditor.h"
+#include "editors/MatrixEditor.h"
+#include "models/IssuerAudienceMatrixModel.h"
+#include "models/PolicyDocument.h"
+#include "models/ProblemsModel.h"
+#include "views/MainWindow.h"
+#include "views/ProblemsPanel.h"
+
+#include <QAction>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QHeaderView>
+#include <QLineEdit>
+#include <QMimeData>
+#include <QSettings>
+#include <QSpinBox>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace jwb;
+using namespace jwb::ui;
+
+namespace {
+
+int audienceColumn(const MainWindow& w, const QString& audience)
+{
+    return IssuerAudienceMatrixModel::FirstAudienceColumn + static_cast<int>(w.document()->audiences().indexOf(audience));
+}
+
+QString writeSample(const QTemporaryDir& dir, const QString& name = QStringLiteral("payments.yaml"))
+{
+    const QString path = dir.filePath(name);
+    Status saved = policy::savePolicyFile(uitest::sample(), path);
+    if (!saved)
+        qFatal("cannot write sample: %s", qPrintable(saved.error().toString()));
+    return path;
+}
+
+} // namespace
+
+class TestMainWindow final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("jwb-tests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QVERIFY(m_settingsDir.isValid());
+        QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
+        QDir(MainWindow::autosaveDirectory()).removeRecursively();
+    }
+
+    void init() { QDir(MainWindow::autosaveDirectory()).removeRecursively(); }
+
+    void startsEmpty_loadSample_titleShowsNameAndFile()
+    {
+        MainWindow w;
+        w.loadSample();
+        QCOMPARE(w.document()->policy(), uitest::sample());
+        QCOMPARE(w.windowTitle(), QStringLiteral("payments-platform \u2014 untitled[*]"));
+        QVERIFY(!w.isWindowModified());
+        const auto* tabs = w.findChild<QTabWidget*>(QStringLiteral("pageTabs"));
+        QVERIFY(tabs);
+        QCOMPARE(tabs->tabText(0), QStringLiteral("Policy"));
+        QCOMPARE(tabs->tabText(1), QStringLiteral("Defaults"));
+        QCOMPARE(tabs->tabText(2), QStringLiteral("Exceptions"));
+    }
+
+    void addPage_appendsTabAndPageSeesPolicyChanges()
+    {
+        MainWindow w;
+        w.loadSample();
+        auto* page = new QWidget;
+        w.addPage(page, QStringLiteral("Token Lab"));
+        QCOMPARE(w.pages()->count(), 4);
+        QCOMPARE(w.pages()->tabText(3), QStringLiteral("Token Lab"));
+        QSignalSpy changed(&w, &MainWindow::policyChanged);
+        QVERIFY(w.document()->setDefaultClockSkew(20).ok());
+        QCOMPARE(changed.count(), 1);
+    }
+
+    void matrixCellSpace_modelChanges_undoRestores()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* view = w.findChild<QTableView*>(QStringLiteral("matrixView"));
+        QVERIFY(view);
+        const QModelIndex cell = view->model()->index(1, audienceColumn(w, QStringLiteral("ledger-api")));
+        QCOMPARE(cell.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        view->setFocus();
+        view->setCurrentIndex(cell);
+        QTest::keyClick(view, Qt::Key_Space);
+        QCOMPARE(cell.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QVERIFY(w.document()->policy().issuers.at(1).audiences.contains(QStringLiteral("ledger-api")));
+        QVERIFY(w.isWindowModified());
+        auto* undo = w.findChild<QAction*>(QStringLiteral("undoAction"));
+        QVERIFY(undo);
+        QCOMPARE(undo->text(), QStringLiteral("&Undo Allow audience ledger-api for https://auth.partner.example.net/"));
+        // The cross-domain column is flagged in the header and in the Problems panel.
+        QVERIFY(view->model()->headerData(cell.column(), Qt::Horizontal, Qt::DecorationRole).isValid());
+        QTRY_VERIFY(w.problemsPanel()->model()->match(w.problemsPanel()->model()->index(0, ProblemsModel::RuleColumn),
+                                                      Qt::DisplayRole, QStringLiteral("audience-cross-trust-domain"))
+                        .size() == 1);
+        undo->trigger();
+        QCOMPARE(cell.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
+        QCOMPARE(w.document()->policy(), uitest::sample());
+        QVERIFY(!w.isWindowModified());
+    }
+
+    void matrixCellClick_togglesCheckbox()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* view = w.findChild<QTableView*>(QStringLiteral("matrixView"));
+        const QModelIndex cell = view->model()->index(0, audienceColumn(w, QStringLiteral("billing-api")));
+        QRect rect = view->visualRect(cell);
+        // The check box sits at the left of the cell, vertically centred.
+        const QPoint checkPoint(rect.left() + view->style()->pixelMetric(QStyle::PM_IndicatorWidth) / 2 + 4,
+                                rect.center().y());
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, checkPoint);
+        QTRY_COMPARE(cell.data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+        QCOMPARE(w.document()->undoStack()->undoText(),
+                 QStringLiteral("Allow audience billing-api for https://login.example.com/"));
+    }
+
+    void addIssuerInPlace_save_reopen_samePolicy()
+    {
+        QTemporaryDir dir;
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* add = w.findChild<QPushButton*>(QStringLiteral("addIssuerButton"));
+        QVERIFY(add);
+        QTest::mouseClick(add, Qt::LeftButton);
+        QCOMPARE(w.document()->issuerCount(), 4);
+        // The new issuer's cell is open for editing in place.
+        auto* editor = qobject_cast<QLineEdit*>(QApplication::focusWidget());
+        QVERIFY(editor);
+        editor->selectAll();
+        QTest::keyClicks(editor, QStringLiteral("https://id.example.org/"));
+        QTest::keyClick(editor, Qt::Key_Return);
+        QCOMPARE(w.document()->policy().issuers.at(3).issuer, QStringLiteral("https://id.example.org/"));
+        // Trust domain in the details form.
+        auto* trust = w.findChild<QLineEdit*>(QStringLiteral("trustDomainEdit"));
+        QVERIFY(trust);
+        QTRY_VERIFY(trust->isVisible());
+        trust->setFocus();
+        QTest::keyClicks(trust, QStringLiteral("customers"));
+        QCOMPARE(w.document()->policy().issuers.at(3).trustDomain, QStringLiteral("customers"));
+        QCOMPARE(w.document()->undoStack()->undoText(), QStringLiteral("Set trust domain of https://id.example.org/ to customers"));
+        // Tick partner-api for it.
+        QVERIFY(w.matrixEditor()->model()->setData(
+            w.matrixEditor()->model()->index(3, audienceColumn(w, QStringLiteral("partner-api"))), Qt::Checked,
+            Qt::CheckStateRole));
+
+        const QString path = dir.filePath(QStringLiteral("edited.yaml"));
+        QVERIFY(w.saveAs(path));
+        QVERIFY(!w.isWindowModified());
+        QCOMPARE(w.windowTitle(), QStringLiteral("payments-platform \u2014 edited.yaml[*]"));
+
+        MainWindow reopened;
+        QVERIFY(reopened.openFile(path));
+        QCOMPARE(reopened.document()->policy(), w.document()->policy());
+        QCOMPARE(reopened.document()->policy().issuers.at(3).audiences, QStringList{QStringLiteral("partner-api")});
+        QVERIFY(QSettings().value(QStringLiteral("recentFiles")).toStringList().contains(QFileInfo(path).absoluteFilePath()));
+    }
+
+    void saveAsJson_writesJson()
+    {
+        QTemporaryDir dir;
+        MainWindow w;
+        w.loadSample();
+        const QString path = dir.filePath(QStringLiteral("p.json"));
+        QVERIFY(w.saveAs(path));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::ReadOnly));
+        QVERIFY(file.readAll().trimmed().startsWith('{'));
+    }
+
+    void clockSkew900_refusedWithMessage()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        // Through the document's setter: refused, the status bar says why.
+        QVERIFY(!w.document()->setDefaultClockSkew(900));
+        QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("900")), qPrintable(w.statusBar()->currentMessage()));
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("300")));
+        QCOMPARE(w.document()->policy().defaults.clockSkewSeconds, std::optional<int>(30));
+        QVERIFY(!w.isWindowModified());
+        // Through the spin box: typing 900 cannot get past the bound.
+        w.pages()->setCurrentIndex(1);
+        auto* spin = w.findChild<QSpinBox*>(QStringLiteral("defaultsClockSkew"));
+        QVERIFY(spin);
+        QCOMPARE(spin->value(), 30);
+        spin->setFocus();
+        spin->selectAll();
+        QTest::keyClicks(spin, QStringLiteral("900"));
+        QVERIFY(spin->value() <= 300);
+        QVERIFY(w.document()->policy().defaults.clockSkewSeconds.value() <= 300);
+        // Typing a valid value is one undo step.
+        spin->selectAll();
+        QTest::keyClicks(spin, QStringLiteral("45"));
+        QCOMPARE(w.document()->policy().defaults.clockSkewSeconds, std::optional<int>(45));
+        QCOMPARE(w.document()->undoStack()->undoText(), QStringLiteral("Set default clock skew to 45 s"));
+    }
+
+    void dirtyClose_cancelKeepsWindow_discardCloses()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.document()->setDefaultClockSkew(20).ok());
+        QVERIFY(w.isWindowModified());
+        {
+            uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Cancel));
+            QVERIFY(!w.close());
+            QCOMPARE(answer.count(), 1);
+            QCOMPARE(answer.lastName(), QStringLiteral("unsavedChangesPrompt"));
+        }
+        QVERIFY(w.isVisible());
+        QVERIFY(w.document()->isModified());
+        QVERIFY(w.writeAutosave());
+        const QString autosave = w.autosavePathFor({});
+        QVERIFY(QFile::exists(autosave));
+        {
+            uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Discard));
+            QVERIFY(w.close());
+            QCOMPARE(answer.count(), 1);
+        }
+        QVERIFY(!w.isVisible());
+        QVERIFY(!QFile::exists(autosave));
+    }
+
+    void dirtyClose_saveWritesFile()
+    {
+        QTemporaryDir dir;
+        const QString path = writeSample(dir);
+        MainWindow w;
+        QVERIFY(w.openFile(path));
+        w.show();
+        QVERIFY(w.document()->setDefaultClockSkew(15).ok());
+        uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Save));
+        QVERIFY(w.close());
+        PolicyDocument reread;
+        QVERIFY(reread.open(path).ok());
+        QCOMPARE(reread.policy().defaults.clockSkewSeconds, std::optional<int>(15));
+    }
+
+    void cleanClose_noPrompt()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Cancel));
+        QVERIFY(w.close());
+        QCOMPARE(answer.count(), 0);
+    }
+
+    void autosave_offeredOnNextStart_recoveredAsUnsaved()
+    {
+        QTemporaryDir dir;
+        const QString path = writeSample(dir);
+        QString autosave;
+        {
+            MainWindow crashed;
+            QVERIFY(crashed.openFile(path));
+            QVERIFY(crashed.document()->setDefaultClockSkew(45).ok());
+            crashed.setAutosaveInterval(20);
+            autosave = crashed.autosavePathFor(path);
+            QTRY_VERIFY(QFile::exists(autosave)); // the periodic timer wrote it
+            QVERIFY(autosave.startsWith(MainWindow::autosaveDirectory()));
+            // No close event: the destructor stands in for a crash and leaves the copy behind.
+        }
+        QVERIFY(QFile::exists(autosave));
+
+        MainWindow next;
+        QVERIFY(next.openFile(path));
+        QCOMPARE(next.document()->policy().defaults.clockSkewSeconds, std::optional<int>(30));
+        {
+            uitest::DialogAnswerer answer(uitest::DialogAnswerer::named(QStringLiteral("recoverButton")));
+            next.checkForRecovery();
+            QCOMPARE(answer.count(), 1);
+            QCOMPARE(answer.lastName(), QStringLiteral("recoveryPrompt"));
+        }
+        QCOMPARE(next.document()->policy().defaults.clockSkewSeconds, std::optional<int>(45));
+        QCOMPARE(next.document()->filePath(), QFileInfo(path).absoluteFilePath());
+        QVERIFY(next.document()->isModified());
+        QVERIFY(next.isWindowModified());
+        // A clean save removes the copy.
+        QVERIFY(next.save());
+        QVERIFY(!QFile::exists(autosave));
+    }
+
+    void autosave_discardedOnRequest()
+    {
+        QTemporaryDir dir;
+        const QString path = writeSample(dir);
+        QString autosave;
+        {
+            MainWindow crashed;
+            QVERIFY(crashed.openFile(path));
+            QVERIFY(crashed.document()->setDefaultClockSkew(45).ok());
+            QVERIFY(crashed.writeAutosave());
+            autosave = crashed.autosavePathFor(path);
+        }
+        MainWindow next;
+        QVERIFY(next.openFile(path));
+        uitest::DialogAnswerer answer(uitest::DialogAnswerer::named(QStringLiteral("discardButton")));
+        next.checkForRecovery();
+        QCOMPARE(answer.count(), 1);
+        QCOMPARE(next.document()->policy(), uitest::sample());
+        QVERIFY(!next.document()->isModified());
+        QVERIFY(!QFile::exists(autosave));
+    }
+
+    void corruptAutosave_reportedNeverLoaded()
+    {
+        QTemporaryDir dir;
+        const QString path = writeSample(dir);
+        MainWindow w;
+        const QString autosave = w.autosavePathFor(QFileInfo(path).absoluteFilePath());
+        QVERIFY(QDir().mkpath(QFileInfo(autosave).absolutePath()));
+        {
+            QFile file(autosave);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("jwt_policy: 1\nname: [unterminated\n  defaults: {clock_skew_seconds: 900\n");
+        }
+        QVERIFY(w.openFile(path));
+        uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Ok));
+        w.checkForRecovery();
+        QCOMPARE(answer.count(), 1);
+        QCOMPARE(answer.lastName(), QStringLiteral("corruptAutosaveMessage"));
+        QVERIFY(answer.lastText().contains(QStringLiteral("not loaded")));
+        QCOMPARE(w.document()->policy(), uitest::sample());
+        QVERIFY(!w.document()->isModified());
+        QVERIFY(!QFile::exists(autosave));
+        QVERIFY(QFile::exists(autosave + QStringLiteral(".corrupt")));
+        QVERIFY(w.statusBar()->currentMessage().contains(QStringLiteral("Damaged")));
+    }
+
+    void staleAutosave_olderThanFile_ignoredSilently()
+    {
+        QTemporaryDir dir;
+        const QString path = writeSample(dir);
+        MainWindow w;
+        const QString autosave = w.autosavePathFor(QFileInfo(path).absoluteFilePath());
+        QVERIFY(QDir().mkpath(QFileInfo(autosave).absolutePath()));
+        QVERIFY(QFile::copy(path, autosave));
+        QFile touch(autosave);
+        QVERIFY(touch.open(QIODevice::ReadWrite));
+        QVERIFY(touch.setFileTime(QDateTime::currentDateTimeUtc().addDays(-1), QFileDevice::FileModificationTime));
+        touch.close();
+        QVERIFY(w.openFile(path));
+        uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Ok));
+        w.checkForRecovery();
+        QCOMPARE(answer.count(), 0);
+        QVERIFY(!QFile::exists(autosave));
+    }
+
+    void openInvalidFile_errorShown_policyUntouched()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("bad.yaml"));
+        {
+            QFile file(path);
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write("jwt_policy: 1\nname: x\ndefaults:\n  clock_skew_seconds: 900\n");
+        }
+        MainWindow w;
+        w.loadSample();
+        uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Ok));
+        QVERIFY(!w.openFile(path));
+        QCOMPARE(answer.count(), 1);
+        QVERIFY2(answer.lastText().contains(QStringLiteral("clock_skew_seconds")), qPrintable(answer.lastText()));
+        QCOMPARE(w.document()->policy(), uitest::sample());
+    }
+
+    void dropPolicyFile_opensIt()
+    {
+        QTemporaryDir dir;
+        const QString path = writeSample(dir, QStringLiteral("dropped.json"));
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&w, &drop);
+        QTRY_COMPARE(w.document()->filePath(), QFileInfo(path).absoluteFilePath());
+        QCOMPARE(w.windowTitle(), QStringLiteral("payments-platform \u2014 dropped.json[*]"));
+        // Not a policy file: refused at drag enter.
+        QMimeData other;
+        other.setUrls({QUrl::fromLocalFile(dir.filePath(QStringLiteral("notes.txt")))});
+        QDragEnterEvent enterOther(QPoint(10, 10), Qt::CopyAction, &other, Qt::LeftButton, Qt::NoModifier);
+        enterOther.setAccepted(false);
+        QApplication::sendEvent(&w, &enterOther);
+        QVERIFY(!enterOther.isAccepted());
+    }
+
+    void problemActivated_goesToField()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.document()->addIssuer(QStringLiteral("https://new.example.com/"), QStringLiteral("lab")).ok());
+        ProblemsModel* problems = w.problemsPanel()->model();
+        QTRY_VERIFY(!problems->match(problems->index(0, ProblemsModel::RuleColumn), Qt::DisplayRole,
+                                     QStringLiteral("issuer-no-keys"))
+                         .isEmpty());
+        const QModelIndex finding = problems->match(problems->index(0, ProblemsModel::RuleColumn), Qt::DisplayRole,
+                                                    QStringLiteral("issuer-no-keys"))
+                                        .first();
+        w.pages()->setCurrentIndex(1);
+        QTableView* view = w.problemsPanel()->view();
+        const QRect rect = view->visualRect(finding.siblingAtColumn(ProblemsModel::MessageColumn));
+        QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, rect.center());
+        QTRY_COMPARE(w.pages()->currentIndex(), 0);
+        QCOMPARE(w.matrixEditor()->currentIssuerRow(), 3);
+        QCOMPARE(w.issuerDetails()->issuerRow(), 3);
+    }
+
+    void goToField_mapsPathsToEditors()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(w.goToField(QStringLiteral("defaults.clock_skew_seconds")));
+        QCOMPARE(w.pages()->currentIndex(), 1);
+        QTRY_COMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("defaultsClockSkew"));
+        QVERIFY(w.goToField(QStringLiteral("issuers[1].overrides.clock_skew_seconds")));
+        QCOMPARE(w.pages()->currentIndex(), 0);
+        QCOMPARE(w.issuerDetails()->issuerRow(), 1);
+        QTRY_COMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("overridesClockSkew"));
+        QVERIFY(w.goToField(QStringLiteral("exceptions[0].expires")));
+        QCOMPARE(w.pages()->currentIndex(), 2);
+        QCOMPARE(w.exceptionsEditor()->currentRow(), 0);
+        QTRY_COMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("exceptionExpiresEdit"));
+        QVERIFY(!w.goToField(QStringLiteral("issuers[42].keys")));
+    }
+
+    void everyControlHasTooltipAndAccessibleName()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QStringList missing;
+        const auto widgets = w.findChildren<QWidget*>();
+        for (QWidget* widget : widgets) {
+            const bool control = qobject_cast<QAbstractButton*>(widget) || qobject_cast<QLineEdit*>(widget)
+                                 || qobject_cast<QAbstractSpinBox*>(widget) || qobject_cast<QAbstractItemView*>(widget);
+            if (!control || widget->objectName().isEmpty() || widget->objectName().startsWith(QLatin1String("qt_")))
+                continue;
+            if (widget->toolTip().isEmpty() || widget->accessibleName().isEmpty())
+                missing.append(widget->objectName());
+        }
+        QVERIFY2(missing.isEmpty(), qPrintable(missing.join(u", ")));
+    }
+
+private:
+    QTemporaryDir m_settingsDir;
+};
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,228 @@
+// SPDX-License-Identifier: Apache-2.0
+// PolicyDocument: every edit is one undo step with a readable name; invalid edits are refused with
+// a message and leave the policy as it was.
+#include "UiTestSupport.h"
+#include "models/PolicyDocument.h"
+
+#include <QJsonArray>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace jwb;
+using namespace jwb::ui;
+
+class TestPolicyDocument final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_doc = std::make_unique<PolicyDocument>();
+        m_doc->reset(uitest::sample(), {});
+    }
+
+    void reset_isCleanWithAudienceColumnsInFirstAppearanceOrder()
+    {
+        QVERIFY(!m_doc->isModified());
+        QCOMPARE(m_doc->undoStack()->count(), 0);
+        QCOMPARE(m_doc->audiences(), (QStringList{QStringLiteral("payments-api"), QStringLiteral("ledger-api"),
+                                                  QStringLiteral("partner-api"), QStringLiteral("billing-api")}));
+    }
+
+    void setDefaultClockSkew900_refusedWithMessage_policyUnchanged()
+    {
+        QSignalSpy refused(m_doc.get(), &PolicyDocument::editRefused);
+        const policy::Policy before = m_doc->policy();
+        Status s = m_doc->setDefaultClockSkew(900);
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, QStringLiteral("ERR_EDIT_OUT_OF_RANGE"));
+        QCOMPARE(s.error().location, QStringLiteral("defaults.clock_skew_seconds"));
+        QCOMPARE(refused.count(), 1);
+        QVERIFY(refused.first().first().toString().contains(QStringLiteral("900")));
+        QCOMPARE(m_doc->policy(), before);
+        QCOMPARE(m_doc->undoStack()->count(), 0);
+        QVERIFY(!m_doc->isModified());
+    }
+
+    void overrideClockSkewNegative_refused()
+    {
+        policy::Rules rules = m_doc->policy().issuers.at(1).overrides;
+        rules.clockSkewSeconds = -1;
+        Status s = m_doc->setIssuerOverrides(1, rules, QStringLiteral("clock skew"), QStringLiteral("clock_skew_seconds"));
+        QVERIFY(!s);
+        QCOMPARE(s.error().location, QStringLiteral("issuers[1].overrides.clock_skew_seconds"));
+        QCOMPARE(m_doc->policy().issuers.at(1).overrides.clockSkewSeconds, std::optional<int>(10));
+    }
+
+    void algorithmNone_refusedInAnySpelling_data()
+    {
+        QTest::addColumn<QString>("alg");
+        QTest::newRow("none") << QStringLiteral("none");
+        QTest::newRow("NONE") << QStringLiteral("NONE");
+        QTest::newRow("nOnE") << QStringLiteral("nOnE");
+        QTest::newRow("unknown") << QStringLiteral("RS1");
+    }
+    void algorithmNone_refusedInAnySpelling()
+    {
+        QFETCH(QString, alg);
+        policy::Rules rules = m_doc->policy().defaults;
+        rules.algorithms = QStringList{QStringLiteral("RS256"), alg};
+        Status s = m_doc->setDefaults(rules, QStringLiteral("algorithms"), QStringLiteral("algorithms"));
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, QStringLiteral("ERR_EDIT_ALGORITHM"));
+    }
+
+    void clockSkewTyping_mergesIntoOneUndoStep()
+    {
+        QVERIFY(m_doc->setDefaultClockSkew(4).ok());
+        QVERIFY(m_doc->setDefaultClockSkew(45).ok());
+        QCOMPARE(m_doc->undoStack()->count(), 1);
+        QCOMPARE(m_doc->undoStack()->undoText(), QStringLiteral("Set default clock skew to 45 s"));
+        m_doc->undoStack()->undo();
+        QCOMPARE(m_doc->policy().defaults.clockSkewSeconds, std::optional<int>(30));
+        QVERIFY(!m_doc->isModified());
+    }
+
+    void toggleAudience_readableUndoTextAndUndoRestores()
+    {
+        const int ledger = static_cast<int>(m_doc->audiences().indexOf(QStringLiteral("ledger-api")));
+        QVERIFY(m_doc->setAudienceAllowed(1, ledger, true).ok());
+        QCOMPARE(m_doc->undoStack()->undoText(),
+                 QStringLiteral("Allow audience ledger-api for https://auth.partner.example.net/"));
+        QVERIFY(m_doc->policy().issuers.at(1).audiences.contains(QStringLiteral("ledger-api")));
+        QVERIFY(m_doc->audienceSharedAcrossDomains(QStringLiteral("ledger-api")));
+        QVERIFY(m_doc->isModified());
+        m_doc->undoStack()->undo();
+        QVERIFY(!m_doc->policy().issuers.at(1).audiences.contains(QStringLiteral("ledger-api")));
+        QVERIFY(!m_doc->audienceSharedAcrossDomains(QStringLiteral("ledger-api")));
+        QVERIFY(!m_doc->isModified());
+    }
+
+    void renameIssuer_exceptionsFollow_undoRestoresBoth()
+    {
+        const QString billing = QStringLiteral("https://billing.internal.example.com/");
+        const QString renamed = QStringLiteral("https://billing.example.com/");
+        QVERIFY(m_doc->renameIssuer(2, renamed).ok());
+        QCOMPARE(m_doc->policy().issuers.at(2).issuer, renamed);
+        QCOMPARE(m_doc->policy().exceptions.at(0).issuer, renamed);
+        QCOMPARE(m_doc->undoStack()->count(), 1);
+        m_doc->undoStack()->undo();
+        QCOMPARE(m_doc->policy().issuers.at(2).issuer, billing);
+        QCOMPARE(m_doc->policy().exceptions.at(0).issuer, billing);
+    }
+
+    void renameIssuer_duplicateOrWhitespace_refused_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("duplicate") << QStringLiteral("https://login.example.com/") << QStringLiteral("ERR_EDIT_DUPLICATE");
+        QTest::newRow("empty") << QString() << QStringLiteral("ERR_EDIT_EMPTY");
+        QTest::newRow("trailing space") << QStringLiteral("https://x.example/ ") << QStringLiteral("ERR_EDIT_WHITESPACE");
+    }
+    void renameIssuer_duplicateOrWhitespace_refused()
+    {
+        QFETCH(QString, name);
+        QFETCH(QString, code);
+        Status s = m_doc->renameIssuer(1, name);
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, code);
+    }
+
+    void removeIssuerNamedByException_refused()
+    {
+        Status s = m_doc->removeIssuer(2);
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, QStringLiteral("ERR_EDIT_IN_USE"));
+        QCOMPARE(m_doc->issuerCount(), 3);
+    }
+
+    void removeAudience_removesFromEveryIssuer_undoRestoresColumnAndTicks()
+    {
+        const QStringList columns = m_doc->audiences();
+        const int ledger = static_cast<int>(columns.indexOf(QStringLiteral("ledger-api")));
+        QVERIFY(m_doc->removeAudience(ledger).ok());
+        QVERIFY(!m_doc->audiences().contains(QStringLiteral("ledger-api")));
+        for (const auto& issuer : m_doc->policy().issuers)
+            QVERIFY(!issuer.audiences.contains(QStringLiteral("ledger-api")));
+        m_doc->undoStack()->undo();
+        QCOMPARE(m_doc->audiences(), columns);
+        QCOMPARE(m_doc->policy(), uitest::sample());
+    }
+
+    void renameAudience_renamesInEveryIssuer_undo()
+    {
+        const int ledger = static_cast<int>(m_doc->audiences().indexOf(QStringLiteral("ledger-api")));
+        QVERIFY(m_doc->renameAudience(ledger, QStringLiteral("ledger")).ok());
+        QCOMPARE(m_doc->undoStack()->undoText(), QStringLiteral("Rename audience ledger-api to ledger"));
+        QVERIFY(m_doc->policy().issuers.at(0).audiences.contains(QStringLiteral("ledger")));
+        QVERIFY(m_doc->policy().issuers.at(2).audiences.contains(QStringLiteral("ledger")));
+        QCOMPARE(m_doc->audiences().at(ledger), QStringLiteral("ledger"));
+        m_doc->undoStack()->undo();
+        QCOMPARE(m_doc->policy(), uitest::sample());
+        QCOMPARE(m_doc->audiences().at(ledger), QStringLiteral("ledger-api"));
+    }
+
+    void addAudience_untickedColumnIsKeptButNotSaved()
+    {
+        QVERIFY(m_doc->addAudience(QStringLiteral("reports-api")).ok());
+        QCOMPARE(m_doc->audiences().last(), QStringLiteral("reports-api"));
+        QCOMPARE(m_doc->policy(), uitest::sample());
+        QVERIFY(!m_doc->addAudience(QStringLiteral("reports-api")));
+    }
+
+    void jwksUriPlainHttp_refused()
+    {
+        Status s = m_doc->setIssuerJwksUri(0, QStringLiteral("http://login.example.com/jwks.json"));
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, QStringLiteral("ERR_EDIT_URI"));
+        QVERIFY(m_doc->setIssuerJwksUri(0, QStringLiteral("https://login.example.com/keys")).ok());
+    }
+
+    void importKeys_pinnedInlineAndRemovable()
+    {
+        Result<keys::Key> secret = keys::hmacKey(QByteArray(32, 'k'), QStringLiteral("hs-test"), QStringLiteral("test"));
+        QVERIFY2(secret.ok(), secret.ok() ? "" : qPrintable(secret.error().toString()));
+        const qsizetype before = m_doc->policy().issuers.at(0).keys.resolved.size();
+        QVERIFY(m_doc->importIssuerKeys(0, {secret.value()}, QStringLiteral("test")).ok());
+        QCOMPARE(m_doc->policy().issuers.at(0).keys.resolved.size(), before + 1);
+        QCOMPARE(m_doc->policy().issuers.at(0).keys.jwks->value(QLatin1String("keys")).toArray().size(), before + 1);
+        // The same key again is not pinned twice.
+        QVERIFY(!m_doc->importIssuerKeys(0, {secret.value()}, QStringLiteral("test")));
+        QVERIFY(m_doc->removeIssuerKey(0, secret->thumbprint).ok());
+        QCOMPARE(m_doc->policy().issuers.at(0).keys.resolved.size(), before);
+        m_doc->undoStack()->undo();
+        QCOMPARE(m_doc->policy().issuers.at(0).keys.resolved.size(), before + 1);
+    }
+
+    void exceptionUnknownIssuer_refused()
+    {
+        policy::PolicyException e = m_doc->policy().exceptions.at(0);
+        e.issuer = QStringLiteral("https://nobody.example/");
+        Status s = m_doc->setException(0, e, QStringLiteral("issuer"), {});
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, QStringLiteral("ERR_EDIT_NO_SUCH_ITEM"));
+    }
+
+    void saveAs_marksCleanAndRoundTrips()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        QVERIFY(m_doc->setDefaultClockSkew(12).ok());
+        QVERIFY(m_doc->isModified());
+        const QString path = dir.filePath(QStringLiteral("p.json"));
+        QVERIFY(m_doc->saveAs(path).ok());
+        QVERIFY(!m_doc->isModified());
+        QCOMPARE(m_doc->format(), policy::Format::Json);
+        PolicyDocument other;
+        QVERIFY(other.open(path).ok());
+        QCOMPARE(other.policy(), m_doc->policy());
+    }
+
+private:
+    std::unique_ptr<PolicyDocument> m_doc;
+};
+
+QTEST_GUILESS_MAIN(TestPolicyDocument)
+#include "tst_policydocument.moc"

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: Apache-2.0
+// ProblemsModel: the lint findings of the document, recomputed live as the policy changes.
+#include "UiTestSupport.h"
+#include "models/PolicyDocument.h"
+#include "models/ProblemsModel.h"
+
+#include <QAbstractItemModelTester>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace jwb;
+using namespace jwb::ui;
+
+namespace {
+constexpr qint64 kNow = 1795000000; // 2026-11-18, fixed
+bool hasRule(const ProblemsModel& model, const QString& rule, QString* path = nullptr)
+{
+    for (int i = 0; i < model.rowCount(); ++i)
+        if (model.finding(i).ruleId == rule) {
+            if (path)
+                *path = model.index(i, 0).data(ProblemsModel::PathRole).toString();
+            return true;
+        }
+    return false;
+}
+} // namespace
+
+class TestProblemsModel final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init()
+    {
+        m_doc = std::make_unique<PolicyDocument>();
+        m_doc->reset(uitest::sample(), {});
+        m_model = std::make_unique<ProblemsModel>(m_doc.get());
+        m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
+                                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m_model->setClock([] { return kNow; });
+    }
+    void cleanup()
+    {
+        m_tester.reset();
+        m_model.reset();
+        m_doc.reset();
+    }
+
+    void findingsMatchLint()
+    {
+        const QList<lint::Finding> expected = lint::lintPolicy(m_doc->policy(), kNow);
+        QCOMPARE(m_model->rowCount(), expected.size());
+        for (int i = 0; i < expected.size(); ++i) {
+            QCOMPARE(m_model->finding(i).ruleId, expected.at(i).ruleId);
+            QCOMPARE(m_model->index(i, ProblemsModel::RuleColumn).data().toString(), expected.at(i).ruleId);
+            QCOMPARE(m_model->index(i, ProblemsModel::SeverityColumn).data().toString(),
+                     lint::severityName(expected.at(i).severity));
+        }
+    }
+
+    void crossDomainAudience_appearsLive_andGoesAwayOnUndo()
+    {
+        QVERIFY(!hasRule(*m_model, QStringLiteral("audience-cross-trust-domain")));
+        const int ledger = static_cast<int>(m_doc->audiences().indexOf(QStringLiteral("ledger-api")));
+        QVERIFY(m_doc->setAudienceAllowed(1, ledger, true).ok());
+        QTRY_VERIFY(hasRule(*m_model, QStringLiteral("audience-cross-trust-domain")));
+        m_doc->undoStack()->undo();
+        QTRY_VERIFY(!hasRule(*m_model, QStringLiteral("audience-cross-trust-domain")));
+    }
+
+    void dangerousHeaderAllowed_findingPointsAtDefaults()
+    {
+        policy::Rules rules = m_doc->policy().defaults;
+        rules.allowedHeaders->append(QStringLiteral("jku"));
+        QVERIFY(m_doc->setDefaults(rules, QStringLiteral("headers"), {}).ok());
+        QString path;
+        QTRY_VERIFY(hasRule(*m_model, QStringLiteral("header-key-selecting-allowed"), &path));
+        QVERIFY2(path.startsWith(QStringLiteral("defaults")), qPrintable(path));
+    }
+
+    void newIssuerWithoutKeys_reported()
+    {
+        QVERIFY(m_doc->addIssuer(QStringLiteral("https://new.example.com/"), QStringLiteral("lab")).ok());
+        QString path;
+        QTRY_VERIFY(hasRule(*m_model, QStringLiteral("issuer-no-keys"), &path));
+        QVERIFY2(path.startsWith(QStringLiteral("issuers[3]")), qPrintable(path));
+    }
+
+private:
+    std::unique_ptr<PolicyDocument> m_doc;
+    std::unique_ptr<ProblemsModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+QTEST_MAIN(TestProblemsModel)
+#include "tst_problemsmodel.moc"

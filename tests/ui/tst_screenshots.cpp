@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: Apache-2.0
+// The screenshot renderer writes every main view at 1280x800. With JWB_SCREENSHOT_DIR set, it
+// writes there (used to refresh docs/screenshots); otherwise into a temporary directory.
+#include "UiTestSupport.h"
+#include "views/MainWindow.h"
+#include "views/Screenshots.h"
+
+#include <QImage>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace jwb;
+using namespace jwb::ui;
+
+class TestScreenshots final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void initTestCase() { QStandardPaths::setTestModeEnabled(true); }
+
+    void rendersMainViewsAt1280x800()
+    {
+        QTemporaryDir temp;
+        QVERIFY(temp.isValid());
+        const QString dir = qEnvironmentVariableIsSet("JWB_SCREENSHOT_DIR") ? qEnvironmentVariable("JWB_SCREENSHOT_DIR")
+                                                                             : temp.path();
+        MainWindow window;
+        window.loadSample();
+        Result<QStringList> written = renderScreenshots(window, dir);
+        QVERIFY2(written.ok(), written.ok() ? "" : qPrintable(written.error().toString()));
+        QCOMPARE(written->size(), 6);
+        for (const QString& path : written.value()) {
+            QImage image(path);
+            QVERIFY2(!image.isNull(), qPrintable(path));
+            QCOMPARE(image.size() / image.devicePixelRatio(), kScreenshotSize);
+            // Not blank: a rendered window has many distinct colours.
+            QSet<QRgb> colours;
+            for (int y = 0; y < image.height(); y += 37)
+                for (int x = 0; x < image.width(); x += 41)
+                    colours.insert(image.pixel(x, y));
+            QVERIFY2(colours.size() > 5, qPrintable(path));
+        }
+    }
+};
+
+QTEST_MAIN(TestScreenshots)
+#include "tst_screenshots.moc"

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "policy/Policy.h"
+
+#include <QString>
+#include <QUndoCommand>
+
+namespace jwb::ui {
+
+class PolicyDocument;
+
+// Replaces one issuer entry (any field: audiences, trust domain, keys, overrides...). Commands with
+// the same non-empty merge key on the same row merge, so typing into one field is one undo step.
+class SetIssuerCommand final : public QUndoCommand {
+public:
+    SetIssuerCommand(PolicyDocument* document, int row, policy::Issuer before, policy::Issuer after,
+                     const QString& text, QString mergeKey = {}, QUndoCommand* parent = nullptr);
+    void undo() override;
+    void redo() override;
+    int id() const override;
+    bool mergeWith(const QUndoCommand* other) override;
+
+private:
+    PolicyDocument* m_document;
+    int m_row;
+    policy::Issuer m_before;
+    policy::Issuer m_after;
+    QString m_mergeKey;
+};
+
+class InsertIssuerCommand final : public QUndoCommand {
+public:
+    InsertIssuerCommand(PolicyDocument* document, int row, policy::Issuer issuer, const QString& text,
+                        QUndoCommand* parent = nullptr);
+    void undo() override;
+    void redo() override;
+
+private:
+    PolicyDocument* m_document;
+    int m_row;
+    policy::Issuer m_issuer;
+};
+
+class RemoveIssuerCommand final : public QUndoCommand {
+public:
+    RemoveIssuerCommand(PolicyDocument* document, int row, policy::Issuer issuer, const QString& text,
+                        QUndoCommand* parent = nullptr);
+    void undo() override;
+    void redo() override;
+
+private:
+    PolicyDocument* m_document;
+    int m_row;
+    policy::Issuer m_issuer;
+};
+
+} // namespace jwb::ui

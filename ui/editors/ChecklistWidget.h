@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QList>
+#include <QStringList>
+#include <QWidget>
+
+class QLineEdit;
+class QListWidget;
+class QListWidgetItem;
+class QPushButton;
+
+namespace jwb::ui {
+
+// A list of check boxes over known names, each with a one-line description; dangerous names are
+// shown in the danger tint with a warning icon. Names in the policy that are not known are listed
+// too, and the user can add more ("Add" field).
+class ChecklistWidget final : public QWidget {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ChecklistWidget)
+
+public:
+    struct Entry {
+        QString name;
+        QString description; // one line, with the RFC section
+        bool dangerous = false;
+    };
+
+    explicit ChecklistWidget(QList<Entry> known, const QString& addPlaceholder, QWidget* parent = nullptr);
+
+    void setChecked(const QStringList& names);
+    QStringList checked() const; // in list order
+    QListWidget* list() const { return m_list; }
+    QLineEdit* addField() const { return m_addField; }
+    // Item of `name`, or nullptr.
+    QListWidgetItem* item(const QString& name) const;
+
+signals:
+    void edited();
+
+private:
+    QListWidgetItem* appendItem(const Entry& entry);
+    void addFromField();
+
+    QList<Entry> m_known;
+    QListWidget* m_list = nullptr;
+    QLineEdit* m_addField = nullptr;
+    QPushButton* m_addButton = nullptr;
+};
+
+} // namespace jwb::ui

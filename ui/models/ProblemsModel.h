@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include "lint/Lint.h"
+
+#include <QAbstractTableModel>
+#include <QList>
+#include <QTimer>
+
+#include <functional>
+
+namespace jwb::ui {
+
+class PolicyDocument;
+
+// The lint findings (lint::lintPolicy) of the document's current policy, recomputed after every
+// change. Several signals of one edit (a macro command) are coalesced into one lint run.
+class ProblemsModel final : public QAbstractTableModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(ProblemsModel)
+
+public:
+    enum Column { SeverityColumn, MessageColumn, LocationColumn, RuleColumn, ColumnCount };
+    static constexpr int PathRole = Qt::UserRole + 1;     // finding.path, for "go to field"
+    static constexpr int SeverityRole = Qt::UserRole + 2; // lint::Severity as int
+
+    explicit ProblemsModel(PolicyDocument* document, QObject* parent = nullptr);
+
+    // Unix seconds deciding expired/expiring exceptions (tests fix it).
+    void setClock(std::function<qint64()> clock);
+    // Runs lint now (otherwise it runs on the next event loop turn after a change).
+    void refresh();
+    const lint::Finding& finding(int row) const { return m_findings.at(row); }
+    int count(lint::Severity severity) const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+signals:
+    void findingsChanged();
+
+private:
+    PolicyDocument* m_document;
+    std::function<qint64()> m_clock;
+    QList<lint::Finding> m_findings; // derived from the document, never edited here
+    QTimer m_pending;
+};
+
+} // namespace jwb::ui
