@@ -37,8 +37,7 @@ QList<AlgorithmSource> algorithmSources(const Context& context)
         sources.append({QStringLiteral("exceptions[%1].allow.algorithms").arg(i), e.issuer,
                         QStringLiteral("exception '%1' for issuer '%2'").arg(e.id, e.issuer), *e.allow.algorithms,
                         issuer ? context.policy().effectiveRules(*issuer).algorithms : QStringList(), true,
-                        e.expiresIsDate ? e.expires.toUTC().date().toString(Qt::ISODate)
-                                        : e.expires.toUTC().toString(Qt::ISODate)});
+                        expiryText(e)});
     }
     return sources;
 }
@@ -141,7 +140,7 @@ void checkPinEmpty(const Rule& self, const Context& context, FindingSink& sink)
         if (usable)
             continue;
         sink.report(self, view.pathOf(Field::Algorithms), context.issuerOf(view, Field::Algorithms),
-                    QStringLiteral("No verifiable algorithm is pinned for %1, so every token is rejected before a "
+                    QStringLiteral("No verifiable algorithm is pinned in %1, so every token is rejected before a "
                                    "key is tried. Pin the algorithm the issuer signs with.")
                         .arg(context.scopeOf(view, Field::Algorithms)));
     }

@@ -16,12 +16,6 @@ QString exceptionPath(int index)
     return QStringLiteral("exceptions[%1]").arg(index);
 }
 
-QString expiryText(const policy::PolicyException& e)
-{
-    return e.expiresIsDate ? e.expires.toUTC().date().toString(Qt::ISODate)
-                           : util::formatInstant(e.expires.toSecsSinceEpoch());
-}
-
 void checkExpired(const Rule& self, const Context& context, FindingSink& sink)
 {
     const auto& exceptions = context.policy().exceptions;

@@ -88,7 +88,7 @@ void checkTypeUnchecked(const Rule& self, const Context& context, FindingSink& s
         if (view.rules.allowedTypes)
             continue;
         sink.report(self, view.pathOf(Field::AllowedTypes), context.issuerOf(view, Field::AllowedTypes),
-                    QStringLiteral("The token type (typ) is not checked for %1: an ID token or another kind of "
+                    QStringLiteral("The token type (typ) is not checked in %1: an ID token or another kind of "
                                    "JWT from the same issuer is accepted as an access token. List the accepted "
                                    "types in allowed_types (e.g. at+jwt).")
                         .arg(context.scopeOf(view, Field::AllowedTypes)));

@@ -110,8 +110,7 @@ QString Context::scopeOf(const IssuerView& view, Field field) const
 {
     if (!view.inherits(field))
         return QStringLiteral("issuer '%1'").arg(view.issuerName());
-    const QString where = isSet(m_policy.defaults, field) ? QStringLiteral("defaults")
-                                                          : QStringLiteral("the built-in default");
+    const QString where = QStringLiteral("defaults");
     QStringList inheriting;
     for (const IssuerView& v : m_views) {
         if (v.issuer && v.inherits(field))
@@ -195,6 +194,14 @@ QString durationText(qint64 seconds)
     if (seconds >= 60 && seconds % 60 == 0)
         return QStringLiteral("%1 min").arg(seconds / 60);
     return QStringLiteral("%1 s").arg(seconds);
+}
+
+QString expiryText(const policy::PolicyException& e)
+{
+    // A date is stored as the exclusive end of the named day (the next midnight, UTC).
+    if (e.expiresIsDate)
+        return e.expires.toUTC().addSecs(-1).date().toString(Qt::ISODate);
+    return e.expires.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ssZ"));
 }
 
 } // namespace detail

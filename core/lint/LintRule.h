@@ -93,6 +93,7 @@ QList<Rule> delegationRules();
 
 // Shared helpers for messages.
 QString quotedList(const QStringList& items); // "'a', 'b'"
-QString durationText(qint64 seconds);         // "90 s", "2 h", "1 d 2 h"
+QString durationText(qint64 seconds);         // "90 s", "2 h", "3 d"
+QString expiryText(const policy::PolicyException& e); // as written: "2027-03-31" or an RFC 3339 instant
 
 } // namespace jwb::lint::detail

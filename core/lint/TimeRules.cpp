@@ -63,7 +63,7 @@ void checkLifetimeMissing(const Rule& self, const Context& context, FindingSink&
         if (view.rules.maxLifetimeSeconds)
             continue;
         sink.report(self, view.pathOf(Field::MaxLifetimeSeconds), context.issuerOf(view, Field::MaxLifetimeSeconds),
-                    QStringLiteral("No max_lifetime_seconds for %1: a token minted to live for a year is accepted "
+                    QStringLiteral("No max_lifetime_seconds in %1: a token minted to live for a year is accepted "
                                    "as long as exp says so, and a leaked token stays usable that long. Set a "
                                    "limit (3600 s or less for access tokens).")
                         .arg(context.scopeOf(view, Field::MaxLifetimeSeconds)));
@@ -99,7 +99,7 @@ void checkExpRequired(const Rule& self, const Context& context, FindingSink& sin
         if (view.rules.requiredClaims.contains(QStringLiteral("exp")))
             continue;
         sink.report(self, view.pathOf(Field::RequiredClaims), context.issuerOf(view, Field::RequiredClaims),
-                    QStringLiteral("'exp' is not a required claim for %1: a token without an expiry is accepted "
+                    QStringLiteral("'exp' is not a required claim in %1: a token without an expiry is accepted "
                                    "and never expires. Add exp to required_claims.")
                         .arg(context.scopeOf(view, Field::RequiredClaims)));
     }

@@ -410,7 +410,8 @@ void compareAllow(const ExceptionAllow& o, const ExceptionAllow& n, bool& wider,
 
 QString expiryText(const PolicyException& e)
 {
-    return e.expiresIsDate ? e.expires.toUTC().date().toString(Qt::ISODate)
+    // A date is stored as the exclusive end of the named day: show the day as written.
+    return e.expiresIsDate ? e.expires.toUTC().addSecs(-1).date().toString(Qt::ISODate)
                            : util::formatInstant(e.expires.toSecsSinceEpoch());
 }
 

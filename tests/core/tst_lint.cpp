@@ -580,6 +580,11 @@ void TestLint::loadedPolicy_findingsCarryFileLines()
     expected.sort();
     actual.sort();
     QCOMPARE(actual, expected);
+
+    // A date-only expiry is shown as written, not as the next midnight it is stored as.
+    const QList<lint::Finding> expiring = findingsOf(all, QStringLiteral("exception-expiring"));
+    QCOMPARE(expiring.size(), 1);
+    QVERIFY2(expiring.first().message.contains(QStringLiteral("2026-11-30")), qPrintable(expiring.first().message));
 }
 
 void TestLint::samplePolicies_showExactlyTheirIntendedFindings_data()

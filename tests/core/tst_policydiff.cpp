@@ -393,9 +393,11 @@ void TestPolicyDiff::everyDocumentedKind_hasARow()
     QSet<QString> covered;
     for (const Row& row : rows())
         covered.insert(QString::fromLatin1(row.kind));
-    QCOMPARE(documented.size(), 67);
+    QVERIFY(documented.size() > 60);
     for (const QString& kind : documented)
         QVERIFY2(covered.contains(kind), qPrintable(QStringLiteral("no row for ") + kind));
+    for (const QString& kind : covered)
+        QVERIFY2(documented.contains(kind), qPrintable(QStringLiteral("undocumented kind ") + kind));
 }
 
 void TestPolicyDiff::defaultsChange_loosensEveryInheritingIssuer()
