@@ -38,7 +38,7 @@ QByteArray signatureBytes(const QByteArray& token)
 // DER SEQUENCE of two INTEGERs from raw R||S: what a verifier must refuse (RFC 7518 §3.4).
 QByteArray derFromRaw(const QByteArray& raw)
 {
-    auto integer = [](QByteArray v) {
+    auto integer = [](QByteArray v) -> QByteArray {
         while (v.size() > 1 && v.at(0) == 0 && !(static_cast<unsigned char>(v.at(1)) & 0x80))
             v.remove(0, 1);
         if (static_cast<unsigned char>(v.at(0)) & 0x80)

@@ -17,7 +17,7 @@ using namespace jwb;
 
 namespace {
 
-const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), QTimeZone::UTC).toSecsSinceEpoch();
+const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), Qt::UTC).toSecsSinceEpoch();
 
 struct RunResult {
     int exitCode = -1;

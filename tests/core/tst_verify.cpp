@@ -23,7 +23,7 @@ namespace {
 
 const QString kIssuer = QStringLiteral("https://login.example.com/");
 const QString kPartner = QStringLiteral("https://partner.example.net/");
-const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), QTimeZone::UTC).toSecsSinceEpoch();
+const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), Qt::UTC).toSecsSinceEpoch();
 
 QByteArray readData(const QString& name)
 {
@@ -59,7 +59,7 @@ QByteArray signatureOf(const QByteArray& token)
 // DER encoding of an ECDSA signature from raw R||S (what a careless signer would send).
 QByteArray derFromRaw(const QByteArray& raw)
 {
-    auto integer = [](QByteArray v) {
+    auto integer = [](QByteArray v) -> QByteArray {
         while (v.size() > 1 && v.at(0) == 0 && !(static_cast<unsigned char>(v.at(1)) & 0x80))
             v.remove(0, 1);
         if (static_cast<unsigned char>(v.at(0)) & 0x80)
@@ -390,13 +390,13 @@ private slots:
         QTest::addColumn<QByteArray>("headerJson");
         QTest::addColumn<QByteArray>("payloadJson");
         const QByteArray goodPayload = json(claims());
-        QTest::newRow("duplicate-alg") << QByteArray(R"({"alg":"HS256","alg":"RS256","typ":"JWT","kid":"rsa-1"})")
+        QTest::newRow("duplicate-alg") << QByteArray("{\"alg\":\"HS256\",\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"rsa-1\"}")
                                        << goodPayload;
         QByteArray dupExp = goodPayload;
         dupExp.chop(1);
         dupExp += ",\"exp\":" + QByteArray::number(kNow + 99999) + '}';
         QTest::newRow("duplicate-exp") << json(header(QStringLiteral("RS256"), QStringLiteral("rsa-1"))) << dupExp;
-        QByteArray deep = QByteArray(R"({"iss":")") + kIssuer.toUtf8() + R"(","x":)" + QByteArray(5000, '[')
+        QByteArray deep = QByteArray("{\"iss\":\"") + kIssuer.toUtf8() + "\",\"x\":" + QByteArray(5000, '[')
                           + QByteArray(5000, ']') + '}';
         QTest::newRow("deeply-nested") << json(header(QStringLiteral("RS256"), QStringLiteral("rsa-1"))) << deep;
     }
@@ -654,7 +654,7 @@ private slots:
         ex.id = QStringLiteral("login-hs256-migration");
         ex.owner = QStringLiteral("team@example.com");
         ex.reason = QStringLiteral("legacy signer");
-        ex.expires = QDateTime::fromSecsSinceEpoch(kNow + 3600, QTimeZone::UTC);
+        ex.expires = QDateTime::fromSecsSinceEpoch(kNow + 3600, Qt::UTC);
         ex.issuer = kIssuer;
         ex.allow.algorithms = QStringList{QStringLiteral("HS256")};
         p.exceptions = {ex};
@@ -691,7 +691,7 @@ private slots:
         policy::PolicyException ex;
         ex.id = QStringLiteral("clock-drift");
         ex.owner = QStringLiteral("team@example.com");
-        ex.expires = QDateTime::fromSecsSinceEpoch(kNow + 86400, QTimeZone::UTC);
+        ex.expires = QDateTime::fromSecsSinceEpoch(kNow + 86400, Qt::UTC);
         ex.issuer = kIssuer;
         ex.allow.clockSkewSeconds = 120;
         p.exceptions = {ex};
@@ -834,11 +834,11 @@ private slots:
         QVERIFY(!verify::verifySignatureOnly(withSignature(valid(), QByteArray(256, 'x')), keySet, std::nullopt).accepted);
         const verify::Trace pinned = verify::verifySignatureOnly(valid(), keySet, Algorithm::PS256);
         expectRejectedAt(pinned, StepId::Algorithm, QStringLiteral("ERR_ALG_NOT_PINNED"));
-        const QByteArray none = b64(R"({"alg":"none"})") + '.' + b64("anything, not JSON") + '.';
+        const QByteArray none = b64("{\"alg\":\"none\"}") + '.' + b64("anything, not JSON") + '.';
         expectRejectedAt(verify::verifySignatureOnly(none, keySet, std::nullopt), StepId::Algorithm,
                          QStringLiteral("ERR_ALG_NONE"));
         // The payload need not be JSON.
-        const QByteArray raw = crypto::mintCompact(R"({"alg":"RS256","kid":"rsa-1"})", "plain bytes", &*m_rsa,
+        const QByteArray raw = crypto::mintCompact("{\"alg\":\"RS256\",\"kid\":\"rsa-1\"}", "plain bytes", &*m_rsa,
                                                    Algorithm::RS256);
         QVERIFY(verify::verifySignatureOnly(raw, keySet, std::nullopt).accepted);
     }
