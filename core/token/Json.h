@@ -80,15 +80,24 @@ private:
 };
 
 struct Limits {
-    int maxDepth = 16;          // objects/arrays nested deeper than this are rejected
+    // Objects/arrays nested deeper than this are rejected ("{}" is depth 1; 0 allows only scalars).
+    // Parsing never recurses, but destroying, serialising or converting a value does, once per level:
+    // keep this small for untrusted input.
+    int maxDepth = 16;
     qsizetype maxBytes = 65536; // input larger than this is rejected before parsing
 };
 
 // Parses one JSON text strictly. Error codes: ERR_JSON_SYNTAX, ERR_JSON_DUPLICATE_MEMBER,
-// ERR_JSON_UTF8, ERR_JSON_DEPTH, ERR_JSON_TOO_LARGE. The location names the byte offset.
+// ERR_JSON_UTF8 (ill-formed UTF-8: overlongs, encoded surrogates, beyond U+10FFFF; and unpaired
+// \u surrogate escapes), ERR_JSON_DEPTH, ERR_JSON_TOO_LARGE. The location is "byte N", the offset
+// where the problem starts. Strings are decoded to UTF-8 (\u0000 included); member names compare
+// after decoding, so "a" and "\u0061" are duplicates. Numbers beyond the double range keep their text
+// and hold +/-infinity or 0. A leading byte order mark is a syntax error. Thread-safe.
 Result<Value> parse(QByteArrayView text, const Limits& limits = {});
 
-// Compact, deterministic serialisation (members in stored order). Used to mint test tokens.
+// Compact, deterministic serialisation (members in stored order, numbers as their source text, only
+// '"', '\\' and control characters escaped). Used to mint test tokens. A string built in memory is
+// written as is, so it must be valid UTF-8; a number built without text and not finite is written null.
 QByteArray serialize(const Value& value);
 
 } // namespace jwb::json
