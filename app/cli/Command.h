@@ -25,6 +25,7 @@ struct CliIo {
     QTextStream& err;
     QIODevice& in;
     bool outIsTerminal = false;
+    bool errIsTerminal = false; // progress bars are drawn only on a terminal
 };
 
 // One sub-command of jwt-policy. A new verb is one new file plus one line in Commands.cpp.

@@ -20,6 +20,6 @@ int main(int argc, char* argv[])
         return jwb::cli::ExitUsage;
     QTextStream out(stdout);
     QTextStream err(stderr);
-    jwb::cli::CliIo io{out, err, in, isatty(fileno(stdout)) != 0};
+    jwb::cli::CliIo io{out, err, in, isatty(fileno(stdout)) != 0, isatty(fileno(stderr)) != 0};
     return jwb::cli::runCli(QCoreApplication::arguments(), io);
 }
