@@ -78,7 +78,7 @@ const QHash<QString, QString>& reasonTemplates()
         add(u"ERR_ALG_UNSUPPORTED", u"alg '{a1}' is not a JWS algorithm this verifier implements");
         add(u"ERR_ALG_NOT_PINNED", u"{a1} is not in the pinned list [{a2}]");
         add(u"ERR_ALG_PIN_EMPTY", u"the policy pins no algorithm for this issuer: nothing is accepted");
-        add(u"OK_ISSUER", u"iss '{a1}' selects trust entry '{a1}' (untrusted until the signature is verified)");
+        add(u"OK_ISSUER", u"iss '{a1}' matches a trust entry exactly; it only chooses the rules and keys");
         add(u"ERR_ISS_MISSING", u"the token has no iss claim, so no trust entry can be chosen");
         add(u"ERR_ISS_TYPE", u"iss must be a string");
         add(u"ERR_ISS_UNKNOWN", u"iss '{a1}' matches no trust entry (exact, byte-for-byte comparison)");
