@@ -11,6 +11,7 @@ std::unique_ptr<Command> makeSignatureCommand();
 std::unique_ptr<Command> makeLintCommand();
 std::unique_ptr<Command> makeDiffCommand();
 std::unique_ptr<Command> makeSchemaCommand();
+std::unique_ptr<Command> makeSelfTestCommand();
 std::unique_ptr<Command> makeCheckCommand();
 // Registration declarations (one per verb).
 
@@ -22,6 +23,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeLintCommand());
     commands.push_back(makeDiffCommand());
     commands.push_back(makeSchemaCommand());
+    commands.push_back(makeSelfTestCommand());
     commands.push_back(makeCheckCommand());
     // Registrations (one per verb).
     return commands;
