@@ -11,6 +11,9 @@ std::unique_ptr<Command> makeSignatureCommand();
 std::unique_ptr<Command> makeLintCommand();
 std::unique_ptr<Command> makeDiffCommand();
 std::unique_ptr<Command> makeSchemaCommand();
+std::unique_ptr<Command> makeExportCommand();
+std::unique_ptr<Command> makeGapsCommand();
+std::unique_ptr<Command> makeDriftCommand();
 std::unique_ptr<Command> makeSelfTestCommand();
 std::unique_ptr<Command> makeCheckCommand();
 // Registration declarations (one per verb).
@@ -23,6 +26,9 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeLintCommand());
     commands.push_back(makeDiffCommand());
     commands.push_back(makeSchemaCommand());
+    commands.push_back(makeExportCommand());
+    commands.push_back(makeGapsCommand());
+    commands.push_back(makeDriftCommand());
     commands.push_back(makeSelfTestCommand());
     commands.push_back(makeCheckCommand());
     // Registrations (one per verb).

@@ -82,14 +82,21 @@ Result<QList<IssuerPlan>> planIssuers(const policy::Policy& policy, qint64 atUni
         IssuerPlan plan;
         plan.issuer = &iss;
         plan.index = i;
-        QString slug = slugify(iss.trustDomain);
-        if (slug.isEmpty())
-            slug = slugify(hostOf(iss.issuer));
-        if (slug.isEmpty())
-            slug = QStringLiteral("issuer-%1").arg(i + 1);
-        const QString baseSlug = slug;
-        for (int n = 2; slugs.contains(slug); ++n)
-            slug = baseSlug + QStringLiteral("-%1").arg(n);
+        // The trust domain names the provider; issuers sharing one fall back to their host.
+        QString slug;
+        for (const QString& candidate : {slugify(iss.trustDomain), slugify(hostOf(iss.issuer)),
+                                         QStringLiteral("issuer-%1").arg(i + 1)}) {
+            if (!candidate.isEmpty() && !slugs.contains(candidate)) {
+                slug = candidate;
+                break;
+            }
+        }
+        if (slug.isEmpty()) {
+            const QString baseSlug = QStringLiteral("issuer-%1").arg(i + 1);
+            slug = baseSlug;
+            for (int n = 2; slugs.contains(slug); ++n)
+                slug = baseSlug + QStringLiteral("-%1").arg(n);
+        }
         slugs.insert(slug);
         plan.slug = slug;
         plan.base = policy.effectiveRules(iss);

@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: Apache-2.0
+// jwt-policy export --policy FILE --to TARGET [-o OUT] [--gaps] [profile flags]
+//
+// Writes the policy for one target (canonical-json, canonical-yaml, envoy, istio, kong, nginx, opa)
+// to OUT or standard output. Files the export refers to (the NGINX key file) are written beside OUT.
+// --gaps adds the target's gap report (text, or JSON with --format json: the same shape as
+// `jwt-policy gaps`), on standard output when -o is given, else on standard error so the export
+// stays clean to pipe. Exit 0 written, 2 usage/policy/write error.
+#include "CliSupport.h"
+
+#include "export/Export.h"
+#include "util/Time.h"
+
+#include <QDir>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QSaveFile>
+
+namespace jwb::cli {
+
+// Shared with GapsCommand.cpp (same verb family): the gap rows as JSON and as a text table.
+QJsonArray gapsToJson(const QList<exporting::GapEntry>& gaps, const policy::Policy& policy);
+QString gapsToText(const QList<exporting::GapEntry>& gaps, const policy::Policy& policy);
+
+namespace {
+
+QCommandLineOption opt(const QString& name, const QString& help, const QString& value = QStringLiteral("VALUE"))
+{
+    return {name, help, value};
+}
+
+const QCommandLineOption kTo = opt(QStringLiteral("to"),
+                                   QStringLiteral("Target: canonical-json, canonical-yaml, envoy, istio, kong, nginx, opa."),
+                                   QStringLiteral("TARGET"));
+const QCommandLineOption kOut({QStringLiteral("o"), QStringLiteral("output")},
+                              QStringLiteral("Write to OUT (atomically) instead of standard output."),
+                              QStringLiteral("OUT"));
+const QCommandLineOption kGaps(QStringLiteral("gaps"), QStringLiteral("Also print the target's enforcement-gap report."));
+const QCommandLineOption kNamespace = opt(QStringLiteral("namespace"), QStringLiteral("Kubernetes namespace (Istio)."), QStringLiteral("NS"));
+const QCommandLineOption kSelector = opt(QStringLiteral("selector"),
+                                         QStringLiteral("Workload selector label (Istio), repeatable."),
+                                         QStringLiteral("KEY=VALUE"));
+const QCommandLineOption kName = opt(QStringLiteral("name"), QStringLiteral("Resource name base (default: the policy name)."), QStringLiteral("NAME"));
+const QCommandLineOption kCluster = opt(QStringLiteral("cluster"), QStringLiteral("Envoy cluster for remote JWKS hosts."), QStringLiteral("CLUSTER"));
+const QCommandLineOption kService = opt(QStringLiteral("service"), QStringLiteral("Kong service name."), QStringLiteral("NAME"));
+const QCommandLineOption kServiceUrl = opt(QStringLiteral("service-url"), QStringLiteral("Kong service upstream URL."), QStringLiteral("URL"));
+const QCommandLineOption kRoute = opt(QStringLiteral("route"), QStringLiteral("Route prefix / location (default /)."), QStringLiteral("PREFIX"));
+const QCommandLineOption kTimeout = opt(QStringLiteral("jwks-timeout"), QStringLiteral("Remote JWKS fetch timeout in seconds."), QStringLiteral("SECONDS"));
+const QCommandLineOption kHeader = opt(QStringLiteral("header"), QStringLiteral("Token header name (default Authorization)."), QStringLiteral("NAME"));
+const QCommandLineOption kHeaderPrefix = opt(QStringLiteral("header-prefix"), QStringLiteral("Token prefix in the header (default \"Bearer \")."), QStringLiteral("PREFIX"));
+const QCommandLineOption kKeyDir = opt(QStringLiteral("nginx-key-dir"), QStringLiteral("Directory of the NGINX key file."), QStringLiteral("DIR"));
+const QCommandLineOption kPackage = opt(QStringLiteral("opa-package"), QStringLiteral("Rego package name."), QStringLiteral("PKG"));
+
+Result<exporting::ExportProfile> profileFrom(const QCommandLineParser& parser, qint64 at)
+{
+    exporting::ExportProfile p;
+    p.atUnixSeconds = at;
+    auto set = [&parser](const QCommandLineOption& o, QString& field) {
+        if (parser.isSet(o))
+            field = parser.value(o);
+    };
+    set(kNamespace, p.ns);
+    set(kName, p.name);
+    set(kCluster, p.cluster);
+    set(kService, p.service);
+    set(kServiceUrl, p.serviceUrl);
+    set(kRoute, p.routePrefix);
+    set(kHeader, p.headerName);
+    set(kHeaderPrefix, p.headerPrefix);
+    set(kKeyDir, p.nginxKeyDir);
+    set(kPackage, p.opaPackage);
+    for (const QString& sel : parser.values(kSelector)) {
+        const qsizetype eq = sel.indexOf(u'=');
+        if (eq <= 0)
+            return Error{QStringLiteral("ERR_USAGE_SELECTOR"),
+                         QStringLiteral("--selector must be KEY=VALUE, not '%1'").arg(sel), {}};
+        p.selector.insert(sel.left(eq), sel.mid(eq + 1));
+    }
+    if (parser.isSet(kTimeout)) {
+        bool ok = false;
+        p.jwksTimeoutSeconds = parser.value(kTimeout).toInt(&ok);
+        if (!ok || p.jwksTimeoutSeconds <= 0 || p.jwksTimeoutSeconds > 300)
+            return Error{QStringLiteral("ERR_USAGE_TIMEOUT"),
+                         QStringLiteral("--jwks-timeout must be 1..300 seconds"), {}};
+    }
+    if (p.headerName.isEmpty() || p.ns.isEmpty() || p.cluster.isEmpty() || p.service.isEmpty()
+        || !p.routePrefix.startsWith(u'/'))
+        return Error{QStringLiteral("ERR_USAGE_PROFILE"),
+                     QStringLiteral("profile values must be non-empty and --route must start with '/'"), {}};
+    return p;
+}
+
+Status writeFile(const QString& path, const QByteArray& data)
+{
+    QSaveFile file(path);
+    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit())
+        return Error{QStringLiteral("ERR_OUTPUT_WRITE"), QStringLiteral("cannot write: ") + file.errorString(), path};
+    return Ok{};
+}
+
+class ExportCommand final : public Command {
+public:
+    QString name() const override { return QStringLiteral("export"); }
+    QString description() const override
+    {
+        return QStringLiteral("Export the policy for a gateway (Envoy, Istio, Kong, NGINX, OPA) or canonically.");
+    }
+
+    void defineOptions(QCommandLineParser& parser) const override
+    {
+        parser.addOption(policyOption());
+        parser.addOption(kTo);
+        parser.addOption(kOut);
+        parser.addOption(kGaps);
+        parser.addOption(formatOption());
+        parser.addOption(atOption());
+        for (const auto& o : {kNamespace, kSelector, kName, kCluster, kService, kServiceUrl, kRoute, kTimeout, kHeader,
+                              kHeaderPrefix, kKeyDir, kPackage})
+            parser.addOption(o);
+    }
+
+    int run(const QCommandLineParser& parser, CliIo& io) const override
+    {
+        if (!parser.positionalArguments().isEmpty())
+            return reportError(io, name(),
+                               Error{QStringLiteral("ERR_USAGE_ARGS"), QStringLiteral("unexpected arguments"), {}});
+        if (!parser.isSet(kTo))
+            return reportError(io, name(), Error{QStringLiteral("ERR_USAGE_TARGET"), QStringLiteral("--to TARGET is required"), {}});
+        const auto target = exporting::targetFromName(parser.value(kTo));
+        if (!target)
+            return reportError(io, name(),
+                               Error{QStringLiteral("ERR_USAGE_TARGET"),
+                                     QStringLiteral("unknown target '%1' (canonical-json, canonical-yaml, envoy, istio, "
+                                                    "kong, nginx, opa)")
+                                         .arg(parser.value(kTo)),
+                                     {}});
+        const auto format = outputFormat(parser);
+        if (!format)
+            return reportError(io, name(), format.error());
+        const auto at = evaluationInstant(parser);
+        if (!at)
+            return reportError(io, name(), at.error());
+        const auto profile = profileFrom(parser, *at);
+        if (!profile)
+            return reportError(io, name(), profile.error());
+        const auto policy = loadPolicyArg(parser);
+        if (!policy)
+            return reportError(io, name(), policy.error());
+        const auto result = exporting::exportPolicy(*policy, *target, *profile);
+        if (!result)
+            return reportError(io, name(), result.error());
+
+        const bool toFile = parser.isSet(kOut);
+        if (toFile) {
+            const QString out = parser.value(kOut);
+            if (auto s = writeFile(out, result->text); !s)
+                return reportError(io, name(), s.error());
+            const QDir dir = QFileInfo(out).absoluteDir();
+            for (auto it = result->extraFiles.cbegin(); it != result->extraFiles.cend(); ++it) {
+                if (auto s = writeFile(dir.filePath(it.key()), it.value()); !s)
+                    return reportError(io, name(), s.error());
+            }
+        } else {
+            io.out << QString::fromUtf8(result->text);
+            io.out.flush();
+            for (auto it = result->extraFiles.cbegin(); it != result->extraFiles.cend(); ++it)
+                io.err << "jwt-policy export: the export refers to " << it.key()
+                       << ", which is written only with -o OUT (beside OUT)\n";
+        }
+        if (parser.isSet(kGaps)) {
+            QTextStream& stream = toFile ? io.out : io.err;
+            if (*format == OutputFormat::Json) {
+                const QJsonObject obj{{QStringLiteral("target"), exporting::targetName(*target)},
+                                      {QStringLiteral("gaps"), gapsToJson(result->gaps, *policy)}};
+                stream << QString::fromUtf8(QJsonDocument(obj).toJson(QJsonDocument::Indented));
+            } else if (result->gaps.isEmpty()) {
+                stream << "No gaps: the canonical export is the policy itself.\n";
+            } else {
+                stream << gapsToText(result->gaps, *policy);
+            }
+            stream.flush();
+        }
+        return ExitOk;
+    }
+};
+
+} // namespace
+
+std::unique_ptr<Command> makeExportCommand()
+{
+    return std::make_unique<ExportCommand>();
+}
+
+} // namespace jwb::cli
