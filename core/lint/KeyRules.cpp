@@ -14,7 +14,8 @@ constexpr int kMinHmacBits = 256;
 
 // The keys of one issuer entry, or the extra keys an active exception grants it.
 struct KeySet {
-    QString path;
+    QString path;                              // "issuers[0].keys"
+    const policy::KeySources* sources = nullptr;
     QString issuer;
     QString scope;
     QList<keys::Key> keys;
@@ -27,7 +28,7 @@ QList<KeySet> keySets(const Context& context)
     for (const IssuerView& view : context.views()) {
         if (!view.issuer)
             continue;
-        sets.append({view.issuerPath() + QStringLiteral(".keys"), view.issuerName(),
+        sets.append({view.issuerPath() + QStringLiteral(".keys"), &view.issuer->keys, view.issuerName(),
                      QStringLiteral("issuer '%1'").arg(view.issuerName()), view.issuer->keys.resolved,
                      view.rules.algorithms});
     }
@@ -40,10 +41,39 @@ QList<KeySet> keySets(const Context& context)
         QStringList algorithms = issuer ? context.policy().effectiveRules(*issuer).algorithms : QStringList();
         if (e.allow.algorithms)
             algorithms += *e.allow.algorithms;
-        sets.append({QStringLiteral("exceptions[%1].allow.keys").arg(i), e.issuer,
+        sets.append({QStringLiteral("exceptions[%1].allow.keys").arg(i), &*e.allow.keys, e.issuer,
                      QStringLiteral("exception '%1'").arg(e.id), e.allow.keys->resolved, algorithms});
     }
     return sets;
+}
+
+// The field a key was read from, so a finding points at the key itself: the loader names inline
+// keys "inline jwks #N" / "test_jwks #N" and file keys by their file (with " #N" for several).
+QString keyPath(const KeySet& set, const keys::Key& key)
+{
+    const auto indexAfter = [&key](const QString& prefix) -> int {
+        if (!key.source.startsWith(prefix))
+            return -1;
+        bool ok = false;
+        const int index = key.source.mid(prefix.size()).toInt(&ok);
+        return ok ? index : -1;
+    };
+    const auto fromFile = [&key](const QString& file) {
+        return !file.isEmpty() && (key.source == file || key.source.startsWith(file + QStringLiteral(" #")));
+    };
+    if (const int i = indexAfter(QStringLiteral("inline jwks #")); i >= 0)
+        return set.path + QStringLiteral(".jwks.keys[%1]").arg(i);
+    if (const int i = indexAfter(QStringLiteral("test_jwks #")); i >= 0)
+        return set.path + QStringLiteral(".test_jwks.keys[%1]").arg(i);
+    if (set.sources) {
+        if (fromFile(set.sources->jwksFile))
+            return set.path + QStringLiteral(".jwks_file");
+        for (int i = 0; i < set.sources->pemFiles.size(); ++i) {
+            if (fromFile(set.sources->pemFiles.at(i)))
+                return set.path + QStringLiteral(".pem_files[%1]").arg(i);
+        }
+    }
+    return set.path;
 }
 
 QString keyLabel(const keys::Key& key)
@@ -119,7 +149,7 @@ void checkWeak(const Rule& self, const Context& context, FindingSink& sink)
             const QString why = weakness(key, algorithms);
             if (why.isEmpty())
                 continue;
-            sink.report(self, set.path, set.issuer,
+            sink.report(self, keyPath(set, key), set.issuer,
                         QStringLiteral("The %1 of %2 is weak: %3. A weak key lets signatures be forged.")
                             .arg(keyLabel(key), set.scope, why));
         }
@@ -136,7 +166,7 @@ void checkDuplicateKid(const Rule& self, const Context& context, FindingSink& si
                 continue;
             if (seen.contains(key.kid) && !reported.contains(key.kid)) {
                 reported.append(key.kid);
-                sink.report(self, set.path, set.issuer,
+                sink.report(self, keyPath(set, key), set.issuer,
                             QStringLiteral("kid '%1' names more than one key of %2: which key a token selects "
                                            "is ambiguous, and verifiers disagree on which one they try. Give "
                                            "every key its own kid.")
@@ -170,7 +200,7 @@ void checkUnusable(const Rule& self, const Context& context, FindingSink& sink)
             QStringList names;
             for (const crypto::Algorithm alg : algorithms)
                 names.append(crypto::algorithmName(alg));
-            sink.report(self, set.path, set.issuer,
+            sink.report(self, keyPath(set, key), set.issuer,
                         QStringLiteral("The %1 of %2 cannot be used with any pinned algorithm (%3)%4. Either the "
                                        "pin or the key is wrong; a key that never verifies only hides which one.")
                             .arg(keyLabel(key), set.scope, names.join(QStringLiteral(", ")),
@@ -185,7 +215,7 @@ void checkTestKey(const Rule& self, const Context& context, FindingSink& sink)
         for (const keys::Key& key : set.keys) {
             if (!key.testKey)
                 continue;
-            sink.report(self, set.path, set.issuer,
+            sink.report(self, keyPath(set, key), set.issuer,
                         QStringLiteral("The %1 of %2 is a test key minted in the workbench: its private half "
                                        "was never protected, so anyone who saw the session can sign tokens that "
                                        "this policy accepts. Remove it before the policy ships.")

@@ -581,6 +581,13 @@ void TestLint::loadedPolicy_findingsCarryFileLines()
     actual.sort();
     QCOMPARE(actual, expected);
 
+    // Key findings point at the key itself.
+    const QList<lint::Finding> testKeys = findingsOf(all, QStringLiteral("test-key-present"));
+    QCOMPARE(testKeys.size(), 1);
+    QCOMPARE(testKeys.first().path, QStringLiteral("issuers[1].keys.test_jwks.keys[0]"));
+    QCOMPARE(findingsOf(all, QStringLiteral("key-duplicate-kid")).first().path,
+             QStringLiteral("issuers[0].keys.jwks.keys[1]"));
+
     // A date-only expiry is shown as written, not as the next midnight it is stored as.
     const QList<lint::Finding> expiring = findingsOf(all, QStringLiteral("exception-expiring"));
     QCOMPARE(expiring.size(), 1);
