@@ -837,10 +837,13 @@ Status savePolicyFile(const Policy& policy, const QString& path)
 {
     const QByteArray data = serializePolicy(policy, formatForPath(path));
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly))
+    // Unbuffered: a short write (disk full, file size limit) must be seen here. Through Qt's buffer
+    // a partial flush is not reported as an error, and commit() would replace the old file with a
+    // truncated one.
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
         return Error{QStringLiteral("ERR_POLICY_WRITE"), QStringLiteral("cannot write the policy: %1").arg(file.errorString()),
                      path};
-    if (file.write(data) != data.size()) {
+    if (file.write(data) != data.size() || file.size() != data.size()) {
         file.cancelWriting();
         return Error{QStringLiteral("ERR_POLICY_WRITE"), QStringLiteral("cannot write the policy: %1").arg(file.errorString()),
                      path};

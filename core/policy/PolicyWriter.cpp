@@ -97,10 +97,21 @@ OutNode OutNode::fromJson(const QJsonValue& value)
         return n;
     }
     case QJsonValue::Object: {
+        // JWK members in the order people read them (RFC 7517 examples), the rest alphabetically.
+        static const QStringList preferred{
+            QStringLiteral("keys"), QStringLiteral("kty"), QStringLiteral("kid"), QStringLiteral("use"),
+            QStringLiteral("key_ops"), QStringLiteral("alg"), QStringLiteral("crv"), QStringLiteral("n"),
+            QStringLiteral("e"), QStringLiteral("x"), QStringLiteral("y"), QStringLiteral("k")};
         const QJsonObject object = value.toObject();
         OutNode n = map();
-        for (auto it = object.begin(); it != object.end(); ++it)
-            n.add(it.key(), fromJson(it.value()));
+        for (const QString& key : preferred) {
+            if (object.contains(key))
+                n.add(key, fromJson(object.value(key)));
+        }
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!preferred.contains(it.key()))
+                n.add(it.key(), fromJson(it.value()));
+        }
         return n;
     }
     }
