@@ -135,12 +135,12 @@ def main() -> int:
         # The partner's ES256 token for its own API.
         "sample-partner-es256.jwt": compact({"alg": "ES256", "typ": "JWT", "kid": PARTNER_KID},
                                             claims(PARTNER_ISS, "partner-api", IAT, sub="partner-42")),
-        # Billing's new RS256 key, the target of its migration.
+        # Billing's new RS256 key, the target of its migration (billing tokens live 15 minutes).
         "sample-billing-rs256.jwt": compact({"alg": "RS256", "typ": "JWT", "kid": BILLING_RS_KID},
-                                            claims(BILLING_ISS, "billing-api", IAT, sub="billing-ui")),
+                                            claims(BILLING_ISS, "billing-api", IAT, 900, sub="billing-ui")),
         # Billing's HS256 batch token: accepted only while the dated exception is active.
         "sample-billing-hs256.jwt": compact({"alg": "HS256", "typ": "JWT", "kid": BILLING_KID},
-                                            claims(BILLING_ISS, "ledger-api", IAT, sub="billing-batch")),
+                                            claims(BILLING_ISS, "ledger-api", IAT, 900, sub="billing-batch")),
     }
     for name, token in tokens.items():
         (HERE / name).write_text(token + "\n")
