@@ -43,6 +43,8 @@ QJsonArray gapsToJson(const QList<exporting::GapEntry>& gaps, const policy::Poli
 
 QString gapsToText(const QList<exporting::GapEntry>& gaps, const policy::Policy& policy)
 {
+    // Every not_enforced detail ends with the same advice; the table says it once, at the end.
+    static const QString advice = QStringLiteral("; the service behind it must verify locally with the core's rules");
     QString text;
     QString lastHeading;
     for (const auto& g : gaps) {
@@ -59,9 +61,12 @@ QString gapsToText(const QList<exporting::GapEntry>& gaps, const policy::Policy&
         text += QStringLiteral("  %1 %2 %3%4%5\n")
                     .arg(g.control, -17)
                     .arg(exporting::gapStatusName(g.status), -12)
-                    .arg(g.detail, values,
+                    .arg(QString(g.detail).remove(advice), values,
                          exporting::isBlockingGap(policy, g) ? QStringLiteral("  << only verifier") : QString());
     }
+    if (std::any_of(gaps.cbegin(), gaps.cend(),
+                    [](const exporting::GapEntry& g) { return g.status == exporting::GapStatus::NotEnforced; }))
+        text += QStringLiteral("\nnot_enforced: the service behind that target must verify locally with the core's rules.\n");
     return text;
 }
 

@@ -139,7 +139,7 @@ QString ruleText(const RuleSpec& r, const QString& certExpr)
     t += QStringLiteral("\t\t\"iss\": %1,\n").arg(quoted(p.iss()));
     if (hasAud)
         t += QStringLiteral("\t\t\"aud\": aud,\n");
-    t += QStringLiteral("\t\t\"time\": eval_ns(%1),\n").arg(rules.clockSkewSeconds);
+    t += QStringLiteral("\t\t\"time\": eval_ns(%1)\n").arg(rules.clockSkewSeconds);
     t += QStringLiteral("\t})\n\tvalid\n");
     t += QStringLiteral("\theader_ok(header, %1)\n").arg(regoSet(rules.allowedHeaders));
     if (rules.allowedTypes || rules.requireType) {

@@ -70,7 +70,7 @@ verified contains payload if {
 		"alg": unverified[0].alg,
 		"iss": "https://login.example.com/",
 		"aud": aud,
-		"time": eval_ns(30),
+		"time": eval_ns(30)
 	})
 	valid
 	header_ok(header, {"alg", "typ", "kid"})
@@ -92,7 +92,7 @@ verified contains payload if {
 		"alg": unverified[0].alg,
 		"iss": "https://auth.remote.example.org/",
 		"aud": aud,
-		"time": eval_ns(60),
+		"time": eval_ns(60)
 	})
 	valid
 	header_ok(header, {"alg", "typ", "kid"})

@@ -70,7 +70,7 @@ verified contains payload if {
 		"alg": unverified[0].alg,
 		"iss": "https://login.example.com/",
 		"aud": aud,
-		"time": eval_ns(30),
+		"time": eval_ns(30)
 	})
 	valid
 	header_ok(header, {"alg", "typ", "kid"})
@@ -90,7 +90,7 @@ verified contains payload if {
 		"alg": unverified[0].alg,
 		"iss": "https://auth.partner.example.net/",
 		"aud": aud,
-		"time": eval_ns(10),
+		"time": eval_ns(10)
 	})
 	valid
 	header_ok(header, {"alg", "typ", "kid"})
@@ -110,7 +110,7 @@ verified contains payload if {
 		"alg": unverified[0].alg,
 		"iss": "https://billing.internal.example.com/",
 		"aud": aud,
-		"time": eval_ns(30),
+		"time": eval_ns(30)
 	})
 	valid
 	header_ok(header, {"alg", "typ", "kid"})
@@ -132,7 +132,7 @@ verified contains payload if {
 		"alg": unverified[0].alg,
 		"iss": "https://billing.internal.example.com/",
 		"aud": aud,
-		"time": eval_ns(30),
+		"time": eval_ns(30)
 	})
 	valid
 	header_ok(header, {"alg", "typ", "kid"})
