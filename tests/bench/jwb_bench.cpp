@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: Apache-2.0
+// Verification cost per algorithm, three ways on the same key, signing input and signature:
+//   raw_openssl/ALG     the fastest OpenSSL path: contexts prepared once per key (a kept EVP_PKEY_CTX
+//                       after one SHA-256 in a kept EVP_MD_CTX; EVP_DigestVerify for Ed25519; a kept
+//                       EVP_MAC_CTX for HMAC), written here directly against OpenSSL
+//   core_signature/ALG  the core's signature step alone (crypto::verifySignature)
+//   policy_verify/ALG   PolicyVerifier::verify with its full trace, default options (as the CLI does)
+// plus the work outside the cryptography (a token rejected at the algorithm pin), and corpus
+// throughput on 1 and 2 threads. A summary with the ratios and targets follows the table.
+#include "BenchFixtures.h"
+
+#include "corpus/CorpusAnalyzer.h"
+#include "crypto/Verifier.h"
+
+#include <QFile>
+#include <QTemporaryDir>
+
+#include <benchmark/benchmark.h>
+
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/rsa.h>
+
+#include <cstdio>
+
+using namespace jwb;
+using namespace jwb::bench;
+
+namespace {
+
+constexpr int kCorpusTokens = 2000;
+
+// The baseline: what a hand-tuned program calling OpenSSL directly would do for one key.
+class RawVerifier final {
+public:
+    explicit RawVerifier(const AlgFixture& f)
+        : m_f(f)
+    {
+        m_sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+        m_md = EVP_MD_CTX_new();
+        const crypto::Family fam = crypto::family(f.alg);
+        if (fam == crypto::Family::Hmac) {
+            m_hmac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+            m_mac = EVP_MAC_CTX_new(m_hmac);
+            OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, const_cast<char*>("SHA256"), 0),
+                                   OSSL_PARAM_construct_end()};
+            EVP_MAC_init(m_mac, reinterpret_cast<const unsigned char*>(f.secret.constData()),
+                         static_cast<size_t>(f.secret.size()), params);
+        } else if (fam == crypto::Family::EdDsa) {
+            EVP_DigestVerifyInit_ex(m_md, nullptr, nullptr, nullptr, nullptr, f.pkey.get(), nullptr);
+        } else {
+            m_pctx = EVP_PKEY_CTX_new_from_pkey(nullptr, f.pkey.get(), nullptr);
+            EVP_PKEY_verify_init(m_pctx);
+            EVP_PKEY_CTX_set_signature_md(m_pctx, m_sha256);
+            if (fam == crypto::Family::Rsa)
+                EVP_PKEY_CTX_set_rsa_padding(m_pctx, RSA_PKCS1_PADDING);
+            if (fam == crypto::Family::RsaPss) {
+                EVP_PKEY_CTX_set_rsa_padding(m_pctx, RSA_PKCS1_PSS_PADDING);
+                EVP_PKEY_CTX_set_rsa_mgf1_md(m_pctx, m_sha256);
+                EVP_PKEY_CTX_set_rsa_pss_saltlen(m_pctx, RSA_PSS_SALTLEN_DIGEST);
+            }
+            m_sig = f.signature;
+            if (fam == crypto::Family::Ecdsa) { // EVP_PKEY_verify takes DER: converted once, outside the loop
+                const auto* raw = reinterpret_cast<const unsigned char*>(f.signature.constData());
+                ECDSA_SIG* s = ECDSA_SIG_new();
+                ECDSA_SIG_set0(s, BN_bin2bn(raw, 32, nullptr), BN_bin2bn(raw + 32, 32, nullptr));
+                unsigned char* der = nullptr;
+                const int length = i2d_ECDSA_SIG(s, &der);
+                m_sig = QByteArray(reinterpret_cast<const char*>(der), length);
+                OPENSSL_free(der);
+                ECDSA_SIG_free(s);
+            }
+        }
+    }
+    ~RawVerifier()
+    {
+        EVP_PKEY_CTX_free(m_pctx);
+        EVP_MAC_CTX_free(m_mac);
+        EVP_MAC_free(m_hmac);
+        EVP_MD_CTX_free(m_md);
+        EVP_MD_free(m_sha256);
+    }
+    RawVerifier(const RawVerifier&) = delete;
+    RawVerifier& operator=(const RawVerifier&) = delete;
+
+    bool verify()
+    {
+        const auto* input = reinterpret_cast<const unsigned char*>(m_f.signingInput.constData());
+        const auto inputLength = static_cast<size_t>(m_f.signingInput.size());
+        switch (crypto::family(m_f.alg)) {
+        case crypto::Family::Hmac: {
+            unsigned char mac[EVP_MAX_MD_SIZE];
+            size_t length = 0;
+            return EVP_MAC_init(m_mac, nullptr, 0, nullptr) == 1 && EVP_MAC_update(m_mac, input, inputLength) == 1
+                   && EVP_MAC_final(m_mac, mac, &length, sizeof mac) == 1
+                   && length == static_cast<size_t>(m_f.signature.size())
+                   && CRYPTO_memcmp(mac, m_f.signature.constData(), length) == 0;
+        }
+        case crypto::Family::EdDsa:
+            // One-shot EdDSA finalises the context: re-arm it with the key it already holds.
+            return (m_first || EVP_DigestVerifyInit_ex(m_md, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr) == 1)
+                   && (m_first = false,
+                       EVP_DigestVerify(m_md, reinterpret_cast<const unsigned char*>(m_f.signature.constData()),
+                                        static_cast<size_t>(m_f.signature.size()), input, inputLength)
+                           == 1);
+        default: {
+            unsigned char digest[EVP_MAX_MD_SIZE];
+            unsigned int digestLength = 0;
+            return EVP_DigestInit_ex2(m_md, m_sha256, nullptr) == 1 && EVP_DigestUpdate(m_md, input, inputLength) == 1
+                   && EVP_DigestFinal_ex(m_md, digest, &digestLength) == 1
+                   && EVP_PKEY_verify(m_pctx, reinterpret_cast<const unsigned char*>(m_sig.constData()),
+                                      static_cast<size_t>(m_sig.size()), digest, digestLength)
+                          == 1;
+        }
+        }
+    }
+
+private:
+    const AlgFixture& m_f;
+    EVP_MD* m_sha256 = nullptr;
+    EVP_MD_CTX* m_md = nullptr;
+    EVP_PKEY_CTX* m_pctx = nullptr;
+    EVP_MAC* m_hmac = nullptr;
+    EVP_MAC_CTX* m_mac = nullptr;
+    QByteArray m_sig;
+    bool m_first = true;
+};
+
+void rawOpenSsl(benchmark::State& state, const AlgFixture* f)
+{
+    RawVerifier raw(*f);
+    bool ok = true;
+    for (auto _ : state) {
+        ok = raw.verify() && ok;
+        benchmark::DoNotOptimize(ok);
+    }
+    if (!ok)
+        state.SkipWithError("raw verification failed");
+}
+
+void coreSignature(benchmark::State& state, const AlgFixture* f)
+{
+    bool ok = true;
+    for (auto _ : state) {
+        ok = crypto::verifySignature(f->key, f->alg, f->signingInput, f->signature) == crypto::SignatureResult::Valid && ok;
+        benchmark::DoNotOptimize(ok);
+    }
+    if (!ok)
+        state.SkipWithError("core signature verification failed");
+}
+
+void policyVerify(benchmark::State& state, const AlgFixture* f)
+{
+    const auto verifier = benchVerifier();
+    const verify::VerifyOptions options{kNow};
+    bool ok = true;
+    for (auto _ : state) {
+        const verify::Trace trace = verifier->verify(f->token, options);
+        ok = trace.accepted && ok;
+        benchmark::DoNotOptimize(trace.steps.data());
+    }
+    if (!ok)
+        state.SkipWithError("policy verification rejected the token");
+}
+
+// A well-formed token whose alg (RS384) is not pinned: everything but the cryptography runs.
+void algMismatch(benchmark::State& state, bool corpusMode)
+{
+    const auto verifier = benchVerifier();
+    const QByteArray token = mintToken(algFixtures().front(), 1, "RS384");
+    const verify::VerifyOptions options = corpusMode ? verify::VerifyOptions{kNow, true, false}
+                                                     : verify::VerifyOptions{kNow};
+    bool ok = true;
+    for (auto _ : state) {
+        const verify::Trace trace = verifier->verify(token, options);
+        const verify::TraceStep* failure = trace.firstFailure();
+        ok = failure && failure->id == verify::StepId::Algorithm && ok;
+        benchmark::DoNotOptimize(trace.steps.data());
+    }
+    if (!ok)
+        state.SkipWithError("the token was not rejected at the algorithm step");
+}
+
+// kCorpusTokens distinct tokens, equally of the five algorithms, one a line.
+const QString& corpusFile()
+{
+    static QTemporaryDir dir;
+    static const QString path = [] {
+        const QString p = dir.filePath(QStringLiteral("corpus.txt"));
+        QFile f(p);
+        if (!f.open(QIODevice::WriteOnly))
+            std::exit(2);
+        const auto& fixtures = algFixtures();
+        for (int i = 0; i < kCorpusTokens; ++i)
+            f.write(mintToken(fixtures[static_cast<size_t>(i) % fixtures.size()], i + 10) + '\n');
+        return p;
+    }();
+    return path;
+}
+
+void corpusThroughput(benchmark::State& state)
+{
+    const corpus::CorpusAnalyzer analyzer(benchVerifier());
+    corpus::CorpusOptions options;
+    options.atUnixSeconds = kNow;
+    options.threads = static_cast<int>(state.range(0));
+    const QString& path = corpusFile();
+    bool ok = true;
+    for (auto _ : state) {
+        const auto report = analyzer.analyzeFiles({path}, options);
+        ok = report.ok() && report->tokens == kCorpusTokens && report->policyA.accepted == kCorpusTokens && ok;
+    }
+    if (!ok)
+        state.SkipWithError("corpus run failed or rejected tokens");
+    state.SetItemsProcessed(state.iterations() * kCorpusTokens);
+}
+
+// Collects real time per iteration (ns) for the summary.
+class CollectingReporter final : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override
+    {
+        for (const Run& r : runs) {
+            if (r.run_type == Run::RT_Iteration && !r.error_occurred && r.iterations > 0) {
+                times[r.benchmark_name()] = r.real_accumulated_time * 1e9 / static_cast<double>(r.iterations);
+                cpuTimes[r.benchmark_name()] = r.cpu_accumulated_time * 1e9 / static_cast<double>(r.iterations);
+            }
+        }
+        ConsoleReporter::ReportRuns(runs);
+    }
+    Times times;
+    Times cpuTimes; // on a loaded machine CPU time per operation is the steadier measure
+};
+
+double find(const Times& t, const std::string& name)
+{
+    const auto it = t.find(name);
+    return it == t.end() ? -1 : it->second;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::printf("preparing keys and tokens...\n");
+    const auto& fixtures = algFixtures();
+    for (const AlgFixture& f : fixtures) {
+        benchmark::RegisterBenchmark(("raw_openssl/" + f.name).c_str(), rawOpenSsl, &f);
+        benchmark::RegisterBenchmark(("core_signature/" + f.name).c_str(), coreSignature, &f);
+        benchmark::RegisterBenchmark(("policy_verify/" + f.name).c_str(), policyVerify, &f);
+    }
+    benchmark::RegisterBenchmark("non_crypto/alg_mismatch_full_trace", algMismatch, false);
+    benchmark::RegisterBenchmark("non_crypto/alg_mismatch_corpus_mode", algMismatch, true);
+    benchmark::RegisterBenchmark("corpus/threads", corpusThroughput)
+        ->Arg(1)
+        ->Arg(2)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->MinTime(3.0);
+
+    benchmark::Initialize(&argc, argv);
+    CollectingReporter reporter;
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+    benchmark::Shutdown();
+
+    const std::map<std::string, double> targets{{"RS256", 1.15}, {"PS256", 1.15}, {"ES256", 1.05}, {"EdDSA", 1.05},
+                                                {"HS256", 3.0}};
+    for (const bool cpu : {false, true}) {
+        const Times& t = cpu ? reporter.cpuTimes : reporter.times;
+        std::printf("\nSummary, %s time per operation (ratios to raw_openssl)\n", cpu ? "CPU" : "real");
+        std::printf("  %-8s %12s %12s %12s %9s %9s\n", "alg", "raw (us)", "signature", "policy", "sig/raw",
+                    "full/raw");
+        for (const AlgFixture& f : fixtures) {
+            const double raw = find(t, "raw_openssl/" + f.name);
+            const double sig = find(t, "core_signature/" + f.name);
+            const double full = find(t, "policy_verify/" + f.name);
+            if (raw <= 0 || sig <= 0 || full <= 0)
+                continue;
+            std::printf("  %-8s %12.3f %12.3f %12.3f %9.3f %9.3f\n", f.name.c_str(), raw / 1e3, sig / 1e3, full / 1e3,
+                        sig / raw, full / raw);
+        }
+        std::printf("Targets (%s time)\n", cpu ? "CPU" : "real");
+        for (const AlgFixture& f : fixtures) {
+            const double raw = find(t, "raw_openssl/" + f.name);
+            const double full = find(t, "policy_verify/" + f.name);
+            if (raw > 0 && full > 0)
+                printCheck("policy_verify/raw_openssl " + f.name, full / raw, "x", targets.at(f.name), true);
+        }
+        const double mismatch = find(t, "non_crypto/alg_mismatch_full_trace");
+        if (mismatch > 0)
+            printCheck("alg-mismatch rejection (full trace)", mismatch / 1e3, "us", 2.0, true);
+        const double mismatchCorpus = find(t, "non_crypto/alg_mismatch_corpus_mode");
+        if (mismatchCorpus > 0)
+            printCheck("alg-mismatch rejection (corpus mode)", mismatchCorpus / 1e3, "us", 2.0, true);
+    }
+    const Times& t = reporter.times; // corpus runs use threads: only real time means anything
+    const double one = find(t, "corpus/threads/1/real_time");
+    const double two = find(t, "corpus/threads/2/real_time");
+    if (one > 0 && two > 0)
+        printCheck("corpus throughput 2 threads / 1 thread", one / two, "x", 1.8, false);
+    return 0;
+}
