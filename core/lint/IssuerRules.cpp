@@ -3,6 +3,7 @@
 
 #include "lint/LintRule.h"
 
+#include <QHash>
 #include <QUrl>
 
 namespace jwb::lint::detail {
@@ -15,9 +16,10 @@ void checkNoAudience(const Rule& self, const Context& context, FindingSink& sink
         if (!view.issuer || !view.issuer->audiences.isEmpty())
             continue;
         sink.report(self, view.issuerPath() + QStringLiteral(".audiences"), view.issuerName(),
-                    QStringLiteral("Issuer '%1' lists no audience, so its tokens are not bound to a recipient: a "
-                                   "token it minted for another service is no different from one minted for "
-                                   "this one. List the audiences this service answers to.")
+                    QStringLiteral("Issuer '%1' lists no audience. This engine then rejects all its tokens, "
+                                   "but a gateway configured from the policy may check no aud at all and accept "
+                                   "a token minted for any other service. List the audiences this service "
+                                   "answers to.")
                         .arg(view.issuerName()));
     }
 }
@@ -38,21 +40,27 @@ QString describeIssuer(const policy::Issuer& issuer)
 
 void checkCrossTrustDomain(const Rule& self, const Context& context, FindingSink& sink)
 {
+    // One pass to index which issuers accept each audience; first-seen order keeps the report stable.
     const auto& issuers = context.policy().issuers;
-    QStringList audiences; // first-seen order keeps the report stable
-    for (const policy::Issuer& issuer : issuers) {
-        for (const QString& aud : issuer.audiences) {
-            if (!audiences.contains(aud))
+    QStringList audiences;
+    QHash<QString, QList<int>> acceptedBy;
+    for (int i = 0; i < issuers.size(); ++i) {
+        for (const QString& aud : issuers.at(i).audiences) {
+            QList<int>& list = acceptedBy[aud];
+            if (list.isEmpty())
                 audiences.append(aud);
+            if (list.isEmpty() || list.last() != i)
+                list.append(i);
         }
     }
     for (const QString& aud : audiences) {
+        const QList<int>& indexes = acceptedBy[aud];
+        if (indexes.size() < 2)
+            continue;
         QStringList domains;
         QStringList accepting;
         int lastNewDomain = -1;
-        for (int i = 0; i < issuers.size(); ++i) {
-            if (!issuers.at(i).audiences.contains(aud))
-                continue;
+        for (const int i : indexes) {
             accepting.append(describeIssuer(issuers.at(i)));
             const QString domain = trustDomainOf(issuers.at(i));
             if (!domains.contains(domain)) {

@@ -14,6 +14,9 @@ namespace detail {
 
 namespace {
 
+// A message names at most this many inheriting issuers; a reviewer needs examples, not a census.
+constexpr int kMaxNamedIssuers = 5;
+
 QList<Rule> ruleTable()
 {
     QList<Rule> rules;
@@ -104,38 +107,43 @@ Context::Context(const policy::Policy& policy, qint64 atUnixSeconds)
         rules.apply(policy.defaults);
         m_views.append(IssuerView{-1, nullptr, rules});
     }
+    for (int f = 0; f < kFieldCount; ++f) {
+        const auto field = static_cast<Field>(f);
+        QStringList inheriting;
+        for (const IssuerView& v : m_views) {
+            if (v.issuer && v.inherits(field))
+                inheriting.append(v.issuerName());
+        }
+        if (inheriting.isEmpty())
+            m_defaultsScope[f] = QStringLiteral("defaults");
+        else if (inheriting.size() == 1)
+            m_defaultsScope[f] = QStringLiteral("defaults (inherited by issuer '%1')").arg(inheriting.first());
+        else if (inheriting.size() <= kMaxNamedIssuers)
+            m_defaultsScope[f] = QStringLiteral("defaults (inherited by %1 issuers: %2)")
+                                     .arg(inheriting.size())
+                                     .arg(quotedList(inheriting));
+        else
+            m_defaultsScope[f] = QStringLiteral("defaults (inherited by %1 issuers: %2 and %3 more)")
+                                     .arg(inheriting.size())
+                                     .arg(quotedList(inheriting.mid(0, kMaxNamedIssuers)))
+                                     .arg(inheriting.size() - kMaxNamedIssuers);
+        if (inheriting.size() == 1)
+            m_soleInheritor[f] = inheriting.first();
+    }
 }
 
 QString Context::scopeOf(const IssuerView& view, Field field) const
 {
     if (!view.inherits(field))
         return QStringLiteral("issuer '%1'").arg(view.issuerName());
-    const QString where = QStringLiteral("defaults");
-    QStringList inheriting;
-    for (const IssuerView& v : m_views) {
-        if (v.issuer && v.inherits(field))
-            inheriting.append(v.issuerName());
-    }
-    if (inheriting.isEmpty())
-        return where;
-    if (inheriting.size() == 1)
-        return QStringLiteral("%1 (inherited by issuer '%2')").arg(where, inheriting.first());
-    return QStringLiteral("%1 (inherited by %2 issuers: %3)")
-        .arg(where)
-        .arg(inheriting.size())
-        .arg(quotedList(inheriting));
+    return m_defaultsScope[static_cast<int>(field)];
 }
 
 QString Context::issuerOf(const IssuerView& view, Field field) const
 {
-    if (view.inherits(field)) {
-        // Reported once for all inheriting issuers; name the issuer only when it is the only one.
-        int count = 0;
-        for (const IssuerView& v : m_views)
-            count += (v.issuer && v.inherits(field)) ? 1 : 0;
-        return count == 1 ? view.issuerName() : QString();
-    }
-    return view.issuerName();
+    // A defaults finding is reported once for all inheriting issuers; it names the issuer only when
+    // there is just one.
+    return view.inherits(field) ? m_soleInheritor[static_cast<int>(field)] : view.issuerName();
 }
 
 FindingSink::FindingSink(const policy::Policy& policy)

@@ -53,9 +53,15 @@ public:
     QString issuerOf(const IssuerView& view, Field field) const;
 
 private:
+    static constexpr int kFieldCount = static_cast<int>(Field::MaxTokenBytes) + 1;
+
     const policy::Policy& m_policy;
     qint64 m_at;
     QList<IssuerView> m_views;
+    // Per field: how the defaults are described and who inherits them, computed once so that a
+    // policy with thousands of issuers lints in linear time (the GUI lints after every edit).
+    QString m_defaultsScope[kFieldCount];
+    QString m_soleInheritor[kFieldCount]; // the issuer when exactly one inherits, else empty
 };
 
 struct Rule;

@@ -7,6 +7,7 @@
 #include "keys/Key.h"
 #include "util/Time.h"
 
+#include <QHash>
 #include <QUrl>
 
 #include <functional>
@@ -341,7 +342,8 @@ void compareIssuer(const Policy& oldP, const Issuer& o, const Policy& newP, int 
 
 // Defaults changes that no issuer present in both revisions inherits are still reported: future
 // issuers inherit them.
-void compareUnseenDefaults(const Policy& oldP, const Policy& newP, ChangeList& out)
+void compareUnseenDefaults(const Policy& oldP, const Policy& newP, const QHash<QString, int>& oldIndex,
+                           ChangeList& out)
 {
     EffectiveRules o;
     o.apply(oldP.defaults);
@@ -349,7 +351,7 @@ void compareUnseenDefaults(const Policy& oldP, const Policy& newP, ChangeList& o
     n.apply(newP.defaults);
     const RuleEmit report = [&](Field f, const QString& kind, Class c, const QString& message) {
         for (int i = 0; i < newP.issuers.size(); ++i) {
-            if (oldP.findIssuer(newP.issuers.at(i).issuer) && !isSet(newP.issuers.at(i).overrides, f))
+            if (oldIndex.contains(newP.issuers.at(i).issuer) && !isSet(newP.issuers.at(i).overrides, f))
                 return; // already reported for that issuer
         }
         out.add(kind, c, {}, fieldPath(newP, -1, f), message + QStringLiteral(" (no current issuer inherits it)"));
@@ -584,10 +586,18 @@ QList<Change> diffPolicies(const Policy& oldP, const Policy& newP)
         out.add(QStringLiteral("revision-changed"), Class::Neutral, {}, QStringLiteral("revision"),
                 QStringLiteral("revision %1 -> %2").arg(oldP.revision).arg(newP.revision));
 
+    // Issuers are matched by their exact iss; indexes keep large policies linear.
+    QHash<QString, int> oldIndex;
+    for (int i = 0; i < oldP.issuers.size(); ++i)
+        oldIndex.insert(oldP.issuers.at(i).issuer, i);
+    QHash<QString, int> newIndex;
+    for (int i = 0; i < newP.issuers.size(); ++i)
+        newIndex.insert(newP.issuers.at(i).issuer, i);
+
     for (int i = 0; i < newP.issuers.size(); ++i) {
         const Issuer& n = newP.issuers.at(i);
-        if (const Issuer* o = oldP.findIssuer(n.issuer)) {
-            compareIssuer(oldP, *o, newP, i, out);
+        if (const auto it = oldIndex.constFind(n.issuer); it != oldIndex.constEnd()) {
+            compareIssuer(oldP, oldP.issuers.at(it.value()), newP, i, out);
         } else {
             out.add(QStringLiteral("issuer-added"), Class::Loosening, n.issuer, QStringLiteral("issuers[%1]").arg(i),
                     QStringLiteral("issuer %1 is now trusted: %2").arg(quoted(n.issuer), issuerSummary(newP, n)));
@@ -595,11 +605,11 @@ QList<Change> diffPolicies(const Policy& oldP, const Policy& newP)
     }
     for (int i = 0; i < oldP.issuers.size(); ++i) {
         const Issuer& o = oldP.issuers.at(i);
-        if (!newP.findIssuer(o.issuer))
+        if (!newIndex.contains(o.issuer))
             out.add(QStringLiteral("issuer-removed"), Class::Tightening, o.issuer, QStringLiteral("issuers[%1]").arg(i),
                     QStringLiteral("issuer %1 is no longer trusted").arg(quoted(o.issuer)));
     }
-    compareUnseenDefaults(oldP, newP, out);
+    compareUnseenDefaults(oldP, newP, oldIndex, out);
     compareExceptions(oldP, newP, out);
     compareDelegation(oldP.delegation, newP.delegation, out);
     compareDeployments(oldP.deployments, newP.deployments, out);

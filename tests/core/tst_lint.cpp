@@ -161,6 +161,7 @@ private slots:
     void expiredException_loosensNothing_soItsGrantsAreNotLinted();
 
     void inheritedDefault_reportedOnceForAllInheritingIssuers();
+    void inheritedDefault_manyIssuers_messageNamesAFew();
     void override_reportedOnTheIssuersOwnPath();
     void findings_sortedErrorsFirstAndDeterministic();
 
@@ -528,6 +529,23 @@ void TestLint::inheritedDefault_reportedOnceForAllInheritingIssuers()
     QVERIFY(skew.first().message.contains(QStringLiteral("https://login.example.com/")));
     QVERIFY(skew.first().message.contains(QStringLiteral("https://auth.partner.example.net/")));
     QVERIFY(skew.first().message.contains(QStringLiteral("2 min")));
+}
+
+void TestLint::inheritedDefault_manyIssuers_messageNamesAFew()
+{
+    Policy p = cleanPolicy();
+    for (int i = 1; i < 7; ++i) {
+        policy::Issuer issuer = p.issuers.first();
+        issuer.issuer = QStringLiteral("https://tenant%1.example.com/").arg(i);
+        issuer.keys.jwksUri = QStringLiteral("https://tenant%1.example.com/jwks").arg(i);
+        p.issuers.append(issuer);
+    }
+    p.defaults.maxLifetimeSeconds = 7200;
+    const QList<lint::Finding> all = lint::lintPolicy(p, kAt);
+    QCOMPARE(ruleIds(all), QStringList{QStringLiteral("lifetime-above-1h@defaults.max_lifetime_seconds")});
+    QVERIFY2(all.first().message.contains(QStringLiteral("inherited by 7 issuers")), qPrintable(all.first().message));
+    QVERIFY2(all.first().message.contains(QStringLiteral("and 2 more")), qPrintable(all.first().message));
+    QVERIFY(!all.first().message.contains(QStringLiteral("tenant6")));
 }
 
 void TestLint::override_reportedOnTheIssuersOwnPath()
