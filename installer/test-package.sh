@@ -92,6 +92,8 @@ if [ "$rc" = 0 ]; then pass "installed jwt-policy verify accepts the sample toke
 if [ "$ui" = 1 ]; then
     if desktop-file-validate "$usr/share/applications/$app_id.desktop"; then pass "desktop-file-validate"; else fail "desktop-file-validate"; fi
     if appstreamcli validate --no-net "$usr/share/metainfo/$app_id.metainfo.xml"; then pass "appstreamcli validate"; else fail "appstreamcli validate"; fi
+    # The tree check also matches the metainfo against the installed desktop entry.
+    if appstreamcli validate-tree --no-net "$root"; then pass "appstreamcli validate-tree"; else fail "appstreamcli validate-tree"; fi
     if grep -q "<launchable type=\"desktop-id\">$app_id.desktop</launchable>" "$usr/share/metainfo/$app_id.metainfo.xml" \
         && grep -q "^Icon=$app_id$" "$usr/share/applications/$app_id.desktop"; then
         pass "metainfo launchable and desktop Icon use the application id"
