@@ -59,7 +59,24 @@ QLatin1StringView algorithmNameView(Algorithm alg)
 
 QString algorithmName(Algorithm alg)
 {
-    return QString(algorithmNameView(alg));
+    // QStringLiteral data is static: traces name the algorithm on every token without allocating.
+    switch (alg) {
+    case Algorithm::HS256: return QStringLiteral("HS256");
+    case Algorithm::HS384: return QStringLiteral("HS384");
+    case Algorithm::HS512: return QStringLiteral("HS512");
+    case Algorithm::RS256: return QStringLiteral("RS256");
+    case Algorithm::RS384: return QStringLiteral("RS384");
+    case Algorithm::RS512: return QStringLiteral("RS512");
+    case Algorithm::PS256: return QStringLiteral("PS256");
+    case Algorithm::PS384: return QStringLiteral("PS384");
+    case Algorithm::PS512: return QStringLiteral("PS512");
+    case Algorithm::ES256: return QStringLiteral("ES256");
+    case Algorithm::ES384: return QStringLiteral("ES384");
+    case Algorithm::ES512: return QStringLiteral("ES512");
+    case Algorithm::EdDSA: return QStringLiteral("EdDSA");
+    case Algorithm::Unsupported: break;
+    }
+    return QStringLiteral("unsupported");
 }
 
 Family family(Algorithm alg)

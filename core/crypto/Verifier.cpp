@@ -127,9 +127,10 @@ Outcome verifyEcdsa(VerifyContext& c, const KeyMaterial& m, Algorithm alg, QByte
         ECDSA_SIG_free(ecSig);
         return {SignatureResult::Malformed, "r or s of the ECDSA signature is outside [1, n-1]"};
     }
+    // r, s < n and n fits in `unit` bytes, so the encoding fits kMaxDerEcdsa by construction.
     unsigned char der[kMaxDerEcdsa];
     unsigned char* out = der;
-    const int derLength = i2d_ECDSA_SIG(ecSig, nullptr) <= kMaxDerEcdsa ? i2d_ECDSA_SIG(ecSig, &out) : -1;
+    const int derLength = i2d_ECDSA_SIG(ecSig, &out);
     ECDSA_SIG_free(ecSig);
     if (derLength <= 0)
         return internalError("the ECDSA signature could not be encoded");

@@ -115,6 +115,11 @@ QList<Algorithm> Key::usableAlgorithms() const
 
 QString Key::description() const
 {
+    // The common case shares the material's prebuilt text; the fields are only consulted when they
+    // could say something else (a certificate, or a hand-built Key without material).
+    if (material && certSubject.isEmpty() && material->type() == type && material->bits() == bits
+        && material->curve() == curve)
+        return material->description();
     QString text;
     switch (type) {
     case KeyType::Rsa: text = QStringLiteral("RSA %1").arg(bits); break;

@@ -77,6 +77,8 @@ KeyMaterial::KeyMaterial(crypto::ossl::Pkey pkey, KeyType type, QString curve, i
     , m_slotMask(slotCount() - 1)
     , m_slots(std::make_unique<Slot[]>(slotCount()))
 {
+    m_description = m_type == KeyType::Rsa ? QStringLiteral("RSA %1").arg(m_bits)
+                                           : keyTypeName(m_type) + QLatin1Char(' ') + m_curve;
     if (m_type == KeyType::Rsa) {
         m_unitBytes = static_cast<int>(m_params.n.size());
     } else if (m_type == KeyType::Ec) {
@@ -93,6 +95,7 @@ KeyMaterial::KeyMaterial(QByteArray secret)
     : m_secret(secret.constData(), secret.size()) // an unshared copy, so the destructor wipes the only one
     , m_type(KeyType::Oct)
     , m_bits(static_cast<int>(m_secret.size()) * 8)
+    , m_description(QStringLiteral("oct %1").arg(m_bits))
     , m_slotMask(slotCount() - 1)
     , m_slots(std::make_unique<Slot[]>(slotCount()))
 {

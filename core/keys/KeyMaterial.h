@@ -57,6 +57,8 @@ public:
 
     // RFC 7638 JWK thumbprint (SHA-256, base64url) from the public parameters.
     QString thumbprint() const;
+    // "RSA 2048", "EC P-256", "OKP Ed25519", "oct 256": built once, since traces show it per token.
+    const QString& description() const { return m_description; }
 
     // Takes this thread's verification context out of its slot (nullptr when the slot is empty:
     // the caller builds a fresh one). Give it back with releaseContext; on any OpenSSL error the
@@ -78,6 +80,7 @@ private:
     int m_unitBytes = 0;
     const BIGNUM* m_ecOrder = nullptr;
     PublicParams m_params;
+    QString m_description;
     unsigned m_slotMask = 0;
     std::unique_ptr<Slot[]> m_slots;
 };
