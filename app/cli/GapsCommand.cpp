@@ -21,6 +21,8 @@
 
 #include <QJsonArray>
 
+#include <algorithm>
+
 namespace jwb::cli {
 
 QJsonArray gapsToJson(const QList<exporting::GapEntry>& gaps, const policy::Policy& policy)

@@ -205,22 +205,23 @@ private:
 // Depth-first search for nodes that satisfy `match`, with their dotted paths.
 void findNodes(const YAML::Node& node, const QString& path,
                const std::function<bool(const YAML::Node&)>& match,
-               QList<QPair<QString, YAML::Node>>& out, int depth = 0)
+               QList<QPair<QString, YAML::Node>>& out, bool descendIntoMatches = false, int depth = 0)
 {
     if (depth > 64)
         return;
     if (match(node)) {
         out.append({path, node});
-        return;
+        if (!descendIntoMatches)
+            return;
     }
     if (node.IsMap()) {
         for (const auto& kv : node) {
             const QString key = q(kv.first);
-            findNodes(kv.second, path.isEmpty() ? key : path + u'.' + key, match, out, depth + 1);
+            findNodes(kv.second, path.isEmpty() ? key : path + u'.' + key, match, out, descendIntoMatches, depth + 1);
         }
     } else if (node.IsSequence()) {
         for (std::size_t i = 0; i < node.size(); ++i)
-            findNodes(node[i], path + QStringLiteral("[%1]").arg(i), match, out, depth + 1);
+            findNodes(node[i], path + QStringLiteral("[%1]").arg(i), match, out, descendIntoMatches, depth + 1);
     }
 }
 
@@ -314,8 +315,8 @@ void istioDrift(const QList<YAML::Node>& docs, Comparator& c, DriftReport& repor
                 c.keySet(*plan, keys::parseJwks(q(r["jwks"]).toUtf8(), path), join(path, QStringLiteral("jwks")));
             else if (r["jwksUri"] || r["jwks_uri"])
                 c.remoteJwks(*plan, q(r["jwksUri"] ? r["jwksUri"] : r["jwks_uri"]), join(path, QStringLiteral("jwksUri")));
-            else
-                c.remoteJwks(*plan, QString(), join(path, QStringLiteral("jwksUri")));
+            else // neither: Istio discovers the JWKS through the issuer's OpenID metadata
+                c.remoteJwks(*plan, plan->iss(), join(path, QStringLiteral("issuer")));
         }
     }
     if (report.providers > 0 && !principalsRequired)
@@ -382,7 +383,8 @@ void kongDrift(const QList<YAML::Node>& docs, Comparator& c, DriftReport& report
                            join(path, QStringLiteral("config.maximum_expiration")));
         }
         QList<QPair<QString, YAML::Node>> secretLists;
-        findNodes(doc, docPath, [](const YAML::Node& n) { return n.IsMap() && n["jwt_secrets"]; }, secretLists);
+        // Top-level jwt_secrets and consumers' own lists can both be present: look inside matches too.
+        findNodes(doc, docPath, [](const YAML::Node& n) { return n.IsMap() && n["jwt_secrets"]; }, secretLists, true);
         for (const auto& [path, owner] : secretLists) {
             const YAML::Node secrets = owner["jwt_secrets"];
             if (!secrets.IsSequence())

@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "views/ExportView.h"
+
+#include "models/Palette.h"
+
+#include <QAbstractTableModel>
+#include <QApplication>
+#include <QClipboard>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QSyntaxHighlighter>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace jwb::ui {
+
+// The gap rows of one target, read-only.
+class GapTableModel final : public QAbstractTableModel {
+public:
+    enum Column { IssuerColumn, ControlColumn, StatusColumn, DetailColumn, ColumnCount };
+
+    explicit GapTableModel(QObject* parent) : QAbstractTableModel(parent) {}
+
+    void setGaps(QList<exporting::GapEntry> gaps)
+    {
+        beginResetModel();
+        m_gaps = std::move(gaps);
+        endResetModel();
+    }
+
+    int rowCount(const QModelIndex& parent = {}) const override { return parent.isValid() ? 0 : static_cast<int>(m_gaps.size()); }
+    int columnCount(const QModelIndex& parent = {}) const override { return parent.isValid() ? 0 : ColumnCount; }
+
+    QVariant data(const QModelIndex& index, int role) const override
+    {
+        if (!index.isValid() || index.row() < 0 || index.row() >= m_gaps.size())
+            return {};
+        const exporting::GapEntry& g = m_gaps.at(index.row());
+        if (role == Qt::DisplayRole) {
+            switch (index.column()) {
+            case IssuerColumn: return g.issuer;
+            case ControlColumn: return exporting::controlTitle(g.control);
+            case StatusColumn: return exporting::gapStatusName(g.status).replace(u'_', u' ');
+            case DetailColumn: return g.detail;
+            default: return {};
+            }
+        }
+        if (role == Qt::ToolTipRole) {
+            QString tip = g.detail;
+            if (!g.exported.isEmpty() || !g.policy.isEmpty())
+                tip += QStringLiteral("\nExported: %1\nPolicy: %2")
+                           .arg(g.exported.isEmpty() ? QStringLiteral("-") : g.exported,
+                                g.policy.isEmpty() ? QStringLiteral("-") : g.policy);
+            return tip;
+        }
+        if (role == Qt::BackgroundRole && index.column() == StatusColumn)
+            return tintBackground(QApplication::palette(), tintFor(g.status));
+        if (role == Qt::ForegroundRole && index.column() == StatusColumn)
+            return tintColor(QApplication::palette(), tintFor(g.status));
+        if (role == Qt::UserRole)
+            return g.control;
+        return {};
+    }
+
+    QVariant headerData(int section, Qt::Orientation orientation, int role) const override
+    {
+        if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+            return {};
+        switch (section) {
+        case IssuerColumn: return ExportView::tr("Issuer");
+        case ControlColumn: return ExportView::tr("Control");
+        case StatusColumn: return ExportView::tr("Status");
+        case DetailColumn: return ExportView::tr("How / why");
+        default: return {};
+        }
+    }
+
+    const QList<exporting::GapEntry>& gaps() const { return m_gaps; }
+
+private:
+    static Tint tintFor(exporting::GapStatus s)
+    {
+        switch (s) {
+        case exporting::GapStatus::Enforced: return Tint::Ok;
+        case exporting::GapStatus::Emulated: return Tint::Warning;
+        case exporting::GapStatus::NotEnforced: return Tint::Danger;
+        }
+        return Tint::Danger;
+    }
+
+    QList<exporting::GapEntry> m_gaps;
+};
+
+// Just enough highlighting to read an export: comments, strings, YAML/JSON keys, Rego keywords,
+// nginx directives and variables.
+class ExportHighlighter final : public QSyntaxHighlighter {
+public:
+    enum class Mode { Yaml, Json, Rego, Nginx };
+
+    explicit ExportHighlighter(QTextDocument* doc) : QSyntaxHighlighter(doc) {}
+
+    void setMode(Mode mode)
+    {
+        m_mode = mode;
+        rehighlight();
+    }
+
+protected:
+    void highlightBlock(const QString& text) override
+    {
+        const QPalette pal = QApplication::palette();
+        QTextCharFormat key;
+        key.setForeground(pal.color(QPalette::Link));
+        QTextCharFormat keyword;
+        keyword.setForeground(pal.color(QPalette::Link));
+        keyword.setFontWeight(QFont::Bold);
+        QTextCharFormat string;
+        string.setForeground(tintColor(pal, Tint::Ok));
+        QTextCharFormat variable;
+        variable.setForeground(tintColor(pal, Tint::Warning));
+        QTextCharFormat comment;
+        comment.setForeground(pal.color(QPalette::PlaceholderText));
+        comment.setFontItalic(true);
+
+        auto apply = [&text, this](const QRegularExpression& re, const QTextCharFormat& format, int group = 0) {
+            for (auto it = re.globalMatch(text); it.hasNext();) {
+                const auto m = it.next();
+                setFormat(static_cast<int>(m.capturedStart(group)), static_cast<int>(m.capturedLength(group)), format);
+            }
+        };
+        static const QRegularExpression yamlKey(QStringLiteral("^\\s*(?:- )?(\"?[A-Za-z_@][\\w@.\\-]*\"?)\\s*:(?=\\s|$)"));
+        static const QRegularExpression jsonKey(QStringLiteral("(\"[^\"]*\")\\s*:"));
+        static const QRegularExpression regoKeyword(
+            QStringLiteral("\\b(package|import|default|if|else|contains|some|in|every|not)\\b"));
+        static const QRegularExpression nginxDirective(QStringLiteral("^\\s*([a-z_]+)\\b"));
+        static const QRegularExpression variableRe(QStringLiteral("\\$[A-Za-z_][A-Za-z0-9_]*"));
+        static const QRegularExpression doubleQuoted(QStringLiteral("\"(?:[^\"\\\\]|\\\\.)*\""));
+        static const QRegularExpression singleQuoted(QStringLiteral("'[^']*'"));
+        static const QRegularExpression backtick(QStringLiteral("`[^`]*`"));
+        static const QRegularExpression hashComment(QStringLiteral("^\\s*#.*$"));
+
+        switch (m_mode) {
+        case Mode::Yaml:
+            apply(doubleQuoted, string);
+            apply(singleQuoted, string);
+            apply(yamlKey, key, 1);
+            break;
+        case Mode::Json:
+            apply(doubleQuoted, string);
+            apply(jsonKey, key, 1);
+            break;
+        case Mode::Rego:
+            apply(regoKeyword, keyword);
+            apply(doubleQuoted, string);
+            apply(backtick, string);
+            break;
+        case Mode::Nginx:
+            apply(nginxDirective, keyword, 1);
+            apply(doubleQuoted, string);
+            apply(variableRe, variable);
+            break;
+        }
+        if (m_mode != Mode::Json)
+            apply(hashComment, comment);
+    }
+
+private:
+    Mode m_mode = Mode::Yaml;
+};
+
+namespace {
+
+QString settingsGroup(const policy::Policy& policy)
+{
+    // One remembered profile per policy name; '/' would nest QSettings groups.
+    return QStringLiteral("exportProfiles/") + QString(policy.name).replace(u'/', u'_');
+}
+
+ExportHighlighter::Mode modeFor(exporting::Target t)
+{
+    switch (t) {
+    case exporting::Target::CanonicalJson: return ExportHighlighter::Mode::Json;
+    case exporting::Target::Opa: return ExportHighlighter::Mode::Rego;
+    case exporting::Target::Nginx: return ExportHighlighter::Mode::Nginx;
+    default: return ExportHighlighter::Mode::Yaml;
+    }
+}
+
+QLineEdit* lineEdit(const QString& objectName, QWidget* parent)
+{
+    auto* e = new QLineEdit(parent);
+    e->setObjectName(objectName);
+    return e;
+}
+
+} // namespace
+
+ExportView::ExportView(QWidget* parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("exportView"));
+
+    m_target = new QComboBox(this);
+    m_target->setObjectName(QStringLiteral("targetCombo"));
+    const QList<exporting::Target> order{exporting::Target::Envoy,         exporting::Target::Istio,
+                                         exporting::Target::Kong,          exporting::Target::Nginx,
+                                         exporting::Target::Opa,           exporting::Target::CanonicalYaml,
+                                         exporting::Target::CanonicalJson};
+    const QStringList labels{tr("Envoy jwt_authn"),  tr("Istio RequestAuthentication"), tr("Kong jwt plugin"),
+                             tr("NGINX Plus auth_jwt"), tr("OPA Rego"),               tr("Canonical YAML"),
+                             tr("Canonical JSON")};
+    for (int i = 0; i < order.size(); ++i)
+        m_target->addItem(labels.at(i), static_cast<int>(order.at(i)));
+
+    m_save = new QPushButton(tr("Save…"), this);
+    m_save->setObjectName(QStringLiteral("saveButton"));
+    m_copy = new QPushButton(tr("Copy"), this);
+    m_copy->setObjectName(QStringLiteral("copyButton"));
+
+    auto* top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("Target:"), this));
+    top->addWidget(m_target, 1);
+    top->addStretch(2);
+    top->addWidget(m_copy);
+    top->addWidget(m_save);
+
+    const exporting::ExportProfile defaults;
+    m_namespace = lineEdit(QStringLiteral("namespaceEdit"), this);
+    m_namespace->setPlaceholderText(defaults.ns);
+    m_selector = lineEdit(QStringLiteral("selectorEdit"), this);
+    m_selector->setPlaceholderText(tr("app=payments-api, tier=edge"));
+    m_cluster = lineEdit(QStringLiteral("clusterEdit"), this);
+    m_cluster->setPlaceholderText(defaults.cluster);
+    m_service = lineEdit(QStringLiteral("serviceEdit"), this);
+    m_service->setPlaceholderText(defaults.service);
+    m_route = lineEdit(QStringLiteral("routeEdit"), this);
+    m_route->setPlaceholderText(defaults.routePrefix);
+    m_header = lineEdit(QStringLiteral("headerEdit"), this);
+    m_header->setPlaceholderText(defaults.headerName);
+    m_timeout = new QSpinBox(this);
+    m_timeout->setObjectName(QStringLiteral("timeoutSpin"));
+    m_timeout->setRange(1, 300);
+    m_timeout->setSuffix(tr(" s"));
+    m_timeout->setValue(defaults.jwksTimeoutSeconds);
+
+    auto* profileBox = new QGroupBox(tr("Export profile"), this);
+    auto* form = new QFormLayout(profileBox);
+    form->addRow(tr("Namespace (Istio)"), m_namespace);
+    form->addRow(tr("Selector labels (Istio)"), m_selector);
+    form->addRow(tr("JWKS cluster (Envoy)"), m_cluster);
+    form->addRow(tr("Service (Kong)"), m_service);
+    form->addRow(tr("Route prefix"), m_route);
+    form->addRow(tr("Token header"), m_header);
+    form->addRow(tr("JWKS fetch timeout"), m_timeout);
+
+    m_preview = new QPlainTextEdit(this);
+    m_preview->setObjectName(QStringLiteral("previewEdit"));
+    m_preview->setReadOnly(true);
+    m_preview->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_preview->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_highlighter = new ExportHighlighter(m_preview->document());
+
+    m_gaps = new GapTableModel(this);
+    m_gapTable = new QTableView(this);
+    m_gapTable->setObjectName(QStringLiteral("gapTable"));
+    m_gapTable->setModel(m_gaps);
+    m_gapTable->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_gapTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_gapTable->setWordWrap(false);
+    m_gapTable->verticalHeader()->hide();
+    m_gapTable->horizontalHeader()->setStretchLastSection(true);
+    m_gapTable->horizontalHeader()->setSectionResizeMode(GapTableModel::ControlColumn, QHeaderView::ResizeToContents);
+    m_gapTable->horizontalHeader()->setSectionResizeMode(GapTableModel::StatusColumn, QHeaderView::ResizeToContents);
+    m_gapTable->setColumnWidth(GapTableModel::IssuerColumn, 200);
+
+    m_summary = new QLabel(this);
+    m_summary->setObjectName(QStringLiteral("summaryLabel"));
+    m_summary->setWordWrap(true);
+
+    auto* gapPane = new QWidget(this);
+    auto* gapLayout = new QVBoxLayout(gapPane);
+    gapLayout->setContentsMargins(0, 0, 0, 0);
+    gapLayout->addWidget(new QLabel(tr("What this target enforces"), gapPane));
+    gapLayout->addWidget(m_gapTable, 1);
+    gapLayout->addWidget(m_summary);
+
+    auto* splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(QStringLiteral("exportSplitter"));
+    splitter->addWidget(m_preview);
+    splitter->addWidget(gapPane);
+    splitter->setStretchFactor(0, 1);
+    splitter->setStretchFactor(1, 1);
+
+    auto* left = new QVBoxLayout;
+    left->addWidget(profileBox);
+    left->addStretch(1);
+
+    auto* body = new QHBoxLayout;
+    body->addLayout(left);
+    body->addWidget(splitter, 1);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addLayout(body, 1);
+
+    connect(m_target, &QComboBox::currentIndexChanged, this, [this] {
+        saveProfile();
+        refresh();
+    });
+    for (QLineEdit* e : {m_namespace, m_selector, m_cluster, m_service, m_route, m_header}) {
+        connect(e, &QLineEdit::textChanged, this, [this] {
+            saveProfile();
+            refresh();
+        });
+    }
+    connect(m_timeout, &QSpinBox::valueChanged, this, [this] {
+        saveProfile();
+        refresh();
+    });
+    connect(m_save, &QPushButton::clicked, this, [this] { save(); });
+    connect(m_copy, &QPushButton::clicked, this, [this] { copy(); });
+    refresh();
+}
+
+ExportView::~ExportView() = default;
+
+void ExportView::setExportInstant(std::optional<qint64> unixSeconds)
+{
+    m_instant = unixSeconds;
+    refresh();
+}
+
+exporting::Target ExportView::currentTarget() const
+{
+    return static_cast<exporting::Target>(m_target->currentData().toInt());
+}
+
+QString ExportView::previewText() const
+{
+    return m_preview->toPlainText();
+}
+
+void ExportView::setPolicy(const policy::Policy& policy)
+{
+    m_policy = policy;
+    loadProfile();
+    refresh();
+}
+
+void ExportView::setTarget(exporting::Target target)
+{
+    const int index = m_target->findData(static_cast<int>(target));
+    if (index >= 0)
+        m_target->setCurrentIndex(index);
+}
+
+exporting::ExportProfile ExportView::profileFromFields() const
+{
+    exporting::ExportProfile p;
+    auto take = [](const QLineEdit* e, QString& field) {
+        const QString v = e->text().trimmed();
+        if (!v.isEmpty())
+            field = v;
+    };
+    take(m_namespace, p.ns);
+    take(m_cluster, p.cluster);
+    take(m_service, p.service);
+    take(m_route, p.routePrefix);
+    take(m_header, p.headerName);
+    p.jwksTimeoutSeconds = m_timeout->value();
+    for (const QString& pair : m_selector->text().split(u',', Qt::SkipEmptyParts)) {
+        const qsizetype eq = pair.indexOf(u'=');
+        if (eq > 0)
+            p.selector.insert(pair.left(eq).trimmed(), pair.mid(eq + 1).trimmed());
+    }
+    p.atUnixSeconds = m_instant.value_or(QDateTime::currentSecsSinceEpoch());
+    return p;
+}
+
+void ExportView::loadProfile()
+{
+    if (!m_policy)
+        return;
+    m_loading = true;
+    QSettings settings;
+    settings.beginGroup(settingsGroup(*m_policy));
+    m_namespace->setText(settings.value(QStringLiteral("namespace")).toString());
+    m_selector->setText(settings.value(QStringLiteral("selector")).toString());
+    m_cluster->setText(settings.value(QStringLiteral("cluster")).toString());
+    m_service->setText(settings.value(QStringLiteral("service")).toString());
+    m_route->setText(settings.value(QStringLiteral("route")).toString());
+    m_header->setText(settings.value(QStringLiteral("header")).toString());
+    m_timeout->setValue(settings.value(QStringLiteral("jwksTimeout"), exporting::ExportProfile{}.jwksTimeoutSeconds).toInt());
+    const auto target = exporting::targetFromName(settings.value(QStringLiteral("target")).toString());
+    if (target)
+        setTarget(*target);
+    m_loading = false;
+}
+
+void ExportView::saveProfile() const
+{
+    if (!m_policy || m_loading)
+        return;
+    QSettings settings;
+    settings.beginGroup(settingsGroup(*m_policy));
+    settings.setValue(QStringLiteral("target"), exporting::targetName(currentTarget()));
+    settings.setValue(QStringLiteral("namespace"), m_namespace->text());
+    settings.setValue(QStringLiteral("selector"), m_selector->text());
+    settings.setValue(QStringLiteral("cluster"), m_cluster->text());
+    settings.setValue(QStringLiteral("service"), m_service->text());
+    settings.setValue(QStringLiteral("route"), m_route->text());
+    settings.setValue(QStringLiteral("header"), m_header->text());
+    settings.setValue(QStringLiteral("jwksTimeout"), m_timeout->value());
+}
+
+void ExportView::refresh()
+{
+    if (m_loading)
+        return;
+    m_highlighter->setMode(modeFor(currentTarget()));
+    if (!m_policy) {
+        m_result = {};
+        m_preview->setPlainText(tr("Open a policy to see its export."));
+        m_gaps->setGaps({});
+        m_summary->clear();
+        m_save->setEnabled(false);
+        m_copy->setEnabled(false);
+        return;
+    }
+    const auto result = exporting::exportPolicy(*m_policy, currentTarget(), profileFromFields());
+    if (!result) {
+        m_result = {};
+        m_preview->setPlainText(tr("This policy cannot be exported: %1").arg(result.error().toString()));
+        m_gaps->setGaps({});
+        m_summary->setText(result.error().code);
+        m_save->setEnabled(false);
+        m_copy->setEnabled(false);
+        return;
+    }
+    m_result = *result;
+    // Keep the reader's place while they adjust the profile.
+    const int scroll = m_preview->verticalScrollBar() ? m_preview->verticalScrollBar()->value() : 0;
+    m_preview->setPlainText(QString::fromUtf8(m_result.text));
+    m_preview->verticalScrollBar()->setValue(scroll);
+    m_gaps->setGaps(m_result.gaps);
+    int counts[3] = {0, 0, 0};
+    for (const auto& g : m_result.gaps)
+        ++counts[static_cast<int>(g.status)];
+    if (m_result.gaps.isEmpty())
+        m_summary->setText(tr("The canonical export is the policy itself: nothing is lost."));
+    else
+        m_summary->setText(tr("%1 enforced, %2 emulated, %3 not enforced. Where a control is not enforced, the service "
+                              "behind this gateway must verify with the policy's rules.")
+                               .arg(counts[0])
+                               .arg(counts[1])
+                               .arg(counts[2]));
+    m_save->setEnabled(true);
+    m_copy->setEnabled(true);
+}
+
+void ExportView::copy()
+{
+    if (!m_result.text.isEmpty())
+        QApplication::clipboard()->setText(QString::fromUtf8(m_result.text));
+}
+
+void ExportView::save()
+{
+    if (!m_policy || m_result.text.isEmpty())
+        return;
+    const QString suggested = QString(m_policy->name).replace(u'/', u'_') + u'.'
+                              + exporting::targetName(currentTarget()) + u'.'
+                              + exporting::targetFileSuffix(currentTarget());
+    const QString path = QFileDialog::getSaveFileName(this, tr("Save export"), suggested);
+    if (path.isEmpty())
+        return;
+    QMap<QString, QByteArray> files{{path, m_result.text}};
+    const QDir dir = QFileInfo(path).absoluteDir();
+    for (auto it = m_result.extraFiles.cbegin(); it != m_result.extraFiles.cend(); ++it)
+        files.insert(dir.filePath(it.key()), it.value());
+    for (auto it = files.cbegin(); it != files.cend(); ++it) {
+        QSaveFile file(it.key());
+        if (!file.open(QIODevice::WriteOnly) || file.write(it.value()) != it.value().size() || !file.commit()) {
+            QMessageBox::warning(this, tr("Save export"),
+                                 tr("Could not write %1: %2").arg(QDir::toNativeSeparators(it.key()), file.errorString()));
+            return;
+        }
+    }
+    emit exported(path);
+}
+
+} // namespace jwb::ui
