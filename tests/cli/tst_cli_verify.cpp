@@ -124,7 +124,7 @@ private slots:
     {
         const RunResult r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policyPath,
                                     QStringLiteral("--at"), QStringLiteral("2026-11-01T10:00:00Z"), QString::fromLatin1(token())});
-        QVERIFY2(r.exitCode == 0, r.out + r.err);
+        QVERIFY2(r.exitCode == 0, QByteArray(r.out + r.err).constData());
         QVERIFY(r.out.startsWith("ACCEPTED"));
         QCOMPARE(r.out.count('\n'), 1 + 17); // verdict line + one line a step
     }
@@ -194,7 +194,7 @@ private slots:
     {
         const RunResult ok = runCli({QStringLiteral("signature"), QStringLiteral("--key"), m_keyPath,
                                      QStringLiteral("--format"), QStringLiteral("json"), QString::fromLatin1(token())});
-        QVERIFY2(ok.exitCode == 0, ok.out + ok.err);
+        QVERIFY2(ok.exitCode == 0, QByteArray(ok.out + ok.err).constData());
         QCOMPARE(QJsonDocument::fromJson(ok.out).object().value(QStringLiteral("verdict")).toString(),
                  QStringLiteral("accepted"));
         const RunResult wrongAlg = runCli({QStringLiteral("signature"), QStringLiteral("--key"), m_keyPath,
