@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: Apache-2.0
+# Builds the libFuzzer targets (clang, ASan+UBSan, build-fuzz/ or $JWB_FUZZ_BUILD_DIR) if needed and
+# runs each for SECONDS (default 60), starting from the seed corpus in tests/fuzz/corpus/<target>/.
+# New inputs go to the build dir, never into the checked-in seeds. Exits non-zero when a target
+# crashes, leaks, times out or runs out of memory; the input is left in build-fuzz/artifacts/ and
+# belongs, once fixed, in tests/data/fuzz-regressions/<target>/ (replayed by tst_fuzzregressions).
+#   tests/fuzz/run.sh [SECONDS] [TARGET...]
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+seconds=${1:-60}
+shift || true
+targets=("$@")
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_verify fuzz_signature fuzz_policy_json fuzz_policy_yaml)
+build=${JWB_FUZZ_BUILD_DIR:-$root/build-fuzz}
+
+if [ ! -f "$build/CMakeCache.txt" ]; then
+    CC=clang CXX=clang++ cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DJWB_FUZZ=ON -DJWB_SANITIZE=ON -DJWB_BUILD_UI=OFF -DJWB_BUILD_TESTS=ON >/dev/null
+fi
+cmake --build "$build" --parallel "$(nproc)" --target "${targets[@]}"
+
+# Longest input per target: a token bigger than a few KiB only exercises the size check; keys and
+# policies need room for a certificate or a few issuers.
+max_len() {
+    case $1 in
+        fuzz_verify) echo 4096 ;;
+        *) echo 8192 ;;
+    esac
+}
+
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+mkdir -p "$build/fuzz-logs" "$build/fuzz-artifacts"
+status=0
+for t in "${targets[@]}"; do
+    work="$build/fuzz-corpus/$t"
+    mkdir -p "$work"
+    log="$build/fuzz-logs/$t.log"
+    set +e
+    "$build/tests/fuzz/$t" "$work" "$root/tests/fuzz/corpus/$t" \
+        -max_total_time="$seconds" -max_len="$(max_len "$t")" -rss_limit_mb=2048 -timeout=10 \
+        -print_final_stats=1 -artifact_prefix="$build/fuzz-artifacts/$t-" >"$log" 2>&1
+    rc=$?
+    set -e
+    runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+    peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
+    cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
+    if [ "$rc" -eq 0 ]; then
+        echo "fuzz: $t ok: ${runs:-?} executions in ${seconds}s, coverage ${cov:-?} edges, peak RSS ${peak:-?} MB"
+    else
+        status=1
+        echo "fuzz: $t FAILED (exit $rc) after ${runs:-?} executions; log $log" >&2
+        grep -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY|Test unit written' "$log" >&2 || tail -30 "$log" >&2
+    fi
+done
+exit $status
