@@ -114,6 +114,9 @@ private slots:
         row("istio key not pinned") << istio << i << kLoginN << kRfc7638N.left(60) << "unpinned_key";
         row("istio JWKS from another host") << istio << i << "jwksUri: https://keys.remote.example.org/jwks.json"
                                             << "jwksUri: https://jwks.attacker.example/jwks.json" << "jwks_host";
+        row("istio rule discovering keys from the issuer host") << istio << i
+                                                                << "jwksUri: https://keys.remote.example.org/jwks.json"
+                                                                << "# discovery" << "jwks_host";
         row("istio token not required") << istio << i << "kind: AuthorizationPolicy" << "kind: PeerAuthentication"
                                         << "token_not_required";
         row("kong credential for another issuer") << kong << k << "key: https://login.example.com/"
@@ -125,6 +128,11 @@ private slots:
         row("kong no maximum_expiration") << kong << k << "maximum_expiration: 3600" << "maximum_expiration: 0"
                                           << "max_lifetime";
         row("kong algorithm outside the pin") << kong << k << "algorithm: RS256" << "algorithm: RS512" << "algorithm";
+        row("kong top-level credential for another issuer")
+            << kong << k << "consumers:"
+            << "jwt_secrets:\n  - consumer: jwb-workforce\n    key: https://auth.other.example.org/\n"
+               "    algorithm: HS256\n    secret: not-a-real-secret\nconsumers:"
+            << "unknown_issuer";
         row("kong key not pinned") << kong << QStringLiteral("kong-unpinned-key.yaml") << "" << "" << "unpinned_key";
     }
 
