@@ -162,17 +162,25 @@ Outcome outcomeOf(const verify::Trace& trace)
     return o;
 }
 
+// base64url characters and '.', the only bytes of a compact JWS. A table: this runs on every line.
+constexpr std::array<bool, 256> kJwsChars = [] {
+    std::array<bool, 256> t{};
+    for (int c = 'A'; c <= 'Z'; ++c)
+        t[static_cast<size_t>(c)] = true;
+    for (int c = 'a'; c <= 'z'; ++c)
+        t[static_cast<size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c)
+        t[static_cast<size_t>(c)] = true;
+    t['-'] = t['_'] = t['.'] = true;
+    return t;
+}();
+
 bool isTokenShaped(QByteArrayView line)
 {
-    bool dot = false;
-    for (const char c : line) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'
-                        || c == '_' || c == '.';
-        if (!ok)
-            return false;
-        dot = dot || c == '.';
-    }
-    return dot;
+    bool ok = true;
+    for (const char c : line) // no early exit: a branch-free loop is faster on the token lines that dominate
+        ok &= kJwsChars[static_cast<unsigned char>(c)];
+    return ok && line.contains('.');
 }
 
 // Bounded hand-off between the reader and the workers.

@@ -39,12 +39,13 @@ struct Files {
     QString distinct;
     QString million;
     QString publicKey;
+    QString same; // one token, 1,000,000 times: the cost of reading, hashing and counting alone
 };
 
 Files files(const QString& dir)
 {
     return {QDir(dir).filePath(QStringLiteral("distinct.txt")), QDir(dir).filePath(QStringLiteral("million.txt")),
-            QDir(dir).filePath(QStringLiteral("es256.pub.pem"))};
+            QDir(dir).filePath(QStringLiteral("es256.pub.pem")), QDir(dir).filePath(QStringLiteral("same.txt"))};
 }
 
 // Runs in the forked child: mint, write, exit.
@@ -68,13 +69,16 @@ int generate(const Files& out)
         tokens.push_back(mintToken(es, i));
     QFile distinct(out.distinct);
     QFile million(out.million);
-    if (!distinct.open(QIODevice::WriteOnly) || !million.open(QIODevice::WriteOnly))
+    QFile same(out.same);
+    if (!distinct.open(QIODevice::WriteOnly) || !million.open(QIODevice::WriteOnly) || !same.open(QIODevice::WriteOnly))
         return 1;
     for (const QByteArray& t : tokens)
         distinct.write(t + '\n');
     for (qint64 i = 0; i < static_cast<qint64>(kDistinct) * kRepeats; ++i)
         million.write(tokens[static_cast<size_t>((i * kStride) % kDistinct)] + '\n');
-    return distinct.flush() && million.flush() ? 0 : 1;
+    for (qint64 i = 0; i < static_cast<qint64>(kDistinct) * kRepeats; ++i)
+        same.write(tokens.front() + '\n');
+    return distinct.flush() && million.flush() && same.flush() ? 0 : 1;
 }
 
 std::shared_ptr<const verify::PolicyVerifier> verifierFor(const QString& publicKeyPath)
@@ -105,7 +109,7 @@ std::shared_ptr<const verify::PolicyVerifier> verifierFor(const QString& publicK
 std::shared_ptr<const verify::PolicyVerifier> g_verifier;
 Files g_files;
 
-void runCorpus(benchmark::State& state, const QString* path, qint64 expectedTokens)
+void runCorpus(benchmark::State& state, const QString* path, qint64 expectedTokens, qint64 expectedDistinct)
 {
     const corpus::CorpusAnalyzer analyzer(g_verifier);
     corpus::CorpusOptions options;
@@ -114,7 +118,7 @@ void runCorpus(benchmark::State& state, const QString* path, qint64 expectedToke
     bool ok = true;
     for (auto _ : state) {
         const auto report = analyzer.analyzeFiles({*path}, options);
-        ok = report.ok() && report->complete && report->tokens == expectedTokens && report->distinct == kDistinct
+        ok = report.ok() && report->complete && report->tokens == expectedTokens && report->distinct == expectedDistinct
              && report->policyA.accepted == expectedTokens && ok;
     }
     if (!ok)
@@ -156,7 +160,7 @@ int main(int argc, char** argv)
     QDir().mkpath(dir);
     g_files = files(dir);
     if (!QFileInfo::exists(g_files.million) || !QFileInfo::exists(g_files.distinct)
-        || !QFileInfo::exists(g_files.publicKey)) {
+        || !QFileInfo::exists(g_files.publicKey) || !QFileInfo::exists(g_files.same)) {
         std::printf("generating %d distinct ES256 tokens and a %d-line corpus in %s ...\n", kDistinct,
                     kDistinct * kRepeats, qPrintable(dir));
         std::fflush(stdout);
@@ -176,12 +180,18 @@ int main(int argc, char** argv)
     }
     std::printf("peak RSS before the runs: %.1f MB\n", static_cast<double>(peakRssBytes()) / (1024.0 * 1024.0));
 
-    benchmark::RegisterBenchmark("corpus_100k_distinct_once", runCorpus, &g_files.distinct, qint64(kDistinct))
+    benchmark::RegisterBenchmark("corpus_1M_lines_one_token", runCorpus, &g_files.same, qint64(kDistinct) * kRepeats,
+                                 qint64(1))
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->Iterations(2);
+    benchmark::RegisterBenchmark("corpus_100k_distinct_once", runCorpus, &g_files.distinct, qint64(kDistinct),
+                                 qint64(kDistinct))
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime()
         ->Iterations(2);
     benchmark::RegisterBenchmark("corpus_1M_lines_10pct_distinct", runCorpus, &g_files.million,
-                                 qint64(kDistinct) * kRepeats)
+                                 qint64(kDistinct) * kRepeats, qint64(kDistinct))
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime()
         ->Iterations(2);
@@ -193,6 +203,9 @@ int main(int argc, char** argv)
 
     const auto distinct = reporter.times.find("corpus_100k_distinct_once/iterations:2/real_time");
     const auto million = reporter.times.find("corpus_1M_lines_10pct_distinct/iterations:2/real_time");
+    const auto same = reporter.times.find("corpus_1M_lines_one_token/iterations:2/real_time");
+    if (same != reporter.times.end())
+        std::printf("\nreading, hashing and counting alone: %.3f us per line\n", same->second / 1e3 / (kDistinct * kRepeats));
     std::printf("\nTargets\n");
     if (distinct != reporter.times.end() && million != reporter.times.end())
         printCheck("1M lines / its 100k distinct tokens once", million->second / distinct->second, "x", 1.25, true);
