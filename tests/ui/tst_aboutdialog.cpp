@@ -41,7 +41,8 @@ private slots:
         QCOMPARE(labelText(dialog, "versionLabel"), QStringLiteral(JWB_VERSION));
         QVERIFY(labelText(dialog, "licenceLabel").contains(QStringLiteral("Apache-2.0")));
         QCOMPARE(labelText(dialog, "qtVersionLabel"), QString::fromLatin1(qVersion()));
-        QCOMPARE(labelText(dialog, "opensslVersionLabel"), QString::fromLatin1(OpenSSL_version(OPENSSL_VERSION)));
+        QCOMPARE(labelText(dialog, "opensslVersionLabel"),
+                 QString::fromLatin1(OpenSSL_version(OPENSSL_VERSION)));
         QVERIFY(dialog.windowTitle().contains(QStringLiteral("JWT Policy Workbench")));
     }
 
@@ -102,7 +103,8 @@ private slots:
         // JWB_SCREENSHOT_DIR=docs/screenshots refreshes the documentation image.
         const QString outDir = qEnvironmentVariable("JWB_SCREENSHOT_DIR");
         QTemporaryDir temp;
-        const QString path = QDir(outDir.isEmpty() ? temp.path() : outDir).filePath(QStringLiteral("about.png"));
+        const QString path =
+            QDir(outDir.isEmpty() ? temp.path() : outDir).filePath(QStringLiteral("about.png"));
         QVERIFY(shot.save(path));
         QVERIFY(QFileInfo(path).size() > 1000);
     }

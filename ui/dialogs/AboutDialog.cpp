@@ -76,10 +76,10 @@ AboutDialog::AboutDialog(QWidget* parent)
 
     auto* facts = new QFormLayout;
     facts->setLabelAlignment(Qt::AlignLeft);
-    facts->addRow(tr("Version:"), selectableLabel(util::productVersion(), QStringLiteral("versionLabel"), this));
-    facts->addRow(tr("Licence:"),
-                  selectableLabel(tr("%1 (Apache License, Version 2.0)").arg(kLicence), QStringLiteral("licenceLabel"),
-                                  this));
+    facts->addRow(tr("Version:"),
+                  selectableLabel(util::productVersion(), QStringLiteral("versionLabel"), this));
+    facts->addRow(tr("Licence:"), selectableLabel(tr("%1 (Apache License, Version 2.0)").arg(kLicence),
+                                                  QStringLiteral("licenceLabel"), this));
     facts->addRow(tr("Qt:"), selectableLabel(util::qtVersion(), QStringLiteral("qtVersionLabel"), this));
     facts->addRow(tr("OpenSSL:"),
                   selectableLabel(util::opensslVersion(), QStringLiteral("opensslVersionLabel"), this));
