@@ -11,7 +11,7 @@ packages=(
     clang libclang-rt-14-dev
     python3 python3-jsonschema python3-yaml
     xvfb xauth
-    dpkg-dev file desktop-file-utils appstream
+    dpkg-dev file desktop-file-utils appstream groff-base
 )
 
 missing=()
