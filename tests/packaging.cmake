@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: Apache-2.0
 # Packaging test (installer/test-package.sh): cpack -G DEB on the built tree, unpack, run the installed
 # tools, validate the desktop metadata. Debian-family hosts only; it needs dpkg-deb and the validators.
-if(NOT WIN32 AND NOT APPLE)
+# Sanitizer builds are for the test suite, not for shipping (and LeakSanitizer would judge Qt's exit).
+if(NOT WIN32 AND NOT APPLE AND NOT JWB_SANITIZE)
     find_program(JWB_DPKG_DEB dpkg-deb)
     find_program(JWB_DESKTOP_FILE_VALIDATE desktop-file-validate)
     find_program(JWB_APPSTREAMCLI appstreamcli)
