@@ -8,16 +8,58 @@
 #include <openssl/obj_mac.h>
 
 #include <algorithm>
+#include <functional>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace jwb::keys {
 
 namespace {
 
-// Each thread gets a small number once; slots are picked by it. Threads that share a slot (more
-// threads than slots) still work: whoever finds the slot empty builds a context of its own.
-std::atomic<unsigned> g_nextThreadIndex{0};
-thread_local const unsigned t_threadIndex = g_nextThreadIndex.fetch_add(1, std::memory_order_relaxed);
+// Each thread holds a small index while it runs and gives it back when it ends, so the live
+// threads of a pool have distinct indices and each keeps its own slot in every key. Pool threads
+// that expire and are recreated reuse the freed indices instead of drifting onto shared slots.
+class ThreadIndexPool final {
+public:
+    unsigned take()
+    {
+        const std::lock_guard lock(m_mutex);
+        if (m_free.empty())
+            return m_next++;
+        std::pop_heap(m_free.begin(), m_free.end(), std::greater<>());
+        const unsigned index = m_free.back();
+        m_free.pop_back();
+        return index;
+    }
+    void give(unsigned index)
+    {
+        const std::lock_guard lock(m_mutex);
+        m_free.push_back(index);
+        std::push_heap(m_free.begin(), m_free.end(), std::greater<>()); // lowest index first
+    }
+
+private:
+    std::mutex m_mutex;
+    std::vector<unsigned> m_free;
+    unsigned m_next = 0;
+};
+
+ThreadIndexPool& threadIndexPool()
+{
+    // Deliberately never destroyed: threads may end during static destruction.
+    static ThreadIndexPool* const pool = new ThreadIndexPool;
+    return *pool;
+}
+
+struct ThreadIndex {
+    const unsigned value = threadIndexPool().take();
+    ThreadIndex() = default;
+    ~ThreadIndex() { threadIndexPool().give(value); }
+    ThreadIndex(const ThreadIndex&) = delete;
+    ThreadIndex& operator=(const ThreadIndex&) = delete;
+};
+thread_local const ThreadIndex t_threadIndex;
 
 unsigned slotCount()
 {
@@ -114,20 +156,36 @@ KeyMaterial::~KeyMaterial()
 
 unsigned KeyMaterial::slotIndex() const
 {
-    return t_threadIndex & m_slotMask;
+    return t_threadIndex.value & m_slotMask;
 }
 
 crypto::VerifyContext* KeyMaterial::acquireContext() const
 {
-    return m_slots[slotIndex()].context.exchange(nullptr, std::memory_order_acquire);
+    const unsigned own = slotIndex();
+    if (crypto::VerifyContext* c = m_slots[own].context.exchange(nullptr, std::memory_order_acquire))
+        return c;
+    // Own slot empty (first use by this thread, or more threads than slots): borrow an idle context
+    // from another slot before paying for a new one. Contexts of one key are interchangeable.
+    for (unsigned i = 1; i <= m_slotMask; ++i) {
+        Slot& slot = m_slots[(own + i) & m_slotMask];
+        if (slot.context.load(std::memory_order_relaxed) == nullptr)
+            continue;
+        if (crypto::VerifyContext* c = slot.context.exchange(nullptr, std::memory_order_acquire))
+            return c;
+    }
+    return nullptr;
 }
 
 void KeyMaterial::releaseContext(crypto::VerifyContext* context) const
 {
-    crypto::VerifyContext* expected = nullptr;
-    if (!m_slots[slotIndex()].context.compare_exchange_strong(expected, context, std::memory_order_release,
-                                                              std::memory_order_relaxed))
-        delete context; // another thread on the same slot put one back first; one is enough
+    const unsigned own = slotIndex();
+    for (unsigned i = 0; i <= m_slotMask; ++i) {
+        crypto::VerifyContext* expected = nullptr;
+        if (m_slots[(own + i) & m_slotMask].context.compare_exchange_strong(
+                expected, context, std::memory_order_release, std::memory_order_relaxed))
+            return;
+    }
+    delete context; // every slot holds one already: enough are kept
 }
 
 QString KeyMaterial::thumbprint() const

@@ -20,9 +20,11 @@ namespace jwb::keys {
 // the public parameters in their JWK form (thumbprints and JWK export need them for PEM keys too).
 //
 // It also owns the verification contexts built for it. They live in a small array of slots, one per
-// thread index, instead of in a thread_local cache: a context then dies with its key (nothing to
-// sweep, nothing left behind by finished worker threads) and two threads never share one, because a
-// verifier takes a context out of its slot with one atomic exchange and puts it back afterwards.
+// live thread index, instead of in a thread_local cache: a context then dies with its key (nothing
+// to sweep, nothing left behind by finished worker threads) and two threads never share one, because
+// a verifier takes a context out of a slot with one atomic exchange and puts it back afterwards.
+// With more threads than slots, a thread borrows an idle context from another slot first and only
+// builds a new one when all are in use.
 class KeyMaterial final {
 public:
     // Public parameters, big-endian, in the exact form a JWK carries them.

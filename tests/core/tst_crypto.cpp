@@ -121,6 +121,7 @@ private slots:
     void twoThreadsSameKey_verifyCorrectly_data();
     void twoThreadsSameKey_verifyCorrectly();
     void shortLivedKeys_verifyAndReleaseContexts();
+    void moreThreadsThanSlots_manyKeys_verifyCorrectly();
 };
 
 void TstCrypto::algorithmNames_areExactAndNoneIsNeverSupported()
@@ -553,6 +554,38 @@ void TstCrypto::shortLivedKeys_verifyAndReleaseContexts()
         t.join();
         QCOMPARE(verifySignature(*key, Algorithm::HS256, kInput, sig), SignatureResult::Valid);
     }
+}
+
+void TstCrypto::moreThreadsThanSlots_manyKeys_verifyCorrectly()
+{
+    // Sixteen threads over three keys of different families: threads share slots, borrow idle
+    // contexts from each other and build extra ones; every answer must still be right.
+    struct Case {
+        const keys::Key* key;
+        Algorithm alg;
+        QByteArray sig;
+    };
+    std::vector<Case> cases;
+    for (Algorithm alg : {Algorithm::HS256, Algorithm::HS512, Algorithm::RS256, Algorithm::PS256}) {
+        const SigningKey& signer = keyFor(alg);
+        cases.push_back({&signer.publicKey(), alg, *signer.sign(alg, kInput)});
+    }
+    std::atomic<int> wrong{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 16; ++t) {
+        threads.emplace_back([&cases, &wrong, t] {
+            for (int i = 0; i < 300; ++i) {
+                const Case& c = cases[static_cast<std::size_t>(i + t) % cases.size()];
+                const bool tamper = (i + t) % 5 == 0;
+                const SignatureResult expected = tamper ? SignatureResult::Invalid : SignatureResult::Valid;
+                if (verifySignature(*c.key, c.alg, tamper ? flipBit(kInput, 7) : kInput, c.sig) != expected)
+                    wrong.fetch_add(1);
+            }
+        });
+    }
+    for (std::thread& t : threads)
+        t.join();
+    QCOMPARE(wrong.load(), 0);
 }
 
 QTEST_GUILESS_MAIN(TstCrypto)
