@@ -87,6 +87,9 @@ private slots:
     void effectiveRules_defaultsThenOverrides();
     void effectiveRules_withoutDefaults_failsClosed();
     void findIssuer_isExactMatch();
+    void formatForPath_jsonByExtensionOnly();
+    void loadPolicyFile_missingOrDirectory_isReadError();
+    void embeddedSchema_isTheSchemaFile();
 
     void loaderErrors_haveCodeLineAndPath_data();
     void loaderErrors_haveCodeLineAndPath();
@@ -208,6 +211,36 @@ void TestPolicyIO::findIssuer_isExactMatch()
     QVERIFY(!p.findIssuer(u"https://login.example.com/ "));
     QVERIFY(!p.findIssuer(u"https://lоgin.example.com/")); // Cyrillic о
     QVERIFY(!p.findIssuer(u""));
+}
+
+void TestPolicyIO::formatForPath_jsonByExtensionOnly()
+{
+    QCOMPARE(formatForPath(QStringLiteral("a/policy.json")), Format::Json);
+    QCOMPARE(formatForPath(QStringLiteral("POLICY.JSON")), Format::Json);
+    QCOMPARE(formatForPath(QStringLiteral("policy.yaml")), Format::Yaml);
+    QCOMPARE(formatForPath(QStringLiteral("policy.yml")), Format::Yaml);
+    QCOMPARE(formatForPath(QStringLiteral("policy.json.bak")), Format::Yaml);
+}
+
+void TestPolicyIO::loadPolicyFile_missingOrDirectory_isReadError()
+{
+    auto missing = loadPolicyFile(kPolicyDir + QStringLiteral("/absent.yaml"));
+    QVERIFY(!missing.ok());
+    QCOMPARE(missing.error().code, QStringLiteral("ERR_POLICY_READ"));
+    QCOMPARE(missing.error().location, kPolicyDir + QStringLiteral("/absent.yaml"));
+    auto directory = loadPolicyFile(kPolicyDir);
+    QVERIFY(!directory.ok());
+    QCOMPARE(directory.error().code, QStringLiteral("ERR_POLICY_READ"));
+}
+
+void TestPolicyIO::embeddedSchema_isTheSchemaFile()
+{
+    // loadSamplePolicy registers the core resources; the schema printed by `jwt-policy schema` is
+    // the file in resources/schema, not a copy.
+    QVERIFY(loadSamplePolicy().ok());
+    const QByteArray embedded = readAll(QStringLiteral(":/schema/jwt-policy-v1.schema.json"));
+    QVERIFY(!embedded.isEmpty());
+    QCOMPARE(embedded, readAll(QStringLiteral(JWB_SOURCE_DIR "/resources/schema/jwt-policy-v1.schema.json")));
 }
 
 void TestPolicyIO::loaderErrors_haveCodeLineAndPath_data()
@@ -488,7 +521,14 @@ void TestPolicyIO::ambiguousStrings_roundTripAsStrings()
     issuer.audiences = {QStringLiteral("2026-01-01"), QStringLiteral("yes"), QStringLiteral("1.5"),
                         QStringLiteral("- dash"), QStringLiteral("zahlungs-plattform-ü"), QStringLiteral("~"),
                         QStringLiteral("a, b"), QStringLiteral("0x1F"), QStringLiteral("'quoted'")};
-    issuer.subjects = {QStringLiteral("line\nbreak"), QStringLiteral(" padded "), QStringLiteral("tab\there")};
+    issuer.subjects = {QStringLiteral("line\nbreak"), QStringLiteral(" padded "), QStringLiteral("tab\there"),
+                       QStringLiteral("urn:example:"), QStringLiteral("#comment"), QStringLiteral("@at"),
+                       QStringLiteral("`tick"), QStringLiteral("!bang"), QStringLiteral("%pct"),
+                       QStringLiteral("&anchor"), QStringLiteral("*alias"), QStringLiteral("|pipe"),
+                       QStringLiteral(">folded"), QStringLiteral("{brace}"), QStringLiteral("[bracket]"),
+                       QStringLiteral("? question"), QStringLiteral(",comma"), QStringLiteral("a #b"),
+                       QStringLiteral("quote\"inside"), QStringLiteral("back\\slash"), QStringLiteral("\u2028sep"),
+                       QStringLiteral("nul\x01ctl"), QStringLiteral("---"), QStringLiteral("...")};
     p.issuers.append(issuer);
     p.defaults.allowedTypes = QStringList{QStringLiteral("at+jwt"), QStringLiteral("False")};
     for (Format format : {Format::Yaml, Format::Json}) {
