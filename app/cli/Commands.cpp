@@ -16,6 +16,7 @@ std::unique_ptr<Command> makeGapsCommand();
 std::unique_ptr<Command> makeDriftCommand();
 std::unique_ptr<Command> makeSelfTestCommand();
 std::unique_ptr<Command> makeCheckCommand();
+std::unique_ptr<Command> makeRehearseCommand();
 // Registration declarations (one per verb).
 
 std::vector<std::unique_ptr<Command>> allCommands()
@@ -31,6 +32,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeDriftCommand());
     commands.push_back(makeSelfTestCommand());
     commands.push_back(makeCheckCommand());
+    commands.push_back(makeRehearseCommand());
     // Registrations (one per verb).
     return commands;
 }
