@@ -11,6 +11,7 @@
 
 #include <openssl/bn.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -182,6 +183,8 @@ void TstCrypto::roundTrip_verifiesForEveryAlgorithm()
     QVERIFY(flippedSig == SignatureResult::Invalid || flippedSig == SignatureResult::Malformed);
     QCOMPARE(verifySignature(key.publicKey(), alg, kInput, flipBit(*sig, sig->size() - 1, 7)), SignatureResult::Invalid);
     QCOMPARE(verifySignature(key.publicKey(), alg, kInput, *sig), SignatureResult::Valid);
+    // Failures leave nothing in OpenSSL's per-thread error queue for the next caller to trip over.
+    QCOMPARE(ERR_peek_error(), 0UL);
 
     // Against the key loaded from its public PEM/JWK as a policy would hold it.
     const Result<keys::Key> policyKey = keys::parseJwk(keys::toPublicJwk(key.publicKey()), QStringLiteral("jwk"));

@@ -10,6 +10,8 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#include <openssl/err.h>
+
 using namespace jwb;
 using namespace jwb::keys;
 using jwb::crypto::Algorithm;
@@ -233,6 +235,7 @@ void TstKeys::damagedOrEmptyPem_isRefused()
     QVERIFY(!keys.ok());
     QCOMPARE(keys.error().code, QStringLiteral("ERR_KEY_PEM"));
     QVERIFY(keys.error().location.startsWith(QStringLiteral("k.pem")));
+    QCOMPARE(ERR_peek_error(), 0UL);
 }
 
 void TstKeys::unsupportedPemBlock_isRefused()
@@ -345,6 +348,7 @@ void TstKeys::badJwk_isRefusedWithCode()
     QCOMPARE(key.error().code, code);
     QVERIFY(key.error().location.startsWith(QStringLiteral("bad.jwk")));
     QVERIFY(!key.error().message.isEmpty());
+    QCOMPARE(ERR_peek_error(), 0UL); // OpenSSL's error queue is left clean
 }
 
 void TstKeys::ecPointOffCurve_isRefused()
@@ -357,6 +361,7 @@ void TstKeys::ecPointOffCurve_isRefused()
     const Result<Key> key = parseJwk(toJson(jwk), QStringLiteral("off.jwk"));
     QVERIFY(!key.ok());
     QCOMPARE(key.error().code, QStringLiteral("ERR_KEY_EC_POINT"));
+    QCOMPARE(ERR_peek_error(), 0UL);
 }
 
 void TstKeys::ecCoordinateOfWrongLength_isRefused_data()
