@@ -794,6 +794,8 @@ Result<Policy> parsePolicy(const QByteArray& text, Format format, const QString&
     } catch (const std::exception& e) {
         return Error{QStringLiteral("ERR_POLICY_SYNTAX"),
                      QStringLiteral("the policy could not be read: %1").arg(QString::fromLocal8Bit(e.what())), sourceName};
+    } catch (...) {
+        return Error{QStringLiteral("ERR_POLICY_SYNTAX"), QStringLiteral("the policy could not be read"), sourceName};
     }
 }
 
