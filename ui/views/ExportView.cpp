@@ -289,7 +289,8 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     m_gapTable->horizontalHeader()->setStretchLastSection(true);
     m_gapTable->horizontalHeader()->setSectionResizeMode(GapTableModel::ControlColumn, QHeaderView::ResizeToContents);
     m_gapTable->horizontalHeader()->setSectionResizeMode(GapTableModel::StatusColumn, QHeaderView::ResizeToContents);
-    m_gapTable->setColumnWidth(GapTableModel::IssuerColumn, 200);
+    m_gapTable->verticalHeader()->setDefaultSectionSize(m_gapTable->fontMetrics().height() + 6);
+    m_gapTable->setColumnWidth(GapTableModel::IssuerColumn, 170);
 
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("summaryLabel"));
@@ -308,6 +309,8 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     splitter->addWidget(gapPane);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
+    // The gap table carries sentences; give it the larger share.
+    splitter->setSizes({440, 560});
 
     auto* left = new QVBoxLayout;
     left->addWidget(profileBox);
