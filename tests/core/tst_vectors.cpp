@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: Apache-2.0
+// Published JWS examples (RFC 7515 Appendix A, RFC 7520 section 4, RFC 7797, RFC 8037 A.4) with their
+// own keys, from tests/data/vectors: each verifies with its key and fails with a wrong key or one
+// changed byte; the examples that use something the product refuses on purpose are refused at the
+// step that owns the rule.
+#include "crypto/Signer.h"
+#include "keys/Key.h"
+#include "token/Base64Url.h"
+#include "verify/PolicyVerifier.h"
+
+#include <QFile>
+#include <QTest>
+
+using namespace jwb;
+using verify::StepId;
+
+namespace {
+
+QString vectorPath(const QString& name) { return QStringLiteral(JWB_TEST_DATA "/vectors/") + name; }
+
+QByteArray readVector(const QString& name)
+{
+    QFile f(vectorPath(name));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("missing vector %s", qPrintable(name));
+    return f.readAll().trimmed();
+}
+
+QList<keys::Key> loadKeys(const QString& name)
+{
+    auto loaded = keys::loadKeyFile(vectorPath(name));
+    if (!loaded)
+        qFatal("cannot load %s: %s", qPrintable(name), qPrintable(loaded.error().toString()));
+    return loaded.value();
+}
+
+verify::Trace check(const QByteArray& token, const QList<keys::Key>& keys)
+{
+    return verify::verifySignatureOnly(token, keys, std::nullopt);
+}
+
+// Replaces the character at `index` by another base64url character, so the segment stays decodable
+// and only the bytes under it change.
+QByteArray withCharChanged(QByteArray token, qsizetype index)
+{
+    token[index] = token.at(index) == 'A' ? 'B' : 'A';
+    return token;
+}
+
+qsizetype payloadMiddle(const QByteArray& token)
+{
+    const qsizetype first = token.indexOf('.');
+    const qsizetype second = token.indexOf('.', first + 1);
+    return first + 1 + (second - first - 1) / 2;
+}
+
+} // namespace
+
+class TestVectors final : public QObject {
+    Q_OBJECT
+
+private:
+    void expectFailureAt(const verify::Trace& trace, StepId step, const QString& code = {})
+    {
+        QVERIFY2(!trace.accepted, qPrintable(trace.toText()));
+        const verify::TraceStep* failure = trace.firstFailure();
+        QVERIFY(failure);
+        QCOMPARE(verify::stepIdName(failure->id), verify::stepIdName(step));
+        if (!code.isEmpty())
+            QCOMPARE(failure->code, code);
+    }
+
+private slots:
+    void published_data()
+    {
+        QTest::addColumn<QString>("token");
+        QTest::addColumn<QString>("keyFile");
+        QTest::addColumn<QString>("wrongKeyFile"); // same key type, different key
+        QTest::addColumn<QString>("alg");
+        QTest::newRow("RFC 7515 A.1 HS256") << "rfc7515-a1.jwt" << "rfc7515-a1.jwk.json" << "rfc7520-hmac.jwk.json" << "HS256";
+        QTest::newRow("RFC 7515 A.2 RS256") << "rfc7515-a2.jwt" << "rfc7515-a2.jwk.json" << "rfc7520-rsa.jwk.json" << "RS256";
+        QTest::newRow("RFC 7515 A.3 ES256") << "rfc7515-a3.jwt" << "rfc7515-a3.jwk.json" << "" << "ES256";
+        QTest::newRow("RFC 7515 A.4 ES512") << "rfc7515-a4.jwt" << "rfc7515-a4.jwk.json" << "rfc7520-p521.jwk.json" << "ES512";
+        QTest::newRow("RFC 7520 4.1 RS256") << "rfc7520-4.1.jwt" << "rfc7520-rsa.jwk.json" << "rfc7515-a2.jwk.json" << "RS256";
+        QTest::newRow("RFC 7520 4.2 PS384") << "rfc7520-4.2.jwt" << "rfc7520-rsa.jwk.json" << "rfc7515-a2.jwk.json" << "PS384";
+        QTest::newRow("RFC 7520 4.3 ES512") << "rfc7520-4.3.jwt" << "rfc7520-p521.jwk.json" << "rfc7515-a4.jwk.json" << "ES512";
+        QTest::newRow("RFC 7520 4.4 HS256") << "rfc7520-4.4.jwt" << "rfc7520-hmac.jwk.json" << "rfc7515-a1.jwk.json" << "HS256";
+        QTest::newRow("RFC 8037 A.4 EdDSA") << "rfc8037-a4.jwt" << "rfc8037-a2.jwk.json" << "" << "EdDSA";
+    }
+
+    void published_verifiesWithItsKey()
+    {
+        QFETCH(QString, token);
+        QFETCH(QString, keyFile);
+        QFETCH(QString, alg);
+        const verify::Trace trace = check(readVector(token), loadKeys(keyFile));
+        QVERIFY2(trace.accepted, qPrintable(trace.toText()));
+        QCOMPARE(trace.step(StepId::Signature)->verdict, verify::Verdict::Pass);
+        QCOMPARE(trace.step(StepId::Algorithm)->verdict, verify::Verdict::Pass);
+        // The same vector with its algorithm pinned explicitly, as `signature --alg` does.
+        const auto pinned = crypto::algorithmFromName(alg);
+        QVERIFY(verify::verifySignatureOnly(readVector(token), loadKeys(keyFile), pinned).accepted);
+    }
+
+    void published_failsWithWrongKey()
+    {
+        QFETCH(QString, token);
+        QFETCH(QString, keyFile);
+        QFETCH(QString, wrongKeyFile);
+        QList<keys::Key> wrong;
+        if (wrongKeyFile.isEmpty()) {
+            // No second published key of this type: the vector's own key type, freshly generated.
+            const keys::Key right = loadKeys(keyFile).first();
+            const crypto::Algorithm a = right.type == keys::KeyType::Ec ? crypto::Algorithm::ES256 : crypto::Algorithm::EdDSA;
+            auto other = crypto::SigningKey::generate(a, right.kid);
+            QVERIFY(other.ok());
+            wrong = {other->publicKey()};
+        } else {
+            wrong = loadKeys(wrongKeyFile);
+        }
+        // Same kid as the right key, so the wrong key is selected and the signature step decides.
+        const QString kid = loadKeys(keyFile).first().kid;
+        for (keys::Key& k : wrong)
+            k.kid = kid;
+        expectFailureAt(check(readVector(token), wrong), StepId::Signature, QStringLiteral("ERR_SIGNATURE_INVALID"));
+    }
+
+    void published_failsWithOneChangedPayloadByte()
+    {
+        QFETCH(QString, token);
+        QFETCH(QString, keyFile);
+        const QByteArray original = readVector(token);
+        expectFailureAt(check(withCharChanged(original, payloadMiddle(original)), loadKeys(keyFile)), StepId::Signature);
+    }
+
+    void published_failsWithOneChangedSignatureByte()
+    {
+        QFETCH(QString, token);
+        QFETCH(QString, keyFile);
+        const QByteArray original = readVector(token);
+        QByteArray sig = *token::decodeBase64Url(original.mid(original.lastIndexOf('.') + 1));
+        sig[sig.size() / 2] = static_cast<char>(sig.at(sig.size() / 2) ^ 0x20);
+        const QByteArray changed = original.left(original.lastIndexOf('.') + 1) + token::encodeBase64Url(sig);
+        expectFailureAt(check(changed, loadKeys(keyFile)), StepId::Signature);
+    }
+
+    void rfc7515A1_expiredPayload_stillVerifiesAtSignatureLayer()
+    {
+        // exp 1300819380 (2011-03-22): a policy would reject it at expiry; the JWS layer has no clock.
+        const QByteArray token = readVector(QStringLiteral("rfc7515-a1.jwt"));
+        QVERIFY(token.contains("eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAs"));
+        const verify::Trace trace = check(token, loadKeys(QStringLiteral("rfc7515-a1.jwk.json")));
+        QVERIFY(trace.accepted);
+        QVERIFY(!trace.step(StepId::Expiry) || trace.step(StepId::Expiry)->verdict != verify::Verdict::Fail);
+    }
+
+    void rfc7515A5_unsecured_rejectedAtAlgorithm()
+    {
+        // Even with every published key offered, alg "none" never verifies.
+        QList<keys::Key> all = loadKeys(QStringLiteral("rfc7515-a1.jwk.json")) + loadKeys(QStringLiteral("rfc7515-a2.jwk.json"));
+        expectFailureAt(check(readVector(QStringLiteral("rfc7515-a5.jwt")), all), StepId::Algorithm,
+                        QStringLiteral("ERR_ALG_NONE"));
+    }
+
+    void rfc7797_unencodedPayload_rejectedAtHeader()
+    {
+        const verify::Trace trace = check(readVector(QStringLiteral("rfc7797-4.2-detached.jwt")),
+                                          loadKeys(QStringLiteral("rfc7515-a1.jwk.json")));
+        expectFailureAt(trace, StepId::Header, QStringLiteral("ERR_HEADER_B64"));
+        QCOMPARE(trace.step(StepId::Signature) ? trace.step(StepId::Signature)->verdict : verify::Verdict::Skipped,
+                 verify::Verdict::Skipped); // the MAC is never computed over a payload we refuse to interpret
+    }
+
+    void rfc7520Detached_rejectedAtSignature()
+    {
+        // Detached content (RFC 7515 Appendix F) is not supported: the empty payload segment is what
+        // the signature is checked over, so the published MAC does not match.
+        const QList<keys::Key> key = loadKeys(QStringLiteral("rfc7520-hmac.jwk.json"));
+        expectFailureAt(check(readVector(QStringLiteral("rfc7520-4.5-detached.jwt")), key), StepId::Signature,
+                        QStringLiteral("ERR_SIGNATURE_INVALID"));
+        // With its content attached it is exactly the 4.4 example, which verifies.
+        QVERIFY(check(readVector(QStringLiteral("rfc7520-4.4.jwt")), key).accepted);
+    }
+
+    void rfc7520JsonSerialization_rejectedAtStructure()
+    {
+        const QByteArray flattened = readVector(QStringLiteral("rfc7520-4.1-flattened.json"));
+        QVERIFY(flattened.startsWith('{'));
+        expectFailureAt(check(flattened, loadKeys(QStringLiteral("rfc7520-rsa.jwk.json"))), StepId::Structure);
+    }
+
+    void publishedKeys_meetStrengthRules()
+    {
+        // Every published key is at or above the product's floors, so no vector passes by exception.
+        const QList<QPair<QString, int>> expected = {
+            {QStringLiteral("rfc7515-a1.jwk.json"), 512},  {QStringLiteral("rfc7515-a2.jwk.json"), 2048},
+            {QStringLiteral("rfc7520-rsa.jwk.json"), 2048}, {QStringLiteral("rfc7520-hmac.jwk.json"), 256},
+        };
+        for (const auto& [file, bits] : expected) {
+            const QList<keys::Key> k = loadKeys(file);
+            QCOMPARE(k.size(), 1);
+            QCOMPARE(k.first().bits, bits);
+        }
+        // The RFC 7520 HMAC key says alg HS256: using it for HS512 is refused at the key step.
+        const QByteArray token = readVector(QStringLiteral("rfc7520-4.4.jwt"));
+        const verify::Trace trace = verify::verifySignatureOnly(token, loadKeys(QStringLiteral("rfc7520-hmac.jwk.json")),
+                                                                crypto::Algorithm::HS512);
+        QVERIFY(!trace.accepted);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVectors)
+#include "tst_vectors.moc"
