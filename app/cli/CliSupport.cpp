@@ -78,6 +78,10 @@ Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io)
             QFile file(arg);
             if (!file.open(QIODevice::ReadOnly))
                 return Error{QStringLiteral("ERR_INPUT_UNREADABLE"), file.errorString(), arg};
+            // A regular file's size is known: refuse before reading any of it (pipes report 0 and
+            // are bounded by the read below).
+            if (file.size() > kMaxTokenInputBytes)
+                return Error{QStringLiteral("ERR_INPUT_TOO_LARGE"), QStringLiteral("file is too large"), arg};
             data = file.read(kMaxTokenInputBytes + 1);
             if (data.size() > kMaxTokenInputBytes)
                 return Error{QStringLiteral("ERR_INPUT_TOO_LARGE"), QStringLiteral("file is too large"), arg};

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: Apache-2.0
+// 100 MB inputs through the built jwt-policy: a token file, a corpus with a 100 MB line, a policy
+// file. Each ends with a clear result or error, and the process's peak memory stays far below the
+// size of the input (read from getrusage(RUSAGE_CHILDREN) after each run: the largest child so far).
+#include "crypto/Signer.h"
+#include "token/Base64Url.h"
+
+#include <QDateTime>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <sys/resource.h>
+
+using namespace jwb;
+
+namespace {
+
+constexpr qint64 kMiB = 1024 * 1024;
+// Reading a 100 MB input whole would put the process above this; the bounded paths stay well under it
+// (including the sanitizer build's larger baseline).
+constexpr qint64 kPeakBound = 96 * kMiB;
+const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), Qt::UTC).toSecsSinceEpoch();
+
+struct Run {
+    int exitCode = -1;
+    QByteArray out, err;
+};
+
+Run runCli(const QStringList& args)
+{
+    QProcess p;
+    p.start(QStringLiteral(JWT_POLICY_BIN), args);
+    if (!p.waitForStarted() || !p.waitForFinished(300000))
+        return {};
+    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
+}
+
+qint64 largestChildPeakBytes()
+{
+    rusage usage{};
+    getrusage(RUSAGE_CHILDREN, &usage);
+    return static_cast<qint64>(usage.ru_maxrss) * 1024;
+}
+
+bool writeStreamed(const QString& path, const QByteArray& head, char fill, qint64 total, const QByteArray& tail)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::WriteOnly))
+        return false;
+    f.write(head);
+    const QByteArray chunk(kMiB, fill);
+    for (qint64 left = total - head.size() - tail.size(); left > 0;) {
+        const qint64 n = std::min<qint64>(left, chunk.size());
+        if (f.write(chunk.constData(), n) != n)
+            return false;
+        left -= n;
+    }
+    f.write(tail);
+    return f.size() == total;
+}
+
+} // namespace
+
+class TestCliLimits final : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QString m_policy;
+    QByteArray m_token;
+
+private slots:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        auto key = crypto::SigningKey::fromSecret(QByteArray(32, 'q'), QStringLiteral("hs-1"));
+        QVERIFY(key.ok());
+        m_policy = m_dir.filePath(QStringLiteral("policy.yaml"));
+        QFile f(m_policy);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("jwt_policy: 1\nname: limits\nowner: sec@example.com\ndefaults:\n  algorithms: [HS256]\n"
+                "issuers:\n  - issuer: https://login.example.com/\n    audiences: [api]\n    keys:\n"
+                "      jwks: {keys: [{kty: oct, kid: hs-1, k: "
+                + token::encodeBase64Url(QByteArray(32, 'q')) + "}]}\n");
+        f.close();
+        const QJsonObject header{{QStringLiteral("alg"), QStringLiteral("HS256")}, {QStringLiteral("kid"), QStringLiteral("hs-1")}};
+        const QJsonObject claims{{QStringLiteral("iss"), QStringLiteral("https://login.example.com/")},
+                                 {QStringLiteral("aud"), QStringLiteral("api")}, {QStringLiteral("exp"), kNow + 600}};
+        m_token = crypto::mintCompact(QJsonDocument(header).toJson(QJsonDocument::Compact),
+                                      QJsonDocument(claims).toJson(QJsonDocument::Compact), &key.value(), crypto::Algorithm::HS256);
+        // The policy and token work, so the refusals below are about size alone.
+        const Run ok = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policy, QStringLiteral("--at"),
+                               QString::number(kNow), QString::fromLatin1(m_token)});
+        QVERIFY2(ok.exitCode == 0, QByteArray(ok.out + ok.err).constData());
+    }
+
+    void hundredMegabyteTokenFile_refusedBeforeReading()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("token.jwt"));
+        QVERIFY(writeStreamed(file, m_token.left(m_token.lastIndexOf('.') + 1), 'A', 100 * kMiB, "\n"));
+        const Run r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policy, file});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("ERR_INPUT_TOO_LARGE"), r.err.constData());
+        QVERIFY(r.err.contains(file.toUtf8())); // says which input
+        QVERIFY2(largestChildPeakBytes() < kPeakBound, QByteArray::number(largestChildPeakBytes()).constData());
+        QFile::remove(file);
+    }
+
+    void hundredMegabyteCorpusLine_skippedAndCounted()
+    {
+        // One valid token, then a 100 MB line that looks like the start of a token, then the token again.
+        const QString file = m_dir.filePath(QStringLiteral("corpus.log"));
+        QVERIFY(writeStreamed(file, "Bearer " + m_token + "\nBearer eyJ", 'A', 100 * kMiB, "\nBearer " + m_token + "\n"));
+        const Run r = runCli({QStringLiteral("check"), QStringLiteral("--policy"), m_policy, QStringLiteral("--at"),
+                              QString::number(kNow), QStringLiteral("--format"), QStringLiteral("json"), file});
+        QVERIFY2(r.exitCode >= 0 && r.exitCode <= 2, r.err.constData());
+        const QJsonObject report = QJsonDocument::fromJson(r.out).object();
+        QVERIFY2(!report.isEmpty(), r.out.left(400).constData());
+        QCOMPARE(report.value(QStringLiteral("overlong_lines")).toInteger(), 1);
+        QVERIFY2(largestChildPeakBytes() < kPeakBound, QByteArray::number(largestChildPeakBytes()).constData());
+        QFile::remove(file);
+    }
+
+    void hundredMegabytePolicyFile_refusedBeforeReading()
+    {
+        const QString file = m_dir.filePath(QStringLiteral("huge-policy.yaml"));
+        QVERIFY(writeStreamed(file, "jwt_policy: 1\nname: huge\n# ", 'x', 100 * kMiB, "\n"));
+        const Run r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), file, QString::fromLatin1(m_token)});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("ERR_POLICY_TOO_LARGE"), r.err.constData());
+        QVERIFY2(largestChildPeakBytes() < kPeakBound, QByteArray::number(largestChildPeakBytes()).constData());
+        QFile::remove(file);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCliLimits)
+#include "tst_cli_limits.moc"
