@@ -33,6 +33,8 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 mkdir -p "$build/fuzz-logs" "$build/fuzz-artifacts"
 status=0
+passed=0
+failed=0
 for t in "${targets[@]}"; do
     work="$build/fuzz-corpus/$t"
     mkdir -p "$work"
@@ -47,11 +49,14 @@ for t in "${targets[@]}"; do
     peak=$(sed -n 's/^stat::peak_rss_mb: *//p' "$log" | tail -1)
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | cut -d' ' -f2)
     if [ "$rc" -eq 0 ]; then
+        passed=$((passed + 1))
         echo "fuzz: $t ok: ${runs:-?} executions in ${seconds}s, coverage ${cov:-?} edges, peak RSS ${peak:-?} MB"
     else
         status=1
+        failed=$((failed + 1))
         echo "fuzz: $t FAILED (exit $rc) after ${runs:-?} executions; log $log" >&2
         grep -E 'ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer)|runtime error|SUMMARY|Test unit written' "$log" >&2 || tail -30 "$log" >&2
     fi
 done
+echo "fuzz: $passed passed, $failed failed"
 exit $status
