@@ -45,6 +45,8 @@ expected=(
     share/doc/jwt-policy-workbench/copyright
     share/doc/jwt-policy-workbench/CHANGELOG.md
     share/jwt-policy-workbench/policies/sample.yaml
+    share/jwt-policy-workbench/tokens/sample-valid.jwt
+    share/jwt-policy-workbench/schema/jwt-policy-v1.schema.json
 )
 if [ "$ui" = 1 ]; then
     expected+=(
@@ -58,6 +60,12 @@ fi
 for f in "${expected[@]}"; do
     if [ -s "$usr/$f" ]; then pass "installs /usr/$f"; else fail "missing /usr/$f"; fi
 done
+
+if find "$usr/share/jwt-policy-workbench" -name '*.hex' -o -name 'sample-keys' | grep -q .; then
+    fail "the demo signing keys (resources/tokens/sample-keys) are in the package"
+else
+    pass "no demo signing keys in the package"
+fi
 
 # 3. Control fields: shlibdeps must have found the shared libraries the executables load.
 depends=$(dpkg-deb -f "$deb" Depends)
