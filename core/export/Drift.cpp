@@ -278,6 +278,22 @@ void envoyDrift(const QList<YAML::Node>& docs, Comparator& c, DriftReport& repor
     }
 }
 
+// jwt_authn requirements that let a request through without a valid token.
+void envoyOptionalTokens(const QList<YAML::Node>& docs, Comparator& c)
+{
+    QList<QPair<QString, YAML::Node>> lax;
+    auto isLax = [](const YAML::Node& n) { return n.IsMap() && (n["allow_missing"] || n["allow_missing_or_failed"]); };
+    for (int d = 0; d < docs.size(); ++d)
+        findNodes(docs.at(d), docs.size() > 1 ? QStringLiteral("[doc %1]").arg(d) : QString(), isLax, lax);
+    for (const auto& [path, node] : lax)
+        c.add(QStringLiteral("token_not_required"), QString(),
+              join(path, node["allow_missing_or_failed"] ? QStringLiteral("allow_missing_or_failed")
+                                                         : QStringLiteral("allow_missing")),
+              node["allow_missing_or_failed"]
+                  ? QStringLiteral("a requirement accepts requests whose token is missing or fails verification")
+                  : QStringLiteral("a requirement accepts requests without a token"));
+}
+
 void istioDrift(const QList<YAML::Node>& docs, Comparator& c, DriftReport& report)
 {
     bool principalsRequired = false;
@@ -438,7 +454,11 @@ Result<DriftReport> detectDrift(const policy::Policy& policy, DriftSource source
     Comparator c(report, *plans);
     try {
         switch (source) {
-        case DriftSource::Envoy: envoyDrift(docs, c, report); break;
+        case DriftSource::Envoy:
+            envoyDrift(docs, c, report);
+            if (report.providers > 0)
+                envoyOptionalTokens(docs, c);
+            break;
         case DriftSource::Istio: istioDrift(docs, c, report); break;
         case DriftSource::Kong: kongDrift(docs, c, report, *plans); break;
         }

@@ -27,7 +27,8 @@ QString driftSourceName(DriftSource s); // "envoy" | "istio" | "kong"
 //                       policy pins keys
 //   jwks_host           a remote JWKS on a host other than the policy's jwks_uri (or issuer) host
 //   algorithm           a credential algorithm outside the issuer's pin (Kong)
-//   token_not_required  nothing makes a valid token required (Istio without AuthorizationPolicy)
+//   token_not_required  nothing makes a valid token required (Istio without AuthorizationPolicy,
+//                       Envoy requirements with allow_missing / allow_missing_or_failed)
 //   unreadable          a part of the configuration that drift cannot judge (keys in a file)
 enum class DriftClass { Loosening, Unverified };
 QString driftClassName(DriftClass c); // "loosening" | "unverified"

@@ -169,10 +169,35 @@ QString exportBanner(const policy::Policy& policy, Target target, const QString&
 
 GapBuilder::GapBuilder(Target target, const IssuerPlan& plan) : m_target(targetName(target)), m_plan(plan) {}
 
+namespace {
+
+// keys.refresh as the policy states it, for the key_refresh row's policy value.
+QString refreshSummary(const IssuerPlan& plan)
+{
+    const auto& r = plan.issuer->keys.refresh;
+    if (!r)
+        return {};
+    QStringList parts;
+    if (r->cacheSeconds)
+        parts << QStringLiteral("cache %1").arg(seconds(*r->cacheSeconds));
+    if (r->maxStaleSeconds)
+        parts << QStringLiteral("max stale %1").arg(seconds(*r->maxStaleSeconds));
+    if (r->refetchOnUnknownKid)
+        parts << (*r->refetchOnUnknownKid ? QStringLiteral("refetch on unknown kid")
+                                          : QStringLiteral("no refetch on unknown kid"));
+    if (r->cooldownSeconds)
+        parts << QStringLiteral("cooldown %1").arg(seconds(*r->cooldownSeconds));
+    return parts.join(QStringLiteral(", "));
+}
+
+} // namespace
+
 void GapBuilder::add(const QString& control, GapStatus status, const QString& detail, const QString& exported,
                      const QString& policy)
 {
-    m_rows << GapEntry{m_target, m_plan.iss(), control, status, detail, exported, policy};
+    const QString policyValue =
+        policy.isEmpty() && control == u"key_refresh" ? refreshSummary(m_plan) : policy;
+    m_rows << GapEntry{m_target, m_plan.iss(), control, status, detail, exported, policyValue};
 }
 
 void GapBuilder::enforced(const QString& control, const QString& detail, const QString& exported,

@@ -83,9 +83,7 @@ QList<GapEntry> istioGaps(const IssuerPlan& plan)
     else
         g.notEnforced(QStringLiteral("key_refresh"),
                       QStringLiteral("Istio has no per-rule refresh setting: istiod refreshes jwksUri on a mesh-wide "
-                                     "interval (PILOT_JWT_PUB_KEY_REFRESH_INTERVAL)"),
-                      QString(),
-                      refresh->cacheSeconds ? seconds(*refresh->cacheSeconds) : QStringLiteral("refresh set"));
+                                     "interval (PILOT_JWT_PUB_KEY_REFRESH_INTERVAL)"));
     return g.take();
 }
 

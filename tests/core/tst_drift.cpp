@@ -107,6 +107,9 @@ private slots:
         row("envoy key not pinned") << envoy << e << kLoginN << kRfc7638N.left(60) << "unpinned_key";
         row("envoy JWKS from another host") << envoy << e << "uri: https://keys.remote.example.org/jwks.json"
                                             << "uri: https://jwks.attacker.example/jwks.json" << "jwks_host";
+        row("envoy token optional") << envoy << e << "- provider_name: remote"
+                                    << "- provider_name: remote\n                                - allow_missing: {}"
+                                    << "token_not_required";
         row("istio issuer the policy lacks") << istio << i << "- issuer: https://auth.remote.example.org/"
                                              << "- issuer: https://auth.other.example.org/" << "unknown_issuer";
         row("istio audience outside the row") << istio << i << "- ledger-api" << "- ledger-api\n        - admin-api"
