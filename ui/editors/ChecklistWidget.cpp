@@ -24,6 +24,8 @@ ChecklistWidget::ChecklistWidget(QList<Entry> known, const QString& addPlacehold
     layout->setContentsMargins(0, 0, 0, 0);
     m_list = new QListWidget(this);
     m_list->setUniformItemSizes(true);
+    m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_list->setTextElideMode(Qt::ElideRight);
     layout->addWidget(m_list);
     auto* addRow = new QHBoxLayout;
     m_addField = new QLineEdit(this);

@@ -78,8 +78,9 @@ ExceptionsEditor::ExceptionsEditor(PolicyDocument* document, QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->setVisible(false);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(ExceptionsModel::ReasonColumn, QHeaderView::Stretch);
+    m_view->horizontalHeader()->setMinimumSectionSize(60);
     m_view->setWordWrap(false);
     listLayout->addWidget(m_view, 1);
     auto* buttons = new QHBoxLayout;
@@ -182,6 +183,7 @@ ExceptionsEditor::ExceptionsEditor(PolicyDocument* document, QWidget* parent)
     splitter->addWidget(m_form);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({760, 480});
 
     // --- Edits
     connect(m_add, &QPushButton::clicked, this, &ExceptionsEditor::addException);
@@ -295,14 +297,19 @@ void ExceptionsEditor::refresh()
         return;
     }
     const policy::PolicyException& e = m_document->policy().exceptions.at(row);
-    m_status->setText(m_model->index(row, ExceptionsModel::StatusColumn).data().toString() + QStringLiteral(" \u2014 ")
-                      + m_model->index(row, ExceptionsModel::StatusColumn).data(Qt::ToolTipRole).toString());
+    const QModelIndex status = m_model->index(row, ExceptionsModel::StatusColumn);
+    m_status->setText(tr("<b>%1</b> (until the end of %2, UTC)")
+                          .arg(status.data().toString().toHtmlEscaped(), shownDate(e).toString(Qt::ISODate)));
+    m_status->setToolTip(status.data(Qt::ToolTipRole).toString());
     if (!m_id->hasFocus() && m_id->text() != e.id)
         m_id->setText(e.id);
     if (m_owner->text() != e.owner)
         m_owner->setText(e.owner);
-    if (m_reason->text() != e.reason)
+    if (m_reason->text() != e.reason) {
         m_reason->setText(e.reason);
+        if (!m_reason->hasFocus())
+            m_reason->setCursorPosition(0); // show the start of a long reason
+    }
     {
         const QSignalBlocker block(m_expires);
         m_expires->setDate(shownDate(e));

@@ -28,6 +28,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace jwb::ui {
 
 namespace {
@@ -70,7 +72,10 @@ IssuerDetailsEditor::IssuerDetailsEditor(PolicyDocument* document, QWidget* pare
 
     // --- General
     auto* general = new QWidget;
-    auto* form = new QFormLayout(general);
+    auto* generalLayout = new QVBoxLayout(general);
+    auto* form = new QFormLayout;
+    generalLayout->addLayout(form);
+    generalLayout->addStretch(1);
     form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
     m_issuer = new QLineEdit(general);
     m_issuer->setObjectName(QStringLiteral("issuerUrlEdit"));
@@ -121,10 +126,16 @@ IssuerDetailsEditor::IssuerDetailsEditor(PolicyDocument* document, QWidget* pare
     m_keys->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_keys->setSelectionMode(QAbstractItemView::SingleSelection);
     m_keys->verticalHeader()->setVisible(false);
-    m_keys->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_keys->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_keys->horizontalHeader()->setStretchLastSection(true);
     m_keys->setWordWrap(false);
     m_keys->setTextElideMode(Qt::ElideMiddle);
+    // Thumbprints are long: show their ends (the middle is elided) and leave room for the rest.
+    connect(m_keyModel, &QAbstractItemModel::modelReset, m_keys, [this] {
+        m_keys->resizeColumnsToContents();
+        m_keys->setColumnWidth(KeyListModel::ThumbprintColumn,
+                               std::min(m_keys->columnWidth(KeyListModel::ThumbprintColumn), 170));
+    });
     keysLayout->addWidget(m_keys, 1);
     m_keySources = new QLabel(keysPage);
     m_keySources->setObjectName(QStringLiteral("keySourcesLabel"));

@@ -50,9 +50,8 @@ MatrixEditor::MatrixEditor(PolicyDocument* document, QWidget* parent)
     layout->setContentsMargins(0, 0, 0, 0);
 
     auto* buttons = new QHBoxLayout;
-    const auto button = [this, buttons](const QString& text, const QString& name, const QString& tip,
-                                        QStyle::StandardPixmap icon) {
-        auto* b = new QPushButton(style()->standardIcon(icon), text, this);
+    const auto button = [this, buttons](const QString& text, const QString& name, const QString& tip) {
+        auto* b = new QPushButton(text, this);
         b->setObjectName(name);
         b->setToolTip(tip);
         b->setAccessibleName(QString(text).remove(u'&'));
@@ -60,20 +59,16 @@ MatrixEditor::MatrixEditor(PolicyDocument* document, QWidget* parent)
         return b;
     };
     m_addIssuer = button(tr("Add &issuer"), QStringLiteral("addIssuerButton"),
-                         tr("Adds a trusted issuer row and starts editing its iss value (RFC 7519 section 4.1.1)."),
-                         QStyle::SP_FileDialogNewFolder);
+                         tr("Adds a trusted issuer row and starts editing its iss value (RFC 7519 section 4.1.1)."));
     m_removeIssuer = button(tr("Remove issuer"), QStringLiteral("removeIssuerButton"),
-                            tr("Removes the selected issuer: its tokens are no longer accepted."),
-                            QStyle::SP_TrashIcon);
+                            tr("Removes the selected issuer: its tokens are no longer accepted."));
     m_addAudience = button(tr("Add &audience"), QStringLiteral("addAudienceButton"),
                            tr("Adds an audience column; tick the issuers that may issue tokens for it "
-                              "(RFC 7519 section 4.1.3)."),
-                           QStyle::SP_FileDialogNewFolder);
+                              "(RFC 7519 section 4.1.3)."));
     m_renameAudience = button(tr("Rename audience"), QStringLiteral("renameAudienceButton"),
-                              tr("Renames the selected audience column in every issuer (or double-click its header)."),
-                              QStyle::SP_FileDialogDetailedView);
+                              tr("Renames the selected audience column in every issuer (or double-click its header)."));
     m_removeAudience = button(tr("Remove audience"), QStringLiteral("removeAudienceButton"),
-                              tr("Removes the selected audience column from every issuer."), QStyle::SP_TrashIcon);
+                              tr("Removes the selected audience column from every issuer."));
     buttons->addStretch();
     layout->addLayout(buttons);
 

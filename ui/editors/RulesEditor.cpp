@@ -28,18 +28,18 @@ using Entry = ChecklistWidget::Entry;
 QList<Entry> knownHeaders()
 {
     return {
-        {QStringLiteral("alg"), RulesEditor::tr("signature algorithm; must stay allowed (RFC 7515 section 4.1.1)"), false},
-        {QStringLiteral("typ"), RulesEditor::tr("media type, e.g. JWT or at+jwt (RFC 7515 section 4.1.9)"), false},
-        {QStringLiteral("kid"), RulesEditor::tr("selects one of the issuer's pinned keys (RFC 7515 section 4.1.4)"), false},
+        {QStringLiteral("alg"), RulesEditor::tr("signature algorithm; must stay allowed (RFC 7515 \u00A74.1.1)"), false},
+        {QStringLiteral("typ"), RulesEditor::tr("media type, e.g. JWT or at+jwt (RFC 7515 \u00A74.1.9)"), false},
+        {QStringLiteral("kid"), RulesEditor::tr("selects one of the issuer's pinned keys (RFC 7515 \u00A74.1.4)"), false},
         {QStringLiteral("cty"), RulesEditor::tr("content type; \"JWT\" marks a nested token (RFC 7515 section 4.1.10)"), false},
-        {QStringLiteral("crit"), RulesEditor::tr("extensions that must be understood (RFC 7515 section 4.1.11)"), false},
-        {QStringLiteral("x5t"), RulesEditor::tr("SHA-1 certificate thumbprint, informational (RFC 7515 section 4.1.7)"), false},
-        {QStringLiteral("x5t#S256"), RulesEditor::tr("SHA-256 certificate thumbprint (RFC 7515 section 4.1.8)"), false},
-        {QStringLiteral("b64"), RulesEditor::tr("unencoded payload option; rejected by verify (RFC 7797 section 3)"), false},
-        {QStringLiteral("jku"), RulesEditor::tr("URL of a key set chosen by the token (RFC 7515 section 4.1.2)"), true},
-        {QStringLiteral("x5u"), RulesEditor::tr("URL of a certificate chosen by the token (RFC 7515 section 4.1.5)"), true},
-        {QStringLiteral("jwk"), RulesEditor::tr("public key embedded by the token itself (RFC 7515 section 4.1.3)"), true},
-        {QStringLiteral("x5c"), RulesEditor::tr("certificate chain embedded by the token (RFC 7515 section 4.1.6)"), true},
+        {QStringLiteral("crit"), RulesEditor::tr("extensions that must be understood (RFC 7515 \u00A74.1.11)"), false},
+        {QStringLiteral("x5t"), RulesEditor::tr("SHA-1 certificate thumbprint, informational (RFC 7515 \u00A74.1.7)"), false},
+        {QStringLiteral("x5t#S256"), RulesEditor::tr("SHA-256 certificate thumbprint (RFC 7515 \u00A74.1.8)"), false},
+        {QStringLiteral("b64"), RulesEditor::tr("unencoded payload option; rejected by verify (RFC 7797 \u00A73)"), false},
+        {QStringLiteral("jku"), RulesEditor::tr("URL of a key set chosen by the token (RFC 7515 \u00A74.1.2)"), true},
+        {QStringLiteral("x5u"), RulesEditor::tr("URL of a certificate chosen by the token (RFC 7515 \u00A74.1.5)"), true},
+        {QStringLiteral("jwk"), RulesEditor::tr("public key embedded by the token itself (RFC 7515 \u00A74.1.3)"), true},
+        {QStringLiteral("x5c"), RulesEditor::tr("certificate chain embedded by the token (RFC 7515 \u00A74.1.6)"), true},
     };
 }
 
@@ -52,13 +52,13 @@ bool isDangerousHeader(const QString& name)
 QList<Entry> knownClaims()
 {
     return {
-        {QStringLiteral("exp"), RulesEditor::tr("expiration time (RFC 7519 section 4.1.4)"), false},
-        {QStringLiteral("iat"), RulesEditor::tr("issued at; needed for the lifetime check (RFC 7519 section 4.1.6)"), false},
-        {QStringLiteral("nbf"), RulesEditor::tr("not before (RFC 7519 section 4.1.5)"), false},
-        {QStringLiteral("iss"), RulesEditor::tr("issuer (RFC 7519 section 4.1.1)"), false},
-        {QStringLiteral("sub"), RulesEditor::tr("subject (RFC 7519 section 4.1.2)"), false},
-        {QStringLiteral("aud"), RulesEditor::tr("audience (RFC 7519 section 4.1.3)"), false},
-        {QStringLiteral("jti"), RulesEditor::tr("token id, for replay detection (RFC 7519 section 4.1.7)"), false},
+        {QStringLiteral("exp"), RulesEditor::tr("expiration time (RFC 7519 \u00A74.1.4)"), false},
+        {QStringLiteral("iat"), RulesEditor::tr("issued at; needed for the lifetime check (RFC 7519 \u00A74.1.6)"), false},
+        {QStringLiteral("nbf"), RulesEditor::tr("not before (RFC 7519 \u00A74.1.5)"), false},
+        {QStringLiteral("iss"), RulesEditor::tr("issuer (RFC 7519 \u00A74.1.1)"), false},
+        {QStringLiteral("sub"), RulesEditor::tr("subject (RFC 7519 \u00A74.1.2)"), false},
+        {QStringLiteral("aud"), RulesEditor::tr("audience (RFC 7519 \u00A74.1.3)"), false},
+        {QStringLiteral("jti"), RulesEditor::tr("token id, for replay detection (RFC 7519 \u00A74.1.7)"), false},
     };
 }
 
@@ -223,9 +223,12 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
         grid->addWidget(limits, 1, 0);
         grid->addWidget(claims, 0, 1);
         grid->addWidget(headers, 1, 1);
-        grid->setColumnStretch(0, 3);
-        grid->setColumnStretch(1, 2);
+        grid->setColumnStretch(0, 1);
+        grid->setColumnStretch(1, 1);
         grid->setRowStretch(1, 1);
+        // The claims list is short and fixed; the header list takes the remaining height.
+        QListWidget* claimList = m_requiredClaims->list();
+        claimList->setFixedHeight(claimList->sizeHintForRow(0) * (claimList->count() + 1) + 2 * claimList->frameWidth());
     } else {
         grid->addWidget(signature, 0, 0);
         grid->addWidget(limits, 1, 0);

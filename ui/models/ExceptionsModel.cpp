@@ -54,7 +54,7 @@ int ExceptionsModel::columnCount(const QModelIndex& parent) const { return paren
 
 QVariant ExceptionsModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::ParentIsInvalid))
         return {};
     const auto& e = m_document->policy().exceptions.at(index.row());
     const State state = stateOf(index.row());
@@ -111,7 +111,7 @@ QVariant ExceptionsModel::data(const QModelIndex& index, int role) const
 
 bool ExceptionsModel::setData(const QModelIndex& index, const QVariant& value, int role)
 {
-    if (role != Qt::EditRole || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (role != Qt::EditRole || !index.isValid() || !checkIndex(index, CheckIndexOption::ParentIsInvalid))
         return false;
     auto e = m_document->policy().exceptions.at(index.row());
     switch (index.column()) {
@@ -128,7 +128,7 @@ bool ExceptionsModel::setData(const QModelIndex& index, const QVariant& value, i
 
 Qt::ItemFlags ExceptionsModel::flags(const QModelIndex& index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::ParentIsInvalid))
         return Qt::NoItemFlags;
     Qt::ItemFlags f = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     if (index.column() == OwnerColumn || index.column() == ReasonColumn)

@@ -69,7 +69,7 @@ bool IssuerAudienceMatrixModel::isSharedAcrossDomains(int column) const
 
 QVariant IssuerAudienceMatrixModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::ParentIsInvalid))
         return {};
     const auto& issuer = m_document->policy().issuers.at(index.row());
     const int column = index.column();
@@ -121,7 +121,7 @@ QVariant IssuerAudienceMatrixModel::data(const QModelIndex& index, int role) con
 
 bool IssuerAudienceMatrixModel::setData(const QModelIndex& index, const QVariant& value, int role)
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::ParentIsInvalid))
         return false;
     const int column = index.column();
     if (column == IssuerColumn && role == Qt::EditRole)
@@ -137,7 +137,7 @@ bool IssuerAudienceMatrixModel::setData(const QModelIndex& index, const QVariant
 
 Qt::ItemFlags IssuerAudienceMatrixModel::flags(const QModelIndex& index) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::ParentIsInvalid))
         return Qt::NoItemFlags;
     const Qt::ItemFlags base = Qt::ItemIsEnabled | Qt::ItemIsSelectable;
     if (index.column() < FirstAudienceColumn)

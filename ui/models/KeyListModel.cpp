@@ -88,7 +88,7 @@ int KeyListModel::columnCount(const QModelIndex& parent) const { return parent.i
 
 QVariant KeyListModel::data(const QModelIndex& index, int role) const
 {
-    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+    if (!index.isValid() || !checkIndex(index, CheckIndexOption::ParentIsInvalid))
         return {};
     const keys::Key& key = m_document->policy().issuers.at(m_row).keys.resolved.at(index.row());
     if (role == ThumbprintRole)

@@ -33,9 +33,9 @@ ProblemsPanel::ProblemsPanel(PolicyDocument* document, QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setWordWrap(false);
-    m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setWordWrap(true);
     m_view->verticalHeader()->setVisible(false);
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     QHeaderView* header = m_view->horizontalHeader();
     header->setSectionResizeMode(ProblemsModel::SeverityColumn, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(ProblemsModel::MessageColumn, QHeaderView::Stretch);
@@ -61,13 +61,15 @@ QString ProblemsPanel::summary() const
     const int infos = m_model->count(lint::Severity::Info);
     if (errors + warnings + infos == 0)
         return tr("No problems found.");
-    return tr("%n error(s)", nullptr, errors) + QStringLiteral(", ") + tr("%n warning(s)", nullptr, warnings)
-           + QStringLiteral(", ") + tr("%n note(s)", nullptr, infos);
+    const auto count = [](int n, const QString& one, const QString& many) { return n == 1 ? one : many.arg(n); };
+    return count(errors, tr("1 error"), tr("%1 errors")) + QStringLiteral(", ")
+           + count(warnings, tr("1 warning"), tr("%1 warnings")) + QStringLiteral(", ")
+           + count(infos, tr("1 note"), tr("%1 notes"));
 }
 
 void ProblemsPanel::updateSummary()
 {
-    m_summary->setText(summary() + QStringLiteral(" ") + tr("Double-click a problem to go to its field."));
+    m_summary->setText(summary() + QStringLiteral(". ") + tr("Double-click a problem to go to its field."));
     setWindowTitle(tr("Problems (%1)").arg(m_model->rowCount()));
 }
 

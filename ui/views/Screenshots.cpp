@@ -63,12 +63,18 @@ Result<QStringList> renderScreenshots(MainWindow& window, const QString& directo
          }},
         {QStringLiteral("problems.png"),
          [&] {
+             // Show a live finding and the matrix flag: let the partner issuer mint ledger-api
+             // tokens, an audience the workforce domain already uses.
+             PolicyDocument* document = window.document();
+             const int ledger = static_cast<int>(document->audiences().indexOf(QStringLiteral("ledger-api")));
+             if (ledger >= 0 && document->issuerCount() > 1)
+                 (void)document->setAudienceAllowed(1, ledger, true);
+             window.problemsPanel()->model()->refresh();
              pages->setCurrentIndex(0);
-             window.matrixEditor()->selectIssuer(2);
+             window.matrixEditor()->selectIssuer(1);
              window.issuerDetails()->setCurrentPage(IssuerDetailsEditor::GeneralPage);
              window.resizeDocks({window.problemsPanel()}, {300}, Qt::Vertical);
-             if (window.problemsPanel()->model()->rowCount() > 0)
-                 window.problemsPanel()->view()->selectRow(0);
+             window.problemsPanel()->view()->clearSelection();
          }},
     };
     QStringList written;
