@@ -133,11 +133,12 @@ public:
                          detail::seconds(p.exported.clockSkewSeconds)));
     }
 
-    void requireExp(const IssuerPlan& p, bool required, const QString& path, const QString& how)
+    void requireExp(const IssuerPlan& p, bool required, const QString& path, const QString& how,
+                    const QString& consequence = QStringLiteral("tokens without exp are accepted"))
     {
         if (!required && p.exported.requiredClaims.contains(QStringLiteral("exp")))
             add(QStringLiteral("require_expiration"), p.iss(), path,
-                QStringLiteral("%1, so tokens without exp are accepted; the policy requires exp").arg(how));
+                QStringLiteral("%1, so %2; the policy requires exp").arg(how, consequence));
     }
 
     void lifetime(const IssuerPlan& p, std::optional<qint64> configured, const QString& path)
@@ -393,7 +394,8 @@ void kongDrift(const QList<YAML::Node>& docs, Comparator& c, DriftReport& report
             if (needsExp)
                 c.requireExp(*needsExp, verify.contains(QStringLiteral("exp")),
                              join(path, QStringLiteral("config.claims_to_verify")),
-                             QStringLiteral("claims_to_verify does not list exp"));
+                             QStringLiteral("claims_to_verify does not list exp"),
+                             QStringLiteral("exp is not checked and expired tokens are accepted"));
             if (strictest)
                 c.lifetime(*strictest, maxExp && *maxExp > 0 ? maxExp : std::nullopt,
                            join(path, QStringLiteral("config.maximum_expiration")));

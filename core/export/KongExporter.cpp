@@ -4,7 +4,8 @@
 // credential (key = the issuer, algorithm, rsa_public_key PEM) pins one key. Facts from the Kong
 // jwt plugin reference: the credential is found by the key claim; the token's alg must equal the
 // credential's algorithm; exp and nbf are checked only when listed in claims_to_verify, without
-// leeway; maximum_expiration bounds exp - now (0..31536000); no audience, subject or typ check;
+// leeway, and a listed claim that is missing is refused; maximum_expiration bounds exp - now
+// (0..31536000) and refuses a token without exp; no audience, subject or typ check;
 // keys come only from credentials (no JWKS fetching).
 #include "export/ExportSupport.h"
 
@@ -93,16 +94,21 @@ QList<GapEntry> kongGaps(const IssuerPlan& plan, const Credential& cred, qint64 
     QStringList others = base.requiredClaims;
     others.removeAll(QStringLiteral("exp"));
     if (others.isEmpty())
-        g.emulated(QStringLiteral("required_claims"), QStringLiteral("exp through claims_to_verify"));
+        g.enforced(QStringLiteral("required_claims"),
+                   QStringLiteral("exp through claims_to_verify (a listed claim that is missing is refused)"));
     else
         g.notEnforced(QStringLiteral("required_claims"),
                       QStringLiteral("the jwt plugin cannot require %1").arg(joined(others)), QString(),
                       joined(base.requiredClaims));
     if (base.requiredClaims.contains(QStringLiteral("exp")))
-        g.emulated(QStringLiteral("exp_required"), QStringLiteral("exp listed in claims_to_verify"));
+        g.enforced(QStringLiteral("exp_required"),
+                   QStringLiteral("exp listed in claims_to_verify: a token whose exp is missing or not a number is "
+                                  "refused"));
     else
         g.notRequired(QStringLiteral("exp_required"), QStringLiteral("the policy does not require exp"));
-    g.enforced(QStringLiteral("nbf"), QStringLiteral("nbf listed in claims_to_verify"));
+    g.enforced(QStringLiteral("nbf"),
+               QStringLiteral("nbf listed in claims_to_verify, without leeway; stricter than the policy: Kong also "
+                              "refuses tokens that carry no nbf"));
     g.notEnforced(QStringLiteral("iat"), QStringLiteral("the jwt plugin does not check iat"));
     if (!base.maxLifetimeSeconds)
         g.notRequired(QStringLiteral("max_lifetime"), QStringLiteral("the policy sets no maximum lifetime"));
