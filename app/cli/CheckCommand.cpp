@@ -48,7 +48,7 @@ namespace {
 constexpr int kMaxThreads = 256;
 constexpr int kTextRows = 20;        // rows per table in the text summary
 constexpr int kTextFingerprints = 3; // examples per row in the text summary
-constexpr int kBarWidth = 30;
+constexpr int kBarWidth = 24;
 
 QString grouped(qint64 n)
 {
@@ -69,20 +69,23 @@ QCommandLineOption threadsOption()
             QStringLiteral("N")};
 }
 
-// "\r[#######.......]  45%  123,456 tokens (12,345 distinct)" on a terminal's stderr.
-void drawProgress(CliIo& io, const corpus::CorpusProgress& p)
+// "\r[#######.......]  45%  123,456 tokens, 12,345 distinct" on a terminal's stderr. Returns the
+// width drawn, so the caller can pad over a longer previous line and clear it at the end.
+int drawProgress(CliIo& io, const corpus::CorpusProgress& p, int previousWidth)
 {
-    QString line = QStringLiteral("\r");
+    QString line;
     if (p.bytesTotal > 0) {
         const double fraction = std::clamp(static_cast<double>(p.bytesRead) / static_cast<double>(p.bytesTotal), 0.0, 1.0);
         const int filled = static_cast<int>(fraction * kBarWidth);
         line += u'[' + QString(filled, u'#') + QString(kBarWidth - filled, u'.') + u']'
                 + QStringLiteral(" %1%").arg(static_cast<int>(fraction * 100), 3);
     }
-    line += QStringLiteral("  %1 tokens (%2 distinct, %3 verified)")
+    line += QStringLiteral("  %1 tokens, %2 distinct, %3 verified")
                 .arg(grouped(p.tokens), grouped(p.distinct), grouped(p.verified));
-    io.err << line.leftJustified(79);
+    const auto width = static_cast<int>(line.size());
+    io.err << '\r' << line << QString(std::max(0, previousWidth - width), u' ');
     io.err.flush();
+    return width;
 }
 
 void printPolicy(CliIo& io, const corpus::PolicyReport& p, const QString& label)
@@ -216,11 +219,12 @@ public:
 
         const corpus::CorpusAnalyzer analyzer(*policyA, policyB ? &*policyB : nullptr);
         corpus::ProgressCallback progress;
+        int drawn = 0;
         if (io.errIsTerminal)
-            progress = [&io](const corpus::CorpusProgress& p) { drawProgress(io, p); };
+            progress = [&io, &drawn](const corpus::CorpusProgress& p) { drawn = std::max(drawn, drawProgress(io, p, drawn)); };
         const auto result = analyzer.analyze(inputs, options, progress);
-        if (io.errIsTerminal && progress) {
-            io.err << '\r' << QString(79, u' ') << '\r';
+        if (drawn > 0) { // erase the bar: the summary follows on the same terminal
+            io.err << '\r' << QString(drawn, u' ') << '\r';
             io.err.flush();
         }
         if (!result)
