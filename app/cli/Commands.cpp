@@ -17,6 +17,7 @@ std::unique_ptr<Command> makeDriftCommand();
 std::unique_ptr<Command> makeSelfTestCommand();
 std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeRehearseCommand();
+std::unique_ptr<Command> makeKeysCommand();
 // Registration declarations (one per verb).
 
 std::vector<std::unique_ptr<Command>> allCommands()
@@ -33,6 +34,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeSelfTestCommand());
     commands.push_back(makeCheckCommand());
     commands.push_back(makeRehearseCommand());
+    commands.push_back(makeKeysCommand());
     // Registrations (one per verb).
     return commands;
 }

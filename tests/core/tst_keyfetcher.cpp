@@ -1,0 +1,586 @@
+// SPDX-License-Identifier: Apache-2.0
+// KeyFetcher against a local HTTPS server on 127.0.0.1 that this test starts, with a CA and server
+// certificate made by the openssl CLI in a temporary directory. Nothing leaves the loopback interface.
+#include "Command.h"
+#include "keys/KeyFetcher.h"
+#include "policy/PolicyIO.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QHash>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslConfiguration>
+#include <QSslKey>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QBuffer>
+#include <QTextStream>
+
+using namespace jwb;
+
+namespace {
+
+// One canned answer per path.
+struct Route {
+    int status = 200;
+    QByteArray body;
+    QByteArray location;     // Location header for redirects
+    bool announceLength = true;
+    bool hang = false;       // accept the request, never answer
+};
+
+// A minimal HTTP/1.1 server over TLS: reads one request head, answers, closes.
+class LoopbackHttpsServer final : public QObject {
+public:
+    explicit LoopbackHttpsServer(const QSslConfiguration& tls)
+    {
+        m_server.setSslConfiguration(tls);
+        m_server.setHandshakeTimeout(5000);
+        connect(&m_server, &QSslServer::startedEncryptionHandshake, this, [this](QSslSocket*) { ++m_connections; });
+        connect(&m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+            while (m_server.hasPendingConnections())
+                serve(qobject_cast<QSslSocket*>(m_server.nextPendingConnection()));
+        });
+    }
+
+    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    quint16 port() const { return m_server.serverPort(); }
+    QString base() const { return QStringLiteral("https://127.0.0.1:%1/").arg(port()); }
+    void route(const QByteArray& path, const Route& r) { m_routes.insert(path, r); }
+    int connections() const { return m_connections; }
+    const QList<QByteArray>& requests() const { return m_requests; }
+
+private:
+    void serve(QSslSocket* socket)
+    {
+        if (!socket)
+            return;
+        socket->setParent(this);
+        connect(socket, &QSslSocket::disconnected, socket, &QObject::deleteLater);
+        connect(socket, &QSslSocket::readyRead, this, [this, socket] {
+            QByteArray& head = m_heads[socket];
+            head += socket->readAll();
+            if (!head.contains("\r\n\r\n") || head.isNull())
+                return;
+            const QByteArray requestLine = head.left(head.indexOf("\r\n"));
+            head = QByteArray(); // answered: ignore anything else on this connection
+            const QList<QByteArray> parts = requestLine.split(' ');
+            const QByteArray path = parts.size() >= 2 ? parts.at(1) : QByteArray();
+            m_requests.append(path);
+            answer(socket, m_routes.value(path, Route{404, "not found", {}, true, false}));
+        });
+    }
+
+    static void answer(QSslSocket* socket, const Route& r)
+    {
+        if (r.hang)
+            return;
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + " X\r\nConnection: close\r\n"
+                         "Content-Type: application/json\r\n";
+        if (!r.location.isEmpty())
+            out += "Location: " + r.location + "\r\n";
+        if (r.announceLength)
+            out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
+        out += "\r\n";
+        out += r.body;
+        socket->write(out);
+        socket->disconnectFromHost(); // after the write buffer drains
+    }
+
+    QSslServer m_server;
+    QHash<QByteArray, Route> m_routes;
+    QHash<QSslSocket*, QByteArray> m_heads;
+    QList<QByteArray> m_requests;
+    int m_connections = 0;
+};
+
+bool runOpenssl(const QString& dir, const QStringList& args)
+{
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.setProcessChannelMode(QProcess::MergedChannels);
+    p.start(QStringLiteral("openssl"), args);
+    if (!p.waitForFinished(60000)) {
+        p.kill();
+        p.waitForFinished(5000);
+        return false;
+    }
+    if (p.exitCode() != 0)
+        qWarning().noquote() << QString::fromLocal8Bit(p.readAll());
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+}
+
+keys::Key loadKey(const char* file, const char* kid)
+{
+    auto loaded = keys::loadKeyFile(QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(file));
+    if (!loaded || loaded->size() != 1)
+        qFatal("test key %s unreadable", file);
+    keys::Key key = loaded->first();
+    key.kid = QLatin1String(kid);
+    return key;
+}
+
+QByteArray jwksBytes(const QList<keys::Key>& list)
+{
+    return QJsonDocument(keys::jwksObjectFor(list)).toJson(QJsonDocument::Compact);
+}
+
+// Runs `jwt-policy ARGS` in process; returns the exit code, fills out/err.
+int runCli(const QStringList& args, QString* out, QString* err)
+{
+    QString o;
+    QString e;
+    QTextStream outStream(&o);
+    QTextStream errStream(&e);
+    QBuffer in;
+    in.open(QIODevice::ReadOnly);
+    cli::CliIo io{outStream, errStream, in};
+    const int code = cli::runCli(QStringList{QStringLiteral("jwt-policy")} + args, io);
+    outStream.flush();
+    errStream.flush();
+    *out = o;
+    *err = e;
+    return code;
+}
+
+} // namespace
+
+class TestKeyFetcher final : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    QSslConfiguration m_serverTls;
+    QSslConfiguration m_clientTls;
+    std::unique_ptr<LoopbackHttpsServer> m_server;
+    keys::Key m_rsa;
+    keys::Key m_ec;
+    keys::Key m_ed;
+
+    QString issuer() const { return m_server->base(); }
+
+    // A policy pinning the RSA key for the loopback issuer, optionally naming a jwks_uri.
+    policy::Policy policyFor(const QString& iss, const QString& jwksUri = {}) const
+    {
+        QByteArray yaml = "jwt_policy: 1\nissuers:\n  - issuer: \"" + iss.toUtf8() + "\"\n    audiences: [api]\n"
+                          "    keys:\n      jwks: " + jwksBytes({m_rsa}) + "\n";
+        if (!jwksUri.isEmpty())
+            yaml += "      jwks_uri: \"" + jwksUri.toUtf8() + "\"\n";
+        auto parsed = policy::parsePolicy(yaml, policy::Format::Yaml, QStringLiteral("test.yaml"), m_dir.path());
+        if (!parsed)
+            qFatal("test policy refused: %s", qPrintable(parsed.error().toString()));
+        return parsed.value();
+    }
+
+    std::unique_ptr<keys::KeyFetcher> fetcher(int timeoutMs = 5000) const
+    {
+        auto f = std::make_unique<keys::KeyFetcher>();
+        f->setSslConfiguration(m_clientTls);
+        keys::FetchLimits limits;
+        limits.timeoutMs = timeoutMs;
+        f->setLimits(limits);
+        return f;
+    }
+
+    void serveMetadata(const QByteArray& jwksPath)
+    {
+        QJsonObject metadata;
+        metadata.insert(QStringLiteral("issuer"), issuer());
+        metadata.insert(QStringLiteral("jwks_uri"), QString(issuer() + QString::fromLatin1(jwksPath.mid(1))));
+        m_server->route("/.well-known/openid-configuration",
+                        Route{200, QJsonDocument(metadata).toJson(QJsonDocument::Compact), {}, true, false});
+    }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        const QString d = m_dir.path();
+        QFile ext(d + QStringLiteral("/server.ext"));
+        QVERIFY(ext.open(QIODevice::WriteOnly));
+        ext.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
+                  "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n");
+        ext.close();
+        const QString ec = QStringLiteral("ec");
+        QVERIFY(runOpenssl(d, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), ec,
+                               QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"),
+                               QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("ca.key"),
+                               QStringLiteral("-out"), QStringLiteral("ca.pem"), QStringLiteral("-days"),
+                               QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=jwb test CA"),
+                               QStringLiteral("-addext"), QStringLiteral("basicConstraints=critical,CA:TRUE"),
+                               QStringLiteral("-addext"), QStringLiteral("keyUsage=critical,keyCertSign")}));
+        QVERIFY(runOpenssl(d, {QStringLiteral("req"), QStringLiteral("-newkey"), ec, QStringLiteral("-pkeyopt"),
+                               QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+                               QStringLiteral("-keyout"), QStringLiteral("server.key"), QStringLiteral("-out"),
+                               QStringLiteral("server.csr"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}));
+        QVERIFY(runOpenssl(d, {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
+                               QStringLiteral("server.csr"), QStringLiteral("-CA"), QStringLiteral("ca.pem"),
+                               QStringLiteral("-CAkey"), QStringLiteral("ca.key"), QStringLiteral("-set_serial"),
+                               QStringLiteral("2"), QStringLiteral("-days"), QStringLiteral("2"),
+                               QStringLiteral("-extfile"), QStringLiteral("server.ext"), QStringLiteral("-out"),
+                               QStringLiteral("server.pem")}));
+        auto read = [&d](const char* name) {
+            QFile f(d + QLatin1Char('/') + QLatin1String(name));
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        };
+        const QList<QSslCertificate> ca = QSslCertificate::fromData(read("ca.pem"));
+        const QList<QSslCertificate> cert = QSslCertificate::fromData(read("server.pem"));
+        const QSslKey key(read("server.key"), QSsl::Ec);
+        QCOMPARE(ca.size(), 1);
+        QCOMPARE(cert.size(), 1);
+        QVERIFY(!key.isNull());
+
+        m_serverTls = QSslConfiguration::defaultConfiguration();
+        m_serverTls.setLocalCertificate(cert.first());
+        m_serverTls.setPrivateKey(key);
+        m_serverTls.setPeerVerifyMode(QSslSocket::VerifyNone);
+        m_clientTls = QSslConfiguration::defaultConfiguration();
+        m_clientTls.setCaCertificates(ca);
+
+        m_rsa = loadKey("rsa2048-public.pem", "rsa-1");
+        m_ec = loadKey("ec-p256-public.pem", "ec-1");
+        m_ed = loadKey("ed25519-public.pem", "ed-1");
+    }
+
+    void init()
+    {
+        m_server = std::make_unique<LoopbackHttpsServer>(m_serverTls);
+        QVERIFY(m_server->listen());
+    }
+    void cleanup() { m_server.reset(); }
+
+    void metadataDiscovery_findsPublishedKeys()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{200, jwksBytes({m_rsa, m_ec}), {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+        QCOMPARE(result->keys.size(), 2);
+        QCOMPARE(result->keys.at(0).thumbprint, m_rsa.thumbprint);
+        QCOMPARE(result->keys.at(1).kid, QStringLiteral("ec-1"));
+        QCOMPARE(result->metadataUrl.path(), QStringLiteral("/.well-known/openid-configuration"));
+        QCOMPARE(result->jwksUrl.path(), QStringLiteral("/jwks"));
+    }
+
+    void openIdMetadataMissing_fallsBackToOAuthMetadata()
+    {
+        QJsonObject metadata{{QStringLiteral("issuer"), issuer()}, {QStringLiteral("jwks_uri"), QString(issuer() + QStringLiteral("oauth-jwks"))}};
+        m_server->route("/.well-known/oauth-authorization-server",
+                        Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
+        m_server->route("/oauth-jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+        QCOMPARE(result->keys.size(), 1);
+        QCOMPARE(m_server->requests(), (QList<QByteArray>{"/.well-known/openid-configuration",
+                                                          "/.well-known/oauth-authorization-server", "/oauth-jwks"}));
+    }
+
+    void metadataNamingAnotherIssuer_isRefused()
+    {
+        QJsonObject metadata{{QStringLiteral("issuer"), QString(issuer() + QStringLiteral("other"))},
+                             {QStringLiteral("jwks_uri"), QString(issuer() + QStringLiteral("jwks"))}};
+        m_server->route("/.well-known/openid-configuration", Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
+        m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_METADATA_ISSUER"));
+        QVERIFY(!m_server->requests().contains("/jwks"));
+    }
+
+    void policyJwksUri_isFetchedWithoutMetadata()
+    {
+        m_server->route("/keys.json", Route{200, jwksBytes({m_ed}), {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), issuer());
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+        QCOMPARE(result->keys.size(), 1);
+        QVERIFY(result->metadataUrl.isEmpty());
+        QCOMPARE(m_server->requests(), QList<QByteArray>{"/keys.json"});
+    }
+
+    void sameHostRedirect_isFollowed()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{302, {}, "/jwks-v2", true, false});
+        m_server->route("/jwks-v2", Route{200, jwksBytes({m_ec}), {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+        QCOMPARE(result->jwksUrl.path(), QStringLiteral("/jwks-v2"));
+    }
+
+    void redirectToAnotherHost_isRefused()
+    {
+        serveMetadata("/jwks");
+        // "localhost" reaches this same server, but it is another host name than the issuer's.
+        const QByteArray elsewhere = "https://localhost:" + QByteArray::number(m_server->port()) + "/jwks-v2";
+        m_server->route("/jwks", Route{302, {}, elsewhere, true, false});
+        m_server->route("/jwks-v2", Route{200, jwksBytes({m_ec}), {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_REDIRECT"));
+        QVERIFY(!m_server->requests().contains("/jwks-v2"));
+    }
+
+    void redirectToPlainHttp_isRefused()
+    {
+        serveMetadata("/jwks");
+        const QByteArray http = "http://127.0.0.1:" + QByteArray::number(m_server->port()) + "/jwks-v2";
+        m_server->route("/jwks", Route{301, {}, http, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_REDIRECT"));
+    }
+
+    void metadataJwksUriOnForeignHost_isRefused()
+    {
+        QJsonObject metadata{{QStringLiteral("issuer"), issuer()},
+                             {QStringLiteral("jwks_uri"),
+                              QStringLiteral("https://localhost:%1/jwks").arg(m_server->port())}};
+        m_server->route("/.well-known/openid-configuration", Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_FOREIGN_HOST"));
+        QCOMPARE(m_server->requests().size(), 1);
+    }
+
+    void oversizeJwks_isRefused_data()
+    {
+        QTest::addColumn<bool>("announceLength");
+        QTest::newRow("content-length over the limit") << true;
+        QTest::newRow("streamed past the limit") << false;
+    }
+    void oversizeJwks_isRefused()
+    {
+        QFETCH(bool, announceLength);
+        serveMetadata("/jwks");
+        // Valid JSON padding: only the size can be the reason for refusal.
+        const QByteArray big = "{\"keys\":[],\"pad\":\"" + QByteArray(2 * 1024 * 1024, 'a') + "\"}";
+        m_server->route("/jwks", Route{200, big, {}, announceLength, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_TOO_LARGE"));
+    }
+
+    void slowServer_timesOut()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{200, {}, {}, true, true});
+        QElapsedTimer clock;
+        clock.start();
+        const auto result = fetcher(500)->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_TIMEOUT"));
+        QVERIFY2(clock.elapsed() < 10000, "the fetch must stop at its timeout, not hang");
+    }
+
+    void nonHttpsUri_isRefusedWithoutConnection_data()
+    {
+        QTest::addColumn<QString>("iss");
+        QTest::addColumn<QString>("jwksUri");
+        QTest::newRow("http jwks_uri") << QStringLiteral("https://127.0.0.1:%1/") << QStringLiteral("http://127.0.0.1:%1/jwks");
+        QTest::newRow("http issuer, no jwks_uri") << QStringLiteral("http://127.0.0.1:%1/") << QString();
+    }
+    void nonHttpsUri_isRefusedWithoutConnection()
+    {
+        QFETCH(QString, iss);
+        QFETCH(QString, jwksUri);
+        const QString port = QString::number(m_server->port());
+        const QString issuerUrl = iss.arg(port);
+        const auto result = fetcher()->fetch(policyFor(issuerUrl, jwksUri.isEmpty() ? QString() : jwksUri.arg(port)),
+                                             issuerUrl);
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_NOT_HTTPS"));
+        QTest::qWait(50); // a connection, had one been made, would have arrived by now
+        QCOMPARE(m_server->connections(), 0);
+    }
+
+    void invalidJson_isRefused()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{200, "{\"keys\": [", {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_INVALID_JSON"));
+    }
+
+    void invalidJwks_isRefused()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{200, "{\"keys\": [{\"kty\": \"RSA\", \"n\": 5}]}", {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_INVALID_JWKS"));
+    }
+
+    void duplicateKid_isRefused()
+    {
+        serveMetadata("/jwks");
+        keys::Key twin = m_ec;
+        twin.kid = m_rsa.kid;
+        m_server->route("/jwks", Route{200, jwksBytes({m_rsa, twin}), {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_DUPLICATE_KID"));
+        QVERIFY(result.error().location.endsWith(QStringLiteral("keys[1]")));
+    }
+
+    void untrustedServerCertificate_isRefused()
+    {
+        serveMetadata("/jwks");
+        keys::KeyFetcher f; // system CAs only: the test CA is unknown to them
+        keys::FetchLimits limits;
+        limits.timeoutMs = 5000;
+        f.setLimits(limits);
+        const auto result = f.fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_TLS"));
+        QVERIFY(m_server->requests().isEmpty());
+    }
+
+    void caFromPem_isTrusted()
+    {
+        m_server->route("/keys.json", Route{200, jwksBytes({m_ed}), {}, true, false});
+        keys::KeyFetcher f;
+        QFile ca(m_dir.path() + QStringLiteral("/ca.pem"));
+        QVERIFY(ca.open(QIODevice::ReadOnly));
+        QVERIFY(f.setCaCertificatesPem(ca.readAll()).ok());
+        QCOMPARE(f.setCaCertificatesPem("not a certificate").error().code, QStringLiteral("ERR_FETCH_CA_FILE"));
+        const auto result = f.fetch(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), issuer());
+        QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
+    }
+
+    void asyncStart_emitsFetchedOnce()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
+        auto f = fetcher();
+        QSignalSpy fetched(f.get(), &keys::KeyFetcher::fetched);
+        QSignalSpy failed(f.get(), &keys::KeyFetcher::failed);
+        f->start(policyFor(issuer()), issuer());
+        QVERIFY(f->isRunning());
+        QTRY_COMPARE_WITH_TIMEOUT(fetched.size(), 1, 10000);
+        QCOMPARE(failed.size(), 0);
+        QVERIFY(!f->isRunning());
+        QCOMPARE(fetched.first().first().value<keys::FetchedKeys>().keys.first().kid, QStringLiteral("ec-1"));
+    }
+
+    void unknownIssuer_failsAsynchronously()
+    {
+        auto f = fetcher();
+        QSignalSpy failed(f.get(), &keys::KeyFetcher::failed);
+        f->start(policyFor(issuer()), QStringLiteral("https://nobody.invalid/"));
+        QCOMPARE(failed.size(), 0); // reported after start() returns
+        QTRY_COMPARE_WITH_TIMEOUT(failed.size(), 1, 2000);
+        QCOMPARE(failed.first().first().value<Error>().code, QStringLiteral("ERR_FETCH_UNKNOWN_ISSUER"));
+    }
+
+    void diff_sortsKeysByThumbprint()
+    {
+        keys::Key renamed = m_ec;
+        renamed.kid = QStringLiteral("ec-renamed"); // same material: unchanged
+        const keys::KeySetDiff diff = keys::diffKeySets({m_rsa, m_ec}, {renamed, m_ed});
+        QCOMPARE(diff.added.size(), 1);
+        QCOMPARE(diff.added.first().thumbprint, m_ed.thumbprint);
+        QCOMPARE(diff.removed.size(), 1);
+        QCOMPARE(diff.removed.first().kid, QStringLiteral("rsa-1"));
+        QCOMPARE(diff.unchanged.size(), 1);
+        QCOMPARE(diff.unchanged.first().kid, QStringLiteral("ec-renamed"));
+        QVERIFY(diff.changed());
+        QVERIFY(!keys::diffKeySets({m_rsa}, {m_rsa}).changed());
+
+        const QJsonObject json = keys::diffToJson(diff);
+        QCOMPARE(json.value(QStringLiteral("added")).toArray().first().toObject().value(QStringLiteral("curve")).toString(),
+                 QStringLiteral("Ed25519"));
+        QCOMPARE(json.value(QStringLiteral("removed")).toArray().first().toObject().value(QStringLiteral("size")).toInt(),
+                 2048);
+    }
+
+    void pinKeys_replacesThePinnedSet()
+    {
+        const policy::Policy before = policyFor(issuer(), issuer() + QStringLiteral("keys.json"));
+        const auto pinned = keys::pinKeys(before, issuer(), {m_ec, m_ed});
+        QVERIFY2(pinned.ok(), qPrintable(pinned.ok() ? QString() : pinned.error().toString()));
+        const policy::Issuer* iss = pinned->findIssuer(issuer());
+        QVERIFY(iss);
+        QCOMPARE(iss->keys.jwksUri, issuer() + QStringLiteral("keys.json"));
+        QCOMPARE(keys::pinnedKeys(*iss).size(), 2);
+        QVERIFY(!keys::diffKeySets(keys::pinnedKeys(*iss), {m_ec, m_ed}).changed());
+        // What is saved loads back equal.
+        const QByteArray saved = policy::serializePolicy(*pinned, policy::Format::Yaml);
+        const auto reloaded = policy::parsePolicy(saved, policy::Format::Yaml, QStringLiteral("saved.yaml"), m_dir.path());
+        QVERIFY2(reloaded.ok(), qPrintable(reloaded.ok() ? QString() : reloaded.error().toString()));
+        QVERIFY(*reloaded == *pinned);
+        QCOMPARE(keys::pinKeys(before, QStringLiteral("https://nobody/"), {m_ec}).error().code,
+                 QStringLiteral("ERR_FETCH_UNKNOWN_ISSUER"));
+    }
+
+    void cli_keysFetch_reportsDiffThenPinsWithWrite()
+    {
+        m_server->route("/keys.json", Route{200, jwksBytes({m_rsa, m_ec}), {}, true, false});
+        const QString policyPath = m_dir.filePath(QStringLiteral("cli-policy.yaml"));
+        QVERIFY(policy::savePolicyFile(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), policyPath).ok());
+        const QStringList base{QStringLiteral("keys"), QStringLiteral("fetch"), QStringLiteral("--policy"), policyPath,
+                               QStringLiteral("--issuer"), issuer(), QStringLiteral("--ca-file"),
+                               m_dir.filePath(QStringLiteral("ca.pem"))};
+        QString out;
+        QString err;
+        QCOMPARE(runCli(base, &out, &err), 1); // the EC key is new: differs, nothing written
+        QVERIFY2(out.contains(QStringLiteral("1 added, 0 removed, 1 unchanged")), qPrintable(out + err));
+        QVERIFY(out.contains(QStringLiteral("+ ec-1")));
+        QCOMPARE(runCli(base + QStringList{QStringLiteral("--format"), QStringLiteral("json")}, &out, &err), 1);
+        const QJsonObject json = QJsonDocument::fromJson(out.toUtf8()).object();
+        QCOMPARE(json.value(QStringLiteral("keys")).toArray().size(), 2);
+        QCOMPARE(json.value(QStringLiteral("diff")).toObject().value(QStringLiteral("added")).toArray().size(), 1);
+        QCOMPARE(json.value(QStringLiteral("written")).toBool(), false);
+        {
+            const auto unchanged = policy::loadPolicyFile(policyPath);
+            QVERIFY(unchanged.ok());
+            QCOMPARE(keys::pinnedKeys(*unchanged->findIssuer(issuer())).size(), 1);
+        }
+
+        QCOMPARE(runCli(base + QStringList{QStringLiteral("--write")}, &out, &err), 0);
+        QVERIFY2(out.contains(QStringLiteral("Pinned 2 key(s)")), qPrintable(out + err));
+        const auto written = policy::loadPolicyFile(policyPath);
+        QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
+        QVERIFY(!keys::diffKeySets(keys::pinnedKeys(*written->findIssuer(issuer())), {m_rsa, m_ec}).changed());
+        QCOMPARE(runCli(base, &out, &err), 0);
+        QVERIFY(out.contains(QStringLiteral("up to date")));
+    }
+
+    void cli_keysFetch_errorsExit2_data()
+    {
+        QTest::addColumn<QStringList>("extra");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("no sub-verb") << QStringList{} << QStringLiteral("ERR_USAGE_ARGS");
+        QTest::newRow("http jwks_uri") << QStringList{QStringLiteral("fetch")} << QStringLiteral("ERR_FETCH_NOT_HTTPS");
+        QTest::newRow("bad CA file") << QStringList{QStringLiteral("fetch"), QStringLiteral("--ca-file"),
+                                                    QStringLiteral(JWB_TEST_DATA "/policies/minimal.json")}
+                                     << QStringLiteral("ERR_FETCH_CA_FILE");
+    }
+    void cli_keysFetch_errorsExit2()
+    {
+        QFETCH(QStringList, extra);
+        QFETCH(QString, code);
+        const QString policyPath = m_dir.filePath(QStringLiteral("cli-http.yaml"));
+        QVERIFY(policy::savePolicyFile(policyFor(issuer(), QStringLiteral("http://127.0.0.1:%1/keys.json").arg(m_server->port())),
+                                       policyPath)
+                    .ok());
+        QString out;
+        QString err;
+        QStringList args{QStringLiteral("keys")};
+        args += extra;
+        args += QStringList{QStringLiteral("--policy"), policyPath, QStringLiteral("--issuer"), issuer()};
+        QCOMPARE(runCli(args, &out, &err), 2);
+        QVERIFY2(err.contains(code), qPrintable(err));
+        QCOMPARE(m_server->connections(), 0);
+        QVERIFY(out.isEmpty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestKeyFetcher)
+#include "tst_keyfetcher.moc"

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: Apache-2.0
+# The key fetcher test runs its own HTTPS server (QSslServer), so it needs QtNetwork's headers, and
+# it drives `jwt-policy keys fetch` in process against that server, so it links jwb_cli too.
+if(TARGET tst_keyfetcher)
+    find_package(Qt6 REQUIRED COMPONENTS Network)
+    target_link_libraries(tst_keyfetcher PRIVATE jwb_cli Qt6::Network)
+endif()
