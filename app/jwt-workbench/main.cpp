@@ -12,30 +12,53 @@
 
 int main(int argc, char* argv[])
 {
-    QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("jwt-workbench"));
     QApplication::setApplicationDisplayName(QStringLiteral("JWT Policy Workbench"));
     QApplication::setOrganizationName(QStringLiteral("jwt-policy-workbench"));
     QApplication::setApplicationVersion(QStringLiteral(JWB_VERSION));
-    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/jwt-workbench.svg")));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Author a JWT verification policy visually: issuers and audiences, algorithm pins, keys, "
                        "defaults and dated exceptions. Without FILE the embedded sample policy is shown."));
-    parser.addHelpOption();
-    parser.addVersionOption();
+    const QCommandLineOption help = parser.addHelpOption();
+    const QCommandLineOption version = parser.addVersionOption();
     const QCommandLineOption screenshot(
         QStringLiteral("screenshot"),
         QStringLiteral("Render the main views at 1280x800 as PNG files into DIR, then exit."), QStringLiteral("DIR"));
     parser.addOption(screenshot);
     parser.addPositionalArgument(QStringLiteral("file"), QStringLiteral("Policy file to open (YAML or JSON)."),
                                  QStringLiteral("[FILE]"));
-    parser.process(app);
+
+    // Parsed before QApplication exists, so --help and --version work without a display.
+    QStringList arguments;
+    for (int i = 0; i < argc; ++i)
+        arguments.append(QString::fromLocal8Bit(argv[i]));
+    if (!parser.parse(arguments)) {
+        std::fprintf(stderr, "jwt-workbench: %s\n", qPrintable(parser.errorText()));
+        return 2;
+    }
+    if (parser.isSet(help) || parser.isSet(QStringLiteral("help-all"))) {
+        // Without an application object Qt cannot know the program name; say it.
+        std::fputs(qPrintable(parser.helpText().replace(QStringLiteral("<executable_name>"),
+                                                        QStringLiteral("jwt-workbench"))),
+                   stdout);
+        return 0;
+    }
+    if (parser.isSet(version)) {
+        std::printf("jwt-workbench %s\n", JWB_VERSION);
+        return 0;
+    }
     if (parser.positionalArguments().size() > 1) {
         std::fprintf(stderr, "jwt-workbench: at most one policy file can be opened\n");
         return 2;
     }
+    // Rendering screenshots needs no display.
+    if (parser.isSet(screenshot) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+
+    QApplication app(argc, argv);
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/jwt-workbench.svg")));
 
     jwb::ui::MainWindow window;
     const QString file = parser.positionalArguments().value(0);

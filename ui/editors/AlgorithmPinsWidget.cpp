@@ -75,7 +75,6 @@ AlgorithmPinsWidget::AlgorithmPinsWidget(QWidget* parent) : QWidget(parent)
             m_boxes.insert(name, check);
             m_order.append(name);
         }
-        layout->addStretch();
         grid->addWidget(box, 0, column++);
     }
 

@@ -27,7 +27,7 @@ ChecklistWidget::ChecklistWidget(QList<Entry> known, const QString& addPlacehold
     m_list->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_list->setTextElideMode(Qt::ElideRight);
     layout->addWidget(m_list);
-    auto* addRow = new QHBoxLayout;
+    auto* addRow = m_addRow = new QHBoxLayout;
     m_addField = new QLineEdit(this);
     m_addField->setPlaceholderText(addPlaceholder);
     m_addField->setAccessibleName(addPlaceholder);
@@ -56,14 +56,17 @@ QListWidgetItem* ChecklistWidget::appendItem(const Entry& entry)
     item->setCheckState(Qt::Unchecked);
     item->setToolTip(entry.description.isEmpty() ? entry.name : entry.description);
     if (entry.dangerous) {
+        // Red text and a warning sign in the text itself: an icon would make every row taller.
+        item->setText(QStringLiteral("\u26A0 ") + item->text());
         item->setForeground(tintColor(m_list->palette(), Tint::Danger));
-        item->setIcon(QApplication::style()->standardIcon(QStyle::SP_MessageBoxWarning));
         item->setToolTip(tr("Dangerous: %1 Allowing it lets the token influence which key verifies it.")
                              .arg(entry.description));
     }
     m_list->addItem(item);
     return item;
 }
+
+void ChecklistWidget::addTrailingWidget(QWidget* widget) { m_addRow->addWidget(widget); }
 
 QListWidgetItem* ChecklistWidget::item(const QString& name) const
 {

@@ -5,6 +5,7 @@
 #include <QStringList>
 #include <QWidget>
 
+class QHBoxLayout;
 class QLineEdit;
 class QListWidget;
 class QListWidgetItem;
@@ -32,6 +33,8 @@ public:
     QStringList checked() const; // in list order
     QListWidget* list() const { return m_list; }
     QLineEdit* addField() const { return m_addField; }
+    // Puts `widget` at the end of the "Add" row (e.g. an inherit box), saving a row of height.
+    void addTrailingWidget(QWidget* widget);
     // Item of `name`, or nullptr.
     QListWidgetItem* item(const QString& name) const;
 
@@ -46,6 +49,7 @@ private:
     QListWidget* m_list = nullptr;
     QLineEdit* m_addField = nullptr;
     QPushButton* m_addButton = nullptr;
+    QHBoxLayout* m_addRow = nullptr;
 };
 
 } // namespace jwb::ui

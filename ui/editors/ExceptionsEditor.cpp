@@ -20,6 +20,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace jwb::ui {
 
 namespace {
@@ -78,9 +80,21 @@ ExceptionsEditor::ExceptionsEditor(PolicyDocument* document, QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->setVisible(false);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->horizontalHeader()->setSectionResizeMode(ExceptionsModel::ReasonColumn, QHeaderView::Stretch);
     m_view->horizontalHeader()->setMinimumSectionSize(60);
+    // Fit the short columns, cap the long ones (the form shows them in full) so Reason keeps room.
+    const auto fitColumns = [this] {
+        for (int c = 0; c < ExceptionsModel::ColumnCount; ++c) {
+            if (c == ExceptionsModel::ReasonColumn)
+                continue;
+            m_view->resizeColumnToContents(c);
+            if (c == ExceptionsModel::IdColumn || c == ExceptionsModel::IssuerColumn || c == ExceptionsModel::OwnerColumn)
+                m_view->setColumnWidth(c, std::min(m_view->columnWidth(c), 150));
+        }
+    };
+    connect(m_model, &QAbstractItemModel::modelReset, this, fitColumns);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, fitColumns);
     m_view->setWordWrap(false);
     listLayout->addWidget(m_view, 1);
     auto* buttons = new QHBoxLayout;

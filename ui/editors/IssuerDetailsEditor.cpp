@@ -134,7 +134,7 @@ IssuerDetailsEditor::IssuerDetailsEditor(PolicyDocument* document, QWidget* pare
     connect(m_keyModel, &QAbstractItemModel::modelReset, m_keys, [this] {
         m_keys->resizeColumnsToContents();
         m_keys->setColumnWidth(KeyListModel::ThumbprintColumn,
-                               std::min(m_keys->columnWidth(KeyListModel::ThumbprintColumn), 170));
+                               std::min(m_keys->columnWidth(KeyListModel::ThumbprintColumn), 130));
     });
     keysLayout->addWidget(m_keys, 1);
     m_keySources = new QLabel(keysPage);

@@ -31,7 +31,7 @@ QList<Entry> knownHeaders()
         {QStringLiteral("alg"), RulesEditor::tr("signature algorithm; must stay allowed (RFC 7515 \u00A74.1.1)"), false},
         {QStringLiteral("typ"), RulesEditor::tr("media type, e.g. JWT or at+jwt (RFC 7515 \u00A74.1.9)"), false},
         {QStringLiteral("kid"), RulesEditor::tr("selects one of the issuer's pinned keys (RFC 7515 \u00A74.1.4)"), false},
-        {QStringLiteral("cty"), RulesEditor::tr("content type; \"JWT\" marks a nested token (RFC 7515 section 4.1.10)"), false},
+        {QStringLiteral("cty"), RulesEditor::tr("content type; \"JWT\" marks a nested token (RFC 7515 \u00A74.1.10)"), false},
         {QStringLiteral("crit"), RulesEditor::tr("extensions that must be understood (RFC 7515 \u00A74.1.11)"), false},
         {QStringLiteral("x5t"), RulesEditor::tr("SHA-1 certificate thumbprint, informational (RFC 7515 \u00A74.1.7)"), false},
         {QStringLiteral("x5t#S256"), RulesEditor::tr("SHA-256 certificate thumbprint (RFC 7515 \u00A74.1.8)"), false},
@@ -180,12 +180,11 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
     auto* signature = new QGroupBox(tr("Algorithm pin"), this);
     signature->setToolTip(tr("Only ticked algorithms are accepted; the pin is checked before any key is "
                              "touched (RFC 8725 section 3.1)."));
-    auto* sigLayout = new QVBoxLayout(signature);
-    sigLayout->addWidget(m_algorithms);
-    auto* inheritRow = new QHBoxLayout;
-    inheritRow->addStretch();
-    inheritRow->addWidget(m_algorithmsInherit);
-    sigLayout->addLayout(inheritRow);
+    // Wide: the inherit box beside the families, to keep the group short; narrow: below them.
+    QBoxLayout* sigLayout = layout == Layout::Wide ? static_cast<QBoxLayout*>(new QHBoxLayout(signature))
+                                                   : static_cast<QBoxLayout*>(new QVBoxLayout(signature));
+    sigLayout->addWidget(m_algorithms, 1);
+    sigLayout->addWidget(m_algorithmsInherit, 0, Qt::AlignRight | Qt::AlignBottom);
 
     auto* limits = new QGroupBox(tr("Time, size and header"), this);
     auto* form = new QFormLayout(limits);
@@ -207,14 +206,14 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
     claims->setToolTip(m_requiredClaims->toolTip());
     auto* claimsLayout = new QVBoxLayout(claims);
     claimsLayout->addWidget(m_requiredClaims);
-    claimsLayout->addWidget(m_requiredClaimsInherit, 0, Qt::AlignRight);
+    m_requiredClaims->addTrailingWidget(m_requiredClaimsInherit);
 
     auto* headers = new QGroupBox(tr("Header allowlist"), this);
     headers->setToolTip(m_allowedHeaders->toolTip());
     auto* headersLayout = new QVBoxLayout(headers);
     headersLayout->addWidget(m_allowedHeaders);
     headersLayout->addWidget(m_headerWarning);
-    headersLayout->addWidget(m_allowedHeadersInherit, 0, Qt::AlignRight);
+    m_allowedHeaders->addTrailingWidget(m_allowedHeadersInherit);
 
     auto* grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);
@@ -228,7 +227,7 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
         grid->setRowStretch(1, 1);
         // The claims list is short and fixed; the header list takes the remaining height.
         QListWidget* claimList = m_requiredClaims->list();
-        claimList->setFixedHeight(claimList->sizeHintForRow(0) * (claimList->count() + 1) + 2 * claimList->frameWidth());
+        claimList->setFixedHeight(claimList->sizeHintForRow(0) * claimList->count() + 2 * claimList->frameWidth() + 2);
     } else {
         grid->addWidget(signature, 0, 0);
         grid->addWidget(limits, 1, 0);

@@ -144,7 +144,21 @@ QVariant KeyListModel::data(const QModelIndex& index, int role) const
 
 QVariant KeyListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole) {
+        switch (section) {
+        case CurveOrSizeColumn:
+            return tr("EC/OKP curve, or RSA modulus / HMAC secret size in bits (RFC 7518 sections 3.2-3.4)");
+        case ThumbprintColumn:
+            return tr("JWK SHA-256 thumbprint (RFC 7638)");
+        case SourceColumn:
+            return tr("Where the key is pinned: inline JWKS entry, jwks_file or pem_files");
+        default:
+            return {};
+        }
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case KidColumn:
@@ -152,11 +166,11 @@ QVariant KeyListModel::headerData(int section, Qt::Orientation orientation, int 
     case TypeColumn:
         return tr("Type");
     case CurveOrSizeColumn:
-        return tr("Curve / size");
+        return tr("Size");
     case AlgorithmsColumn:
         return tr("Algorithms");
     case ThumbprintColumn:
-        return tr("Thumbprint (RFC 7638)");
+        return tr("Thumbprint");
     case SecretColumn:
         return tr("Secret");
     case SourceColumn:

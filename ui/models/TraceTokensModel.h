@@ -15,7 +15,7 @@ class TraceTokensModel final : public QAbstractTableModel {
     Q_DISABLE_COPY_MOVE(TraceTokensModel)
 
 public:
-    enum Column { LineColumn, VerdictColumn, IssuerColumn, FingerprintColumn, ColumnCount };
+    enum Column { LineColumn, VerdictColumn, FingerprintColumn, IssuerColumn, ColumnCount };
     enum Role { AcceptedRole = Qt::UserRole + 1, FailureCodeRole };
 
     explicit TraceTokensModel(QObject* parent = nullptr);

@@ -93,7 +93,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Po
 
     m_problems = new ProblemsPanel(m_document, this);
     addDockWidget(Qt::BottomDockWidgetArea, m_problems);
-    resizeDocks({m_problems}, {180}, Qt::Vertical);
+    resizeDocks({m_problems}, {150}, Qt::Vertical);
 
     m_problemSummary = new QLabel(this);
     m_problemSummary->setObjectName(QStringLiteral("problemSummaryLabel"));
