@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: Apache-2.0
+// The editors change the policy only through the document: key import (and its refusal), the
+// "inherit" state of overrides, the exception expiry date, the dangerous-header and mixed-family
+// warnings.
+#include "UiTestSupport.h"
+#include "editors/AlgorithmPinsWidget.h"
+#include "editors/ChecklistWidget.h"
+#include "editors/DefaultsEditor.h"
+#include "editors/ExceptionsEditor.h"
+#include "editors/IssuerDetailsEditor.h"
+#include "models/PolicyDocument.h"
+
+#include <QCheckBox>
+#include <QDateEdit>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QListWidget>
+#include <QSpinBox>
+#include <QTest>
+#include <QUndoStack>
+
+using namespace jwb;
+using namespace jwb::ui;
+
+class TestEditors final : public QObject {
+    Q_OBJECT
+
+private slots:
+    void init() { m_doc.reset(uitest::sample(), {}); }
+
+    void importPastedJwks_pinsKeyUndoable()
+    {
+        IssuerDetailsEditor editor(&m_doc);
+        editor.setIssuerRow(0);
+        Result<keys::Key> key = keys::hmacKey(QByteArray(48, 's'), QStringLiteral("imported-hs"), QStringLiteral("t"));
+        QVERIFY(key.ok());
+        QJsonArray list{QJsonDocument::fromJson(keys::toPublicJwk(key.value())).object()};
+        const QByteArray jwks = QJsonDocument(QJsonObject{{QStringLiteral("keys"), list}}).toJson();
+        QVERIFY(editor.importKeyData(jwks, QStringLiteral("pasted keys")));
+        const auto& resolved = m_doc.policy().issuers.at(0).keys.resolved;
+        QCOMPARE(resolved.size(), 2);
+        QCOMPARE(resolved.last().kid, QStringLiteral("imported-hs"));
+        QCOMPARE(m_doc.undoStack()->undoText(),
+                 QStringLiteral("Import 1 key(s) from pasted keys for https://login.example.com/"));
+        m_doc.undoStack()->undo();
+        QCOMPARE(m_doc.policy(), uitest::sample());
+    }
+
+    void importGarbage_reportedPolicyUntouched()
+    {
+        IssuerDetailsEditor editor(&m_doc);
+        editor.setIssuerRow(0);
+        uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Ok));
+        QVERIFY(!editor.importKeyData("this is not a key", QStringLiteral("notes.txt")));
+        QCOMPARE(answer.count(), 1);
+        QVERIFY2(answer.lastText().contains(QStringLiteral("notes.txt")), qPrintable(answer.lastText()));
+        QCOMPARE(m_doc.policy(), uitest::sample());
+        QCOMPARE(m_doc.undoStack()->count(), 0);
+    }
+
+    void overrideInherit_untickSetsShownValue_tickUnsets()
+    {
+        IssuerDetailsEditor editor(&m_doc);
+        editor.setIssuerRow(0); // login: no overrides, inherits 30 s from defaults
+        auto* inherit = editor.findChild<QCheckBox*>(QStringLiteral("overridesClockSkewInherit"));
+        auto* spin = editor.findChild<QSpinBox*>(QStringLiteral("overridesClockSkew"));
+        QVERIFY(inherit && spin);
+        QVERIFY(inherit->isChecked());
+        QVERIFY(!spin->isEnabled());
+        QCOMPARE(spin->value(), 30);
+        inherit->click();
+        QCOMPARE(m_doc.policy().issuers.at(0).overrides.clockSkewSeconds, std::optional<int>(30));
+        QVERIFY(spin->isEnabled());
+        spin->setValue(5);
+        QCOMPARE(m_doc.policy().issuers.at(0).overrides.clockSkewSeconds, std::optional<int>(5));
+        QCOMPARE(m_doc.undoStack()->undoText(), QStringLiteral("Set clock skew to 5 s for https://login.example.com/"));
+        inherit->click();
+        QCOMPARE(m_doc.policy().issuers.at(0).overrides.clockSkewSeconds, std::nullopt);
+        QCOMPARE(spin->value(), 30);
+    }
+
+    void undoElsewhere_refreshesEditor()
+    {
+        IssuerDetailsEditor editor(&m_doc);
+        editor.setIssuerRow(1);
+        auto* spin = editor.findChild<QSpinBox*>(QStringLiteral("overridesClockSkew"));
+        QCOMPARE(spin->value(), 10);
+        policy::Rules rules = m_doc.policy().issuers.at(1).overrides;
+        rules.clockSkewSeconds = 20;
+        QVERIFY(m_doc.setIssuerOverrides(1, rules, QStringLiteral("clock skew to 20 s"), QStringLiteral("clock_skew_seconds")).ok());
+        QCOMPARE(spin->value(), 20);
+        m_doc.undoStack()->undo();
+        QCOMPARE(spin->value(), 10);
+    }
+
+    void exceptionExpiryDate_storedAsEndOfThatDay()
+    {
+        ExceptionsEditor editor(&m_doc);
+        editor.selectRow(0);
+        auto* date = editor.findChild<QDateEdit*>(QStringLiteral("exceptionExpiresEdit"));
+        QVERIFY(date);
+        QCOMPARE(date->date(), QDate(2027, 3, 31));
+        date->setDate(QDate(2027, 1, 15));
+        const auto& e = m_doc.policy().exceptions.at(0);
+        QVERIFY(e.expiresIsDate);
+        QCOMPARE(e.expires, QDateTime(QDate(2027, 1, 16), QTime(0, 0), Qt::UTC));
+        QVERIFY(e.activeAt(QDateTime(QDate(2027, 1, 15), QTime(23, 59, 59), Qt::UTC)));
+        QVERIFY(!e.activeAt(QDateTime(QDate(2027, 1, 16), QTime(0, 0), Qt::UTC)));
+        m_doc.undoStack()->undo();
+        QCOMPARE(date->date(), QDate(2027, 3, 31));
+    }
+
+    void dangerousHeaderTicked_markedAndWarned()
+    {
+        DefaultsEditor editor(&m_doc);
+        auto* headers = editor.findChild<ChecklistWidget*>(QStringLiteral("defaultsAllowedHeaders"));
+        auto* warning = editor.findChild<QLabel*>(QStringLiteral("defaultsHeaderWarning"));
+        QVERIFY(headers && warning);
+        QListWidgetItem* jku = headers->item(QStringLiteral("jku"));
+        QVERIFY(jku);
+        QVERIFY(jku->text().contains(QStringLiteral("\u26A0")));
+        QVERIFY(!warning->isVisibleTo(&editor));
+        jku->setCheckState(Qt::Checked);
+        QVERIFY(m_doc.policy().defaults.allowedHeaders->contains(QStringLiteral("jku")));
+        QVERIFY(warning->isVisibleTo(&editor));
+        QVERIFY(warning->text().contains(QStringLiteral("jku")));
+    }
+
+    void mixedAlgorithmFamilies_flagged()
+    {
+        DefaultsEditor editor(&m_doc);
+        auto* pins = editor.findChild<AlgorithmPinsWidget*>(QStringLiteral("defaultsAlgorithms"));
+        QVERIFY(pins);
+        auto* warning = pins->findChild<QLabel*>(QStringLiteral("algorithmFamilyWarning"));
+        QVERIFY(!warning->isVisibleTo(pins));
+        pins->checkBox(QStringLiteral("HS256"))->click();
+        QCOMPARE(m_doc.policy().defaults.algorithms, (QStringList{QStringLiteral("HS256"), QStringLiteral("RS256")}));
+        QVERIFY(pins->mixesFamilies());
+        QVERIFY(warning->isVisibleTo(pins));
+        QVERIFY(warning->text().contains(QStringLiteral("HMAC")));
+    }
+
+    void skewSpinBox_boundedTo300()
+    {
+        DefaultsEditor editor(&m_doc);
+        auto* spin = editor.findChild<QSpinBox*>(QStringLiteral("defaultsClockSkew"));
+        QCOMPARE(spin->maximum(), 300);
+        QCOMPARE(spin->minimum(), 0);
+        spin->setValue(900);
+        QCOMPARE(m_doc.policy().defaults.clockSkewSeconds, std::optional<int>(300));
+    }
+
+private:
+    PolicyDocument m_doc;
+};
+
+QTEST_MAIN(TestEditors)
+#include "tst_editors.moc"
