@@ -131,7 +131,7 @@ private slots:
         while (token::encodeBase64Url(QByteArray(payload + "\"}")).size() + fixed < 1025)
             payload += 'x';
         const QByteArray token = crypto::mintCompact(header, QByteArray(payload + "\"}"), &hs.value(), crypto::Algorithm::HS256);
-        QCOMPARE(token.size(), 1025);
+        QVERIFY(token.size() > 1024 && token.size() <= 1027); // just over the bound
         for (const QByteArray& t : {token, QByteArray(16 * kMiB, '!')}) {
             const verify::Trace trace = verifier.verify(t, {1700000000});
             QVERIFY(!trace.accepted);

@@ -12,6 +12,7 @@
 #include <QTest>
 
 using namespace jwb;
+using namespace Qt::StringLiterals;
 using verify::StepId;
 
 namespace {
@@ -70,23 +71,28 @@ private:
             QCOMPARE(failure->code, code);
     }
 
-private slots:
-    void published_data()
+    static void publishedRows()
     {
         QTest::addColumn<QString>("token");
         QTest::addColumn<QString>("keyFile");
         QTest::addColumn<QString>("wrongKeyFile"); // same key type, different key
         QTest::addColumn<QString>("alg");
-        QTest::newRow("RFC 7515 A.1 HS256") << "rfc7515-a1.jwt" << "rfc7515-a1.jwk.json" << "rfc7520-hmac.jwk.json" << "HS256";
-        QTest::newRow("RFC 7515 A.2 RS256") << "rfc7515-a2.jwt" << "rfc7515-a2.jwk.json" << "rfc7520-rsa.jwk.json" << "RS256";
-        QTest::newRow("RFC 7515 A.3 ES256") << "rfc7515-a3.jwt" << "rfc7515-a3.jwk.json" << "" << "ES256";
-        QTest::newRow("RFC 7515 A.4 ES512") << "rfc7515-a4.jwt" << "rfc7515-a4.jwk.json" << "rfc7520-p521.jwk.json" << "ES512";
-        QTest::newRow("RFC 7520 4.1 RS256") << "rfc7520-4.1.jwt" << "rfc7520-rsa.jwk.json" << "rfc7515-a2.jwk.json" << "RS256";
-        QTest::newRow("RFC 7520 4.2 PS384") << "rfc7520-4.2.jwt" << "rfc7520-rsa.jwk.json" << "rfc7515-a2.jwk.json" << "PS384";
-        QTest::newRow("RFC 7520 4.3 ES512") << "rfc7520-4.3.jwt" << "rfc7520-p521.jwk.json" << "rfc7515-a4.jwk.json" << "ES512";
-        QTest::newRow("RFC 7520 4.4 HS256") << "rfc7520-4.4.jwt" << "rfc7520-hmac.jwk.json" << "rfc7515-a1.jwk.json" << "HS256";
-        QTest::newRow("RFC 8037 A.4 EdDSA") << "rfc8037-a4.jwt" << "rfc8037-a2.jwk.json" << "" << "EdDSA";
+        QTest::newRow("RFC 7515 A.1 HS256") << u"rfc7515-a1.jwt"_s << u"rfc7515-a1.jwk.json"_s << u"rfc7520-hmac.jwk.json"_s << u"HS256"_s;
+        QTest::newRow("RFC 7515 A.2 RS256") << u"rfc7515-a2.jwt"_s << u"rfc7515-a2.jwk.json"_s << u"rfc7520-rsa.jwk.json"_s << u"RS256"_s;
+        QTest::newRow("RFC 7515 A.3 ES256") << u"rfc7515-a3.jwt"_s << u"rfc7515-a3.jwk.json"_s << u""_s << u"ES256"_s;
+        QTest::newRow("RFC 7515 A.4 ES512") << u"rfc7515-a4.jwt"_s << u"rfc7515-a4.jwk.json"_s << u"rfc7520-p521.jwk.json"_s << u"ES512"_s;
+        QTest::newRow("RFC 7520 4.1 RS256") << u"rfc7520-4.1.jwt"_s << u"rfc7520-rsa.jwk.json"_s << u"rfc7515-a2.jwk.json"_s << u"RS256"_s;
+        QTest::newRow("RFC 7520 4.2 PS384") << u"rfc7520-4.2.jwt"_s << u"rfc7520-rsa.jwk.json"_s << u"rfc7515-a2.jwk.json"_s << u"PS384"_s;
+        QTest::newRow("RFC 7520 4.3 ES512") << u"rfc7520-4.3.jwt"_s << u"rfc7520-p521.jwk.json"_s << u"rfc7515-a4.jwk.json"_s << u"ES512"_s;
+        QTest::newRow("RFC 7520 4.4 HS256") << u"rfc7520-4.4.jwt"_s << u"rfc7520-hmac.jwk.json"_s << u"rfc7515-a1.jwk.json"_s << u"HS256"_s;
+        QTest::newRow("RFC 8037 A.4 EdDSA") << u"rfc8037-a4.jwt"_s << u"rfc8037-a2.jwk.json"_s << u""_s << u"EdDSA"_s;
     }
+
+private slots:
+    void published_verifiesWithItsKey_data() { publishedRows(); }
+    void published_failsWithWrongKey_data() { publishedRows(); }
+    void published_failsWithOneChangedPayloadByte_data() { publishedRows(); }
+    void published_failsWithOneChangedSignatureByte_data() { publishedRows(); }
 
     void published_verifiesWithItsKey()
     {
