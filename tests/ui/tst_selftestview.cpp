@@ -74,6 +74,14 @@ private slots:
         }
         QCOMPARE(redRows, model->report().acceptedCount());
         QVERIFY(m_view->summary().contains(QStringLiteral("ACCEPTED")));
+        // The planted weaknesses of weak.yaml: jku allowlisted, 300 s of skew, no maximum lifetime.
+        QVERIFY(acceptedIds(model).contains(QStringLiteral("jku-tolerated")));
+        QVERIFY(acceptedIds(model).contains(QStringLiteral("expired-2-minutes")));
+        QVERIFY(acceptedIds(model).contains(QStringLiteral("lifetime-over-limit")));
+        // alg none stays rejected even though weak.yaml pins "none": the core never verifies it.
+        for (int r = 0; r < model->rowCount(); ++r)
+            if (model->index(r, 0).data(SelfTestModel::VariantIdRole).toString().startsWith(QStringLiteral("alg-none")))
+                QVERIFY(!model->index(r, 0).data(SelfTestModel::AcceptedRole).toBool());
 
     }
 
@@ -140,6 +148,15 @@ private slots:
     }
 
 private:
+    static QStringList acceptedIds(const SelfTestModel* model)
+    {
+        QStringList ids;
+        for (int r = 0; r < model->rowCount(); ++r)
+            if (model->index(r, 0).data(SelfTestModel::AcceptedRole).toBool())
+                ids.append(model->index(r, 0).data(SelfTestModel::VariantIdRole).toString());
+        return ids;
+    }
+
     std::unique_ptr<SelfTestView> m_view;
     std::unique_ptr<QAbstractItemModelTester> m_tester;
 };

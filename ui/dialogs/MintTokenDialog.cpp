@@ -99,6 +99,7 @@ void MintTokenDialog::buildUi()
     m_kid = new QLineEdit;
     m_kid->setObjectName(QStringLiteral("kidEdit"));
     m_kid->setToolTip(tr("kid header: names the test key. Changing it generates a new key at signing."));
+    connect(m_kid, &QLineEdit::textEdited, this, [this] { m_kidSuggested = false; });
 
     m_type = new QComboBox;
     m_type->setObjectName(QStringLiteral("typeCombo"));
@@ -174,7 +175,7 @@ void MintTokenDialog::buildUi()
     newKey->setObjectName(QStringLiteral("newKeyButton"));
     newKey->setToolTip(tr("Generate a fresh test key for the chosen algorithm."));
     connect(newKey, &QPushButton::clicked, this, [this] {
-        m_kid->setText(suggestedKid(algorithm()));
+        suggestKid();
         generateKey();
     });
     auto* keyRow = new QHBoxLayout;
@@ -187,11 +188,18 @@ void MintTokenDialog::buildUi()
     m_addKey->setToolTip(tr("Pins the public half under the issuer's keys.test_jwks, marked as a test key. Lint "
                             "reports it as an error (test-key-present) until it is removed; Undo removes it."));
 
+    auto* addKeyNote = new QLabel(tr("Pinned under the issuer's keys.test_jwks and marked as a test key: lint reports "
+                                     "it as an error (test-key-present) until it is removed. Undo removes it."));
+    addKeyNote->setObjectName(QStringLiteral("addTestKeyNote"));
+    addKeyNote->setWordWrap(true);
+    addKeyNote->setIndent(20);
+
     auto* keyBox = new QGroupBox(tr("Test key"));
     auto* keyLayout = new QVBoxLayout(keyBox);
     keyLayout->addLayout(keyForm);
     keyLayout->addLayout(keyRow);
     keyLayout->addWidget(m_addKey);
+    keyLayout->addWidget(addKeyNote);
 
     m_output = new QPlainTextEdit;
     m_output->setObjectName(QStringLiteral("mintedTokenEdit"));
@@ -204,9 +212,19 @@ void MintTokenDialog::buildUi()
     m_output->setFont(mono);
     auto* highlighter = new TokenHighlighter(m_output->document());
     highlighter->setPalette(palette());
+    m_signed = new QPlainTextEdit;
+    m_signed->setObjectName(QStringLiteral("signedJsonEdit"));
+    m_signed->setAccessibleName(tr("Signed header and payload"));
+    m_signed->setReadOnly(true);
+    m_signed->setFont(mono);
+    m_signed->setPlaceholderText(tr("The header and payload that were signed appear here."));
     auto* outputBox = new QGroupBox(tr("Token"));
     auto* outputLayout = new QVBoxLayout(outputBox);
-    outputLayout->addWidget(m_output);
+    outputLayout->addWidget(m_output, 2);
+    auto* signedLabel = new QLabel(tr("Signed header and payload:"));
+    signedLabel->setBuddy(m_signed);
+    outputLayout->addWidget(signedLabel);
+    outputLayout->addWidget(m_signed, 3);
 
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("mintErrorLabel"));
@@ -289,16 +307,23 @@ void MintTokenDialog::fillAudiences()
     if (rules.maxLifetimeSeconds)
         m_lifetime->setValue(static_cast<int>(qMin<qint64>(*rules.maxLifetimeSeconds, kDefaultLifetimeSeconds)));
     if (m_kid->text().isEmpty())
-        m_kid->setText(suggestedKid(algorithm()));
+        suggestKid();
+}
+
+void MintTokenDialog::suggestKid()
+{
+    m_kid->setText(suggestedKid(algorithm()));
+    m_kidSuggested = true;
 }
 
 void MintTokenDialog::onAlgorithmChanged()
 {
     const crypto::Algorithm alg = algorithm();
-    if (m_key && !m_key->publicKey().usableWith(alg)) {
+    if (m_key && !m_key->publicKey().usableWith(alg))
         m_key.reset();
-        m_kid->setText(suggestedKid(alg));
-    }
+    // A kid we suggested names the algorithm: keep it truthful. A typed kid is the user's.
+    if (!m_key && (m_kidSuggested || m_kid->text().isEmpty()))
+        suggestKid();
     updateKeyInfo();
 }
 
@@ -334,9 +359,7 @@ void MintTokenDialog::updateAddKeyOption()
 {
     const policy::Issuer* issuer = selectedIssuer();
     const QString name = issuer ? issuer->issuer : m_issuer->currentText();
-    m_addKey->setText(tr("Add this test key to issuer %1 (keys.test_jwks, marked TEST KEY: lint reports it as an "
-                         "error until removed)")
-                          .arg(name));
+    m_addKey->setText(tr("Add this TEST KEY to issuer %1").arg(name));
     const bool possible = m_document && issuer;
     m_addKey->setEnabled(possible);
     if (!possible)
@@ -421,7 +444,7 @@ Result<QString> MintTokenDialog::mint()
         return error;
     }
     if (m_kid->text().trimmed().isEmpty())
-        m_kid->setText(suggestedKid(alg));
+        suggestKid();
     if (!m_key || !m_key->publicKey().usableWith(alg) || m_key->publicKey().kid != m_kid->text().trimmed())
         generateKey();
     if (!m_key)
@@ -435,6 +458,7 @@ Result<QString> MintTokenDialog::mint()
     }
     m_token = QString::fromLatin1(compact);
     m_output->setPlainText(m_token);
+    m_signed->setPlainText(tr("Header:  %1\nPayload: %2").arg(QString::fromUtf8(headerJson()), QString::fromUtf8(payload.value())));
     m_openButton->setEnabled(true);
     showError({});
 

@@ -60,6 +60,7 @@ private:
     void updateKeyInfo();
     void updateAddKeyOption();
     void showError(const QString& message);
+    void suggestKid();
     const policy::Issuer* selectedIssuer() const;
     crypto::Algorithm algorithm() const;
 
@@ -67,6 +68,7 @@ private:
     QPointer<PolicyDocument> m_document;
     std::optional<crypto::SigningKey> m_key;
     QString m_token;
+    bool m_kidSuggested = true; // the kid is ours (not typed): it follows the algorithm
 
     QComboBox* m_issuer = nullptr;
     QComboBox* m_audience = nullptr;
@@ -82,6 +84,7 @@ private:
     QLabel* m_testMark = nullptr;
     QCheckBox* m_addKey = nullptr;
     QPlainTextEdit* m_output = nullptr;
+    QPlainTextEdit* m_signed = nullptr;
     QLabel* m_error = nullptr;
     QPushButton* m_signButton = nullptr;
     QPushButton* m_openButton = nullptr;

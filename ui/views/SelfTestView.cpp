@@ -198,9 +198,10 @@ SelfTestView::SelfTestView(QWidget* parent) : QWidget(parent)
     header->setSectionResizeMode(SelfTestModel::VariantColumn, QHeaderView::Interactive);
     header->setSectionResizeMode(SelfTestModel::VerdictColumn, QHeaderView::Interactive);
     header->setStretchLastSection(true);
-    m_view->setColumnWidth(SelfTestModel::IssuerColumn, 250);
-    m_view->setColumnWidth(SelfTestModel::VariantColumn, 360);
-    m_view->setColumnWidth(SelfTestModel::VerdictColumn, 260);
+    m_view->setColumnWidth(SelfTestModel::IssuerColumn, 230);
+    m_view->setColumnWidth(SelfTestModel::VariantColumn, 340);
+    m_view->setColumnWidth(SelfTestModel::VerdictColumn, 250);
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8); // ~90 variants: keep rows compact
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SelfTestView::showSelectedTrace);
 
     m_trace = new QPlainTextEdit;
@@ -211,7 +212,7 @@ SelfTestView::SelfTestView(QWidget* parent) : QWidget(parent)
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     m_trace->setFont(mono);
-    m_trace->setLineWrapMode(QPlainTextEdit::NoWrap);
+    m_trace->setLineWrapMode(QPlainTextEdit::WidgetWidth);
 
     auto* split = new QSplitter(Qt::Vertical);
     split->addWidget(m_view);
@@ -284,6 +285,16 @@ void SelfTestView::onFinished(verify::SelfTestReport report, bool cancelled, qui
     m_cancelButton->setEnabled(false);
     m_model->setReport(std::move(report));
     m_trace->clear();
+    // Show a trace right away: the first red finding if there is one, else the first variant.
+    int row = 0;
+    for (int r = 0; r < m_model->rowCount(); ++r) {
+        if (m_model->index(r, 0).data(SelfTestModel::AcceptedRole).toBool()) {
+            row = r;
+            break;
+        }
+    }
+    if (m_model->rowCount() > 0)
+        m_view->setCurrentIndex(m_model->index(row, SelfTestModel::VariantColumn));
     updateSummary();
     emit finished();
 }

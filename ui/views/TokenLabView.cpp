@@ -212,8 +212,9 @@ void TokenLabView::buildUi()
     m_tokensView->horizontalHeader()->setSectionResizeMode(TraceTokensModel::LineColumn, QHeaderView::ResizeToContents);
     m_tokensView->horizontalHeader()->setSectionResizeMode(TraceTokensModel::VerdictColumn, QHeaderView::Interactive);
     m_tokensView->horizontalHeader()->setStretchLastSection(true);
-    m_tokensView->setColumnWidth(TraceTokensModel::VerdictColumn, 190);
-    m_tokensView->setColumnWidth(TraceTokensModel::IssuerColumn, 190);
+    m_tokensView->horizontalHeader()->setSectionResizeMode(TraceTokensModel::FingerprintColumn,
+                                                           QHeaderView::ResizeToContents);
+    m_tokensView->setColumnWidth(TraceTokensModel::VerdictColumn, 180);
     connect(m_tokensView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (current.isValid())
@@ -222,43 +223,8 @@ void TokenLabView::buildUi()
 
     m_header = readOnlyJson(QStringLiteral("decodedHeader"), tr("Decoded header"));
     m_payload = readOnlyJson(QStringLiteral("decodedPayload"), tr("Decoded payload"));
-    auto* decoded = new QSplitter(Qt::Horizontal);
-    decoded->addWidget(titled(tr("Header"), m_header));
-    decoded->addWidget(titled(tr("Payload"), m_payload));
-    decoded->setStretchFactor(0, 2);
-    decoded->setStretchFactor(1, 3);
 
-    auto* left = new QSplitter(Qt::Vertical);
-    left->setObjectName(QStringLiteral("tokenLabLeft"));
-    left->addWidget(titled(tr("Tokens (one per line)"), m_edit));
-    left->addWidget(titled(tr("Verdicts"), m_tokensView));
-    left->addWidget(decoded);
-    left->setStretchFactor(0, 3);
-    left->setStretchFactor(1, 2);
-    left->setStretchFactor(2, 4);
-    left->setChildrenCollapsible(false);
-
-    // Right: timeline, trace, claims.
     m_timeline = new TimelineStrip;
-
-    m_traceModel = new TraceModel(this);
-    m_traceModel->setPalette(palette());
-    m_tokensModel->setPalette(palette());
-    m_traceView = new QTableView;
-    m_traceView->setObjectName(QStringLiteral("traceView"));
-    m_traceView->setAccessibleName(tr("Verification trace"));
-    m_traceView->setModel(m_traceModel);
-    m_traceView->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_traceView->verticalHeader()->hide();
-    m_traceView->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    m_traceView->setWordWrap(true);
-    m_traceView->setTextElideMode(Qt::ElideRight);
-    QHeaderView* traceHeader = m_traceView->horizontalHeader();
-    traceHeader->setSectionResizeMode(TraceModel::VerdictColumn, QHeaderView::ResizeToContents);
-    traceHeader->setSectionResizeMode(TraceModel::StepColumn, QHeaderView::ResizeToContents);
-    traceHeader->setSectionResizeMode(TraceModel::ReasonColumn, QHeaderView::Stretch);
-    traceHeader->setSectionResizeMode(TraceModel::ReferenceColumn, QHeaderView::ResizeToContents);
-    traceHeader->setSectionResizeMode(TraceModel::TrustColumn, QHeaderView::ResizeToContents);
 
     m_claims = new QTableWidget(0, 3);
     m_claims->setObjectName(QStringLiteral("claimsTable"));
@@ -272,32 +238,70 @@ void TokenLabView::buildUi()
     m_claims->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_claims->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Interactive);
     m_claims->horizontalHeader()->setSectionResizeMode(2, QHeaderView::Stretch);
-    m_claims->setColumnWidth(1, 290);
+    m_claims->setColumnWidth(1, 200);
 
-    auto* right = new QSplitter(Qt::Vertical);
-    right->setObjectName(QStringLiteral("tokenLabRight"));
-    right->addWidget(titled(tr("Trace"), m_traceView));
-    QWidget* claimsBox = titled(tr("Claims"), m_claims, &m_claimsTrust);
+    m_traceModel = new TraceModel(this);
+    m_traceModel->setPalette(palette());
+    m_tokensModel->setPalette(palette());
+    m_traceView = new QTableView;
+    m_traceView->setObjectName(QStringLiteral("traceView"));
+    m_traceView->setAccessibleName(tr("Verification trace"));
+    m_traceView->setModel(m_traceModel);
+    m_traceView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_traceView->verticalHeader()->hide();
+    m_traceView->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_traceView->setWordWrap(true);
+    QHeaderView* traceHeader = m_traceView->horizontalHeader();
+    traceHeader->setSectionResizeMode(TraceModel::VerdictColumn, QHeaderView::ResizeToContents);
+    traceHeader->setSectionResizeMode(TraceModel::StepColumn, QHeaderView::ResizeToContents);
+    traceHeader->setSectionResizeMode(TraceModel::ReasonColumn, QHeaderView::Stretch);
+    traceHeader->setSectionResizeMode(TraceModel::ReferenceColumn, QHeaderView::ResizeToContents);
+    traceHeader->setSectionResizeMode(TraceModel::TrustColumn, QHeaderView::ResizeToContents);
+
+    // Top: input and verdicts | decoded header and payload | timeline and claims.
+    // Bottom, full width: the trace, the part users read most.
+    auto* input = new QSplitter(Qt::Vertical);
+    input->addWidget(titled(tr("Tokens (one per line)"), m_edit));
+    input->addWidget(titled(tr("Verdicts"), m_tokensView));
+    input->setStretchFactor(0, 3);
+    input->setStretchFactor(1, 2);
+    input->setChildrenCollapsible(false);
+
+    auto* decoded = new QSplitter(Qt::Vertical);
+    decoded->addWidget(titled(tr("Header"), m_header));
+    decoded->addWidget(titled(tr("Payload"), m_payload));
+    decoded->setStretchFactor(0, 2);
+    decoded->setStretchFactor(1, 3);
+    decoded->setChildrenCollapsible(false);
+
+    auto* claimsBox = new QWidget;
+    auto* claimsLayout = new QVBoxLayout(claimsBox);
+    claimsLayout->setContentsMargins(0, 0, 0, 0);
+    claimsLayout->addWidget(titled(tr("Timeline (UTC)"), m_timeline));
+    QWidget* claimsTable = titled(tr("Claims"), m_claims, &m_claimsTrust);
     m_claimsTrust->setObjectName(QStringLiteral("claimsTrustLabel"));
     m_claimsTrust->setWordWrap(true);
-    right->addWidget(claimsBox);
-    right->setStretchFactor(0, 3);
-    right->setStretchFactor(1, 2);
-    right->setChildrenCollapsible(false);
+    claimsLayout->addWidget(claimsTable, 1);
 
-    auto* rightBox = new QWidget;
-    auto* rightLayout = new QVBoxLayout(rightBox);
-    rightLayout->setContentsMargins(0, 0, 0, 0);
-    rightLayout->addWidget(titled(tr("Timeline"), m_timeline));
-    rightLayout->addWidget(right, 1);
+    auto* top = new QSplitter(Qt::Horizontal);
+    top->setObjectName(QStringLiteral("tokenLabTop"));
+    top->addWidget(input);
+    top->addWidget(decoded);
+    top->addWidget(claimsBox);
+    top->setStretchFactor(0, 7);
+    top->setStretchFactor(1, 5);
+    top->setStretchFactor(2, 9);
+    top->setChildrenCollapsible(false);
+    top->setSizes({440, 280, 540}); // initial proportions; stretch factors only share extra space
 
-    auto* main = new QSplitter(Qt::Horizontal);
+    auto* main = new QSplitter(Qt::Vertical);
     main->setObjectName(QStringLiteral("tokenLabSplitter"));
-    main->addWidget(left);
-    main->addWidget(rightBox);
+    main->addWidget(top);
+    main->addWidget(titled(tr("Trace"), m_traceView));
     main->setStretchFactor(0, 4);
-    main->setStretchFactor(1, 6);
+    main->setStretchFactor(1, 5);
     main->setChildrenCollapsible(false);
+    main->setSizes({335, 385}); // room for every pipeline step of the trace without scrolling
 
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("tokenLabStatus"));
