@@ -189,6 +189,31 @@ private slots:
         QVERIFY(QSettings().value(QStringLiteral("recentFiles")).toStringList().contains(QFileInfo(path).absoluteFilePath()));
     }
 
+    void audienceHeaderDoubleClick_renamesInPlace()
+    {
+        MainWindow w;
+        w.loadSample();
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        auto* view = w.findChild<QTableView*>(QStringLiteral("matrixView"));
+        const int column = audienceColumn(w, QStringLiteral("billing-api"));
+        QHeaderView* header = view->horizontalHeader();
+        const QPoint at(header->sectionViewportPosition(column) + header->sectionSize(column) / 2, header->height() / 2);
+        QTest::mouseDClick(header->viewport(), Qt::LeftButton, {}, at);
+        auto* editor = w.findChild<QLineEdit*>(QStringLiteral("audienceHeaderEditor"));
+        QVERIFY(editor);
+        QTRY_VERIFY(editor->isVisible());
+        QCOMPARE(editor->text(), QStringLiteral("billing-api"));
+        editor->selectAll();
+        QTest::keyClicks(editor, QStringLiteral("invoicing-api"));
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_VERIFY(!editor->isVisible());
+        QCOMPARE(view->model()->headerData(column, Qt::Horizontal).toString(), QStringLiteral("invoicing-api"));
+        QCOMPARE(w.document()->policy().issuers.at(2).audiences,
+                 (QStringList{QStringLiteral("ledger-api"), QStringLiteral("invoicing-api")}));
+        QCOMPARE(w.document()->undoStack()->undoText(), QStringLiteral("Rename audience billing-api to invoicing-api"));
+    }
+
     void saveAsJson_writesJson()
     {
         QTemporaryDir dir;

@@ -147,7 +147,7 @@ void MainWindow::createActions()
         const QString path = QFileDialog::getOpenFileName(this, tr("Open policy"), QString(),
                                                           tr("Policy files (*.yaml *.yml *.json);;All files (*)"));
         if (!path.isEmpty())
-            openFile(path);
+            openFromUser(path);
     });
 
     m_saveAction = new QAction(tr("&Save"), this);
@@ -286,6 +286,12 @@ bool MainWindow::openFile(const QString& path)
     return true;
 }
 
+void MainWindow::openFromUser(const QString& path)
+{
+    if (openFile(path))
+        checkForRecovery();
+}
+
 void MainWindow::loadSample()
 {
     Result<policy::Policy> sample = policy::loadSamplePolicy();
@@ -388,7 +394,7 @@ void MainWindow::rebuildRecentMenu()
     const QStringList recent = QSettings().value(kRecentFilesKey).toStringList();
     for (const QString& path : recent) {
         QAction* action = m_recentMenu->addAction(QDir::toNativeSeparators(path));
-        connect(action, &QAction::triggered, this, [this, path] { openFile(path); });
+        connect(action, &QAction::triggered, this, [this, path] { openFromUser(path); });
     }
     if (recent.isEmpty())
         m_recentMenu->addAction(tr("No recent files"))->setEnabled(false);
@@ -590,7 +596,7 @@ void MainWindow::dropEvent(QDropEvent* event)
     event->acceptProposedAction();
     // Opening may ask about unsaved changes: do it after the drop has finished.
     const QString path = urls.first().toLocalFile();
-    QTimer::singleShot(0, this, [this, path] { openFile(path); });
+    QTimer::singleShot(0, this, [this, path] { openFromUser(path); });
 }
 
 } // namespace jwb::ui

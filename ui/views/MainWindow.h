@@ -76,6 +76,8 @@ protected:
     void dropEvent(QDropEvent* event) override;
 
 private:
+    // Open chosen by the user (menu, recent list, drop): also offers that file's autosave copy.
+    void openFromUser(const QString& path);
     void createActions();
     void createMenus();
     void updateTitle();
