@@ -196,6 +196,22 @@ private slots:
         QVERIFY(!r.out.contains(m_hsToken.left(m_hsToken.lastIndexOf('.')))); // never a token
     }
 
+    void threadCounts_printTheSameReport()
+    {
+        auto report = [this](const QString& threads) {
+            const RunResult r = runCli(check({QStringLiteral("--compare"), m_policyB, QStringLiteral("--format"),
+                                              QStringLiteral("json"), QStringLiteral("--threads"), threads, m_mixed, m_good}));
+            QJsonObject o = QJsonDocument::fromJson(r.out).object();
+            o.remove(QStringLiteral("elapsed_ms"));
+            o.remove(QStringLiteral("threads"));
+            return o;
+        };
+        const QJsonObject one = report(QStringLiteral("1"));
+        QCOMPARE(one.value(QStringLiteral("tokens")).toInteger(), 7);
+        QCOMPARE(report(QStringLiteral("2")), one);
+        QCOMPARE(report(QStringLiteral("4")), one);
+    }
+
     void compare_changedVerdicts_exitOne()
     {
         const RunResult r = runCli(check({QStringLiteral("--compare"), m_policyB, QStringLiteral("--format"),

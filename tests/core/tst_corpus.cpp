@@ -236,6 +236,28 @@ private slots:
         QVERIFY(r->policyA.byStep.first().reasonVaries);
     }
 
+    void fingerprintLists_areBoundedWithTotals()
+    {
+        QByteArray content;
+        QStringList expected;
+        for (int i = 0; i < 10; ++i) {
+            const QByteArray t = mint(kLogin, Algorithm::ES256, QStringLiteral("payments-api"), kNow - 5000);
+            content += t + '\n' + t + '\n';
+            expected.append(token::fingerprint(t));
+        }
+        corpus::CorpusOptions o = options(2);
+        o.maxFingerprintsPerBucket = 3;
+        const auto r = corpus::CorpusAnalyzer(m_a).analyzeFiles({writeFile(QStringLiteral("bounded.txt"), content)}, o);
+        QVERIFY(r.ok());
+        const corpus::StepBucket& b = r->policyA.byStep.first();
+        QCOMPARE(b.count, 20);
+        QCOMPARE(b.distinct, 10);
+        QCOMPARE(b.fingerprints, expected.mid(0, 3)); // the first three in corpus order
+        const corpus::GroupBucket& g = r->policyA.byIssuer.first();
+        QCOMPARE(g.fingerprints.size(), 3);
+        QCOMPARE(g.distinct, 10);
+    }
+
     void whatIf_listsTokensWhoseVerdictChanges()
     {
         QByteArray content;
