@@ -39,6 +39,10 @@ bool isKeySelector(std::string_view name)
 // Claim values shown in a trace are attacker-chosen: bounded and stripped of control characters.
 QString displayValue(std::string_view raw)
 {
+    // Fast path: short printable ASCII, the usual case for iss, aud, kid and sub.
+    if (raw.size() <= static_cast<size_t>(kMaxDisplayChars)
+        && std::all_of(raw.begin(), raw.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
+        return QString::fromLatin1(raw.data(), static_cast<qsizetype>(raw.size()));
     QString text = QString::fromUtf8(raw.data(), static_cast<qsizetype>(std::min<size_t>(raw.size(), 4 * kMaxDisplayChars)));
     for (QChar& ch : text) {
         if (ch.category() == QChar::Other_Control || ch.category() == QChar::Other_Format)
@@ -50,12 +54,24 @@ QString displayValue(std::string_view raw)
 }
 
 // RFC 7515 §4.1.9: MIME comparison is case-insensitive and "application/" is implied without a '/'.
-QString normalizeMediaType(QStringView typ)
+// Both sides are reduced to the form without that prefix, so the hot path compares without allocating.
+std::string_view withoutApplicationPrefix(std::string_view typ)
 {
-    QString lower = typ.toString().toLower();
-    if (!lower.contains(u'/'))
-        lower.prepend(QStringLiteral("application/"));
-    return lower;
+    constexpr std::string_view prefix = "application/";
+    if (typ.size() > prefix.size()
+        && std::equal(prefix.begin(), prefix.end(), typ.begin(),
+                      [](char a, char b) { return a == (b >= 'A' && b <= 'Z' ? static_cast<char>(b + 32) : b); }))
+        return typ.substr(prefix.size());
+    return typ;
+}
+
+bool sameMediaType(std::string_view a, std::string_view b)
+{
+    a = withoutApplicationPrefix(a);
+    b = withoutApplicationPrefix(b);
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    return a.size() == b.size()
+           && std::equal(a.begin(), a.end(), b.begin(), [&lower](char x, char y) { return lower(x) == lower(y); });
 }
 
 QString jsonTypeName(const json::Value& v)
@@ -96,6 +112,7 @@ DateRead readNumericDate(const json::Value* v, qint64& out)
 
 struct CompiledKey {
     keys::Key key;
+    std::string kid; // the key's kid as bytes, compared with the token's without conversion
     AlgorithmSet usable;
     QString exceptionId; // non-empty for keys granted by a dated exception
 };
@@ -116,7 +133,11 @@ struct CompiledIssuer {
     policy::EffectiveRules rules;
     AlgorithmSet pinned;
     std::vector<std::string> allowedHeaders;
-    QStringList allowedTypes; // normalised
+    std::vector<std::string> allowedTypes;
+    QString allowedTypesText;  // for reasons
+    std::vector<std::string> requiredClaims;
+    QString requiredClaimsText; // for reasons
+    QString pinnedText;         // for reasons
     std::vector<std::string> audiences;
     std::vector<std::string> subjects;
     std::vector<CompiledKey> keys;
@@ -147,7 +168,7 @@ AlgorithmSet toAlgorithmSet(const QStringList& names)
 
 CompiledKey compileKey(const keys::Key& key, const QString& exceptionId)
 {
-    CompiledKey ck{key, {}, exceptionId};
+    CompiledKey ck{key, key.kid.toStdString(), {}, exceptionId};
     for (Algorithm a : key.usableAlgorithms())
         ck.usable.insert(a);
     return ck;
@@ -158,9 +179,12 @@ void compileRules(CompiledIssuer& ci)
     ci.pinned = toAlgorithmSet(ci.rules.algorithms);
     ci.allowedHeaders = toStdList(ci.rules.allowedHeaders);
     if (ci.rules.allowedTypes) {
-        for (const QString& t : *ci.rules.allowedTypes)
-            ci.allowedTypes.append(normalizeMediaType(t));
+        ci.allowedTypes = toStdList(*ci.rules.allowedTypes);
+        ci.allowedTypesText = ci.rules.allowedTypes->join(QStringLiteral(", "));
     }
+    ci.requiredClaims = toStdList(ci.rules.requiredClaims);
+    ci.requiredClaimsText = ci.rules.requiredClaims.join(QStringLiteral(", "));
+    ci.pinnedText = ci.rules.algorithms.join(QStringLiteral(", "));
 }
 
 } // namespace
@@ -342,9 +366,7 @@ void Run::header(const json::Value& header)
     }
 
     std::optional<TraceStep> warning; // the first loosening seen; reported if nothing fails
-    QStringList names;
     for (const auto& [name, value] : header.members()) {
-        names.append(displayValue(name));
         if (contains(m_rules.allowedHeaders, name)) {
             if (isKeySelector(name) && !warning)
                 warning = TraceStep{StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"),
@@ -370,7 +392,7 @@ void Run::header(const json::Value& header)
         m_trace.steps.append(*warning);
         return;
     }
-    add(StepId::Header, Verdict::Pass, QStringLiteral("OK_HEADER")).arg1 = names.join(QStringLiteral(", "));
+    add(StepId::Header, Verdict::Pass, QStringLiteral("OK_HEADER"));
 }
 
 void Run::type(const json::Value& header)
@@ -385,7 +407,7 @@ void Run::type(const json::Value& header)
         skip(StepId::Type, QStringLiteral("SKIPPED_TYPE_NOT_CHECKED"));
         return;
     }
-    const QString allowed = rules.allowedTypes->join(QStringLiteral(", "));
+    const QString& allowed = m_rules.allowedTypesText;
     if (!typ) {
         if (rules.requireType) {
             add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_MISSING")).arg2 = allowed;
@@ -400,13 +422,14 @@ void Run::type(const json::Value& header)
         s.arg2 = QStringLiteral("a string");
         return;
     }
-    const QString shown = displayValue(typ->toString());
-    if (m_rules.allowedTypes.contains(normalizeMediaType(typ->toQString()))) {
-        add(StepId::Type, Verdict::Pass, QStringLiteral("OK_TYPE")).arg1 = shown;
+    const std::string& value = typ->toString();
+    if (std::any_of(m_rules.allowedTypes.begin(), m_rules.allowedTypes.end(),
+                    [&value](const std::string& t) { return sameMediaType(t, value); })) {
+        add(StepId::Type, Verdict::Pass, QStringLiteral("OK_TYPE")).arg1 = displayValue(value);
         return;
     }
     TraceStep& s = add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_NOT_ALLOWED"));
-    s.arg1 = shown;
+    s.arg1 = displayValue(value);
     s.arg2 = allowed;
 }
 
@@ -417,7 +440,8 @@ bool Run::algorithm(const json::Value& header, Algorithm& alg)
         add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_HEADER_ALG_MISSING"));
         return false;
     }
-    const QString name = algValue->toQString();
+    const std::string& rawName = algValue->toString();
+    const QString name = QString::fromLatin1(rawName.data(), static_cast<qsizetype>(std::min<size_t>(rawName.size(), 64)));
     if (crypto::isNoneSpelling(name)) {
         TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NONE"));
         s.arg1 = displayValue(algValue->toString());
@@ -430,7 +454,7 @@ bool Run::algorithm(const json::Value& header, Algorithm& alg)
         return false;
     }
     if (m_rules.pinned.contains(alg)) {
-        add(StepId::Algorithm, Verdict::Pass, QStringLiteral("OK_ALG")).arg1 = name;
+        add(StepId::Algorithm, Verdict::Pass, QStringLiteral("OK_ALG")).arg1 = crypto::algorithmName(alg);
         return true;
     }
     if (const CompiledException* ex =
@@ -447,7 +471,7 @@ bool Run::algorithm(const json::Value& header, Algorithm& alg)
     }
     TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NOT_PINNED"));
     s.arg1 = name;
-    s.arg2 = m_rules.rules.algorithms.join(QStringLiteral(", "));
+    s.arg2 = m_rules.pinnedText;
     return false;
 }
 
@@ -506,10 +530,9 @@ std::vector<const CompiledKey*> Run::key(const json::Value& header, Algorithm al
         return candidates;
     }
 
-    const QString kidText = kid->toQString();
     const CompiledKey* matched = nullptr;
     for (const CompiledKey& k : m_entry->keys) {
-        if (k.key.kid != kidText)
+        if (k.kid != kid->toString())
             continue;
         if (!k.exceptionId.isEmpty()
             && !activeException([&k](const CompiledException& e) { return e.id == k.exceptionId; }))
@@ -851,19 +874,19 @@ void Run::subject(const json::Value& claims, bool untrusted)
 
 void Run::requiredClaims(const json::Value& claims, bool untrusted)
 {
-    const QStringList& required = m_rules.rules.requiredClaims;
-    if (required.isEmpty()) {
+    const std::vector<std::string>& required = m_rules.requiredClaims;
+    if (required.empty()) {
         add(StepId::RequiredClaims, Verdict::Pass, QStringLiteral("OK_REQUIRED_NONE"));
         return;
     }
-    QStringList missing;
-    for (const QString& name : required) {
-        if (!claims.find(name.toStdString()))
-            missing.append(name);
+    QStringList missing; // built only on failure
+    for (const std::string& name : required) {
+        if (!claims.find(name))
+            missing.append(QString::fromStdString(name));
     }
     TraceStep& s = add(StepId::RequiredClaims, missing.isEmpty() ? Verdict::Pass : Verdict::Fail,
                        missing.isEmpty() ? QStringLiteral("OK_REQUIRED") : QStringLiteral("ERR_CLAIM_MISSING"));
-    s.arg1 = (missing.isEmpty() ? required : missing).join(QStringLiteral(", "));
+    s.arg1 = missing.isEmpty() ? m_rules.requiredClaimsText : missing.join(QStringLiteral(", "));
     s.untrusted = untrusted;
 }
 
@@ -932,7 +955,7 @@ void delegationStep(Run& run, const policy::Delegation& rules, const json::Value
 bool isNestedJwt(const json::Value& header)
 {
     const json::Value* cty = header.find("cty");
-    return cty && cty->isString() && normalizeMediaType(cty->toQString()) == u"application/jwt";
+    return cty && cty->isString() && sameMediaType(cty->toString(), "JWT");
 }
 
 } // namespace

@@ -55,7 +55,7 @@ const QHash<QString, QString>& reasonTemplates()
         add(u"ERR_TOKEN_TOO_LARGE_FOR_ISSUER", u"token is {n1} bytes; this issuer's limit is {n2}");
         add(u"OK_STRUCTURE", u"three base64url segments; header and payload are JSON objects");
         add(u"OK_STRUCTURE_JWS", u"three base64url segments; header is a JSON object");
-        add(u"OK_HEADER", u"members {a1}: all allowed, no crit");
+        add(u"OK_HEADER", u"every member is on the allowlist; no crit");
         add(u"ERR_HEADER_ALG_MISSING", u"the header has no alg member");
         add(u"ERR_HEADER_MEMBER_TYPE", u"header member '{a1}' must be {a2}");
         add(u"ERR_HEADER_NOT_ALLOWED", u"header member '{a1}' is not in the policy's header allowlist");
