@@ -200,7 +200,7 @@ QString TraceStep::reason() const
     text.replace(QStringLiteral("{n1}"), QString::number(num1));
     text.replace(QStringLiteral("{n2}"), QString::number(num2));
     if (untrusted && verdict != Verdict::Skipped)
-        text += QStringLiteral(" [untrusted: signature not verified]");
+        text += QStringLiteral(" [read before the signature was verified]");
     return text;
 }
 
