@@ -340,6 +340,12 @@ bool MainWindow::saveAs(const QString& path)
     if (QFileInfo(target).suffix().isEmpty())
         target += QStringLiteral(".yaml");
     const QString previousAutosave = m_autosaveWritten;
+    // jwks_file and pem_files are relative to the policy file: moving it elsewhere breaks them.
+    const QString oldDir = m_document->filePath().isEmpty() ? QString() : QFileInfo(m_document->filePath()).absolutePath();
+    bool hasKeyFiles = false;
+    for (const policy::Issuer& issuer : m_document->policy().issuers)
+        hasKeyFiles = hasKeyFiles || !issuer.keys.jwksFile.isEmpty() || !issuer.keys.pemFiles.isEmpty();
+    const bool movedAwayFromKeyFiles = hasKeyFiles && QFileInfo(target).absolutePath() != oldDir;
     Status saved = m_document->saveAs(target);
     if (!saved) {
         showError(tr("Policy not saved"), saved.error().toString());
@@ -349,7 +355,14 @@ bool MainWindow::saveAs(const QString& path)
         QFile::remove(previousAutosave);
     removeAutosave();
     addRecentFile(m_document->filePath());
-    statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_document->filePath())), kStatusTimeoutMs);
+    if (movedAwayFromKeyFiles)
+        statusBar()->showMessage(tr("Saved %1. Its jwks_file / pem_files paths are relative: copy those key files "
+                                    "next to it.")
+                                     .arg(QDir::toNativeSeparators(m_document->filePath())),
+                                 kStatusTimeoutMs);
+    else
+        statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_document->filePath())),
+                                 kStatusTimeoutMs);
     return true;
 }
 
