@@ -2,6 +2,7 @@
 // The screenshot renderer writes every main view at 1280x800. With JWB_SCREENSHOT_DIR set, it
 // writes there (used to refresh docs/screenshots); otherwise into a temporary directory.
 #include "UiTestSupport.h"
+#include "models/Palette.h"
 #include "views/MainWindow.h"
 #include "views/Screenshots.h"
 
@@ -40,6 +41,37 @@ private slots:
                 for (int x = 0; x < image.width(); x += 41)
                     colours.insert(image.pixel(x, y));
             QVERIFY2(colours.size() > 5, qPrintable(path));
+        }
+    }
+
+    // The semantic tints are derived from the palette: with a dark one they must still differ
+    // from the background they sit on.
+    void darkPalette_tintsStayDistinct()
+    {
+        QPalette dark;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+        dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+        dark.setColor(QPalette::Text, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::WindowText, QColor(0xe0, 0xe0, 0xe0));
+        dark.setColor(QPalette::ButtonText, QColor(0xe0, 0xe0, 0xe0));
+        const QPalette previous = QApplication::palette();
+        QApplication::setPalette(dark);
+        QTemporaryDir temp;
+        const QString dir = qEnvironmentVariableIsSet("JWB_SCREENSHOT_DIR")
+                                ? qEnvironmentVariable("JWB_SCREENSHOT_DIR") + QStringLiteral("/dark")
+                                : temp.path();
+        MainWindow window;
+        window.loadSample();
+        Result<QStringList> written = renderScreenshots(window, dir);
+        QApplication::setPalette(previous);
+        QVERIFY(written.ok());
+        const QColor base = dark.color(QPalette::Base);
+        for (Tint tint : {Tint::Danger, Tint::Warning, Tint::Ok}) {
+            const QColor text = tintColor(dark, tint);
+            QVERIFY(text.lightnessF() - base.lightnessF() > 0.35); // readable on Base
+            QVERIFY(tintBackground(dark, tint) != base);
         }
     }
 };
