@@ -91,12 +91,17 @@ private slots:
         QVERIFY(key.open(QIODevice::WriteOnly));
         key.write(jwk);
         key.close();
+        // The policy pins the secret through a JWKS file; `signature --key` gets the bare JWK.
+        QFile jwks(m_dir.filePath(QStringLiteral("secret.jwks.json")));
+        QVERIFY(jwks.open(QIODevice::WriteOnly));
+        jwks.write("{\"keys\":[" + jwk + "]}");
+        jwks.close();
         QFile policy(m_policy);
         QVERIFY(policy.open(QIODevice::WriteOnly));
         policy.write("jwt_policy: 1\nname: redaction\nowner: sec@example.com\n"
                      "defaults:\n  algorithms: [HS256]\n  required_claims: [exp]\n  require_kid: true\n"
                      "issuers:\n  - issuer: https://login.example.com/\n    audiences: [payments-api]\n"
-                     "    keys:\n      jwks_file: secret.jwk.json\n");
+                     "    keys:\n      jwks_file: secret.jwks.json\n");
         policy.close();
 
         const QJsonObject header{{QStringLiteral("alg"), QStringLiteral("HS256")}, {QStringLiteral("kid"), QStringLiteral("hs-1")}};
