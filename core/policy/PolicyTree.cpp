@@ -208,7 +208,7 @@ private:
             // A null value sits where the next token is; report it on its key's line.
             if (node.kind == TreeNode::Kind::Null && node.line > parent.pendingKey->line)
                 node.line = parent.pendingKey->line;
-            parent.node.members.emplace_back(std::move(*parent.pendingKey), std::move(node));
+            parent.node.members.push_back(TreeNode::Member{std::move(*parent.pendingKey), std::move(node)});
             parent.pendingKey.reset();
         }
     }

@@ -25,11 +25,19 @@ struct TreeNode {
     int line = 0;      // 1-based
     int column = 0;    // 1-based
     std::vector<TreeNode> items;                          // Sequence
-    std::vector<std::pair<TreeNode, TreeNode>> members;   // Map: key, value
+    struct Member;                                        // Map entry: key (first), value (second)
+    std::vector<Member> members;                          // Map, in document order
 
     // The type of a scalar: quoted or !!str scalars are strings; plain ones resolve like YAML 1.2's
     // core schema (null, true/false, decimal/hex/octal integers, floats), JSON's literals included.
     ScalarType scalarType() const;
+};
+
+// Not std::pair: a pair of the enclosing, still incomplete type is ill-formed, and clang with
+// libstdc++ (the fuzzing build) refuses it.
+struct TreeNode::Member {
+    TreeNode first;
+    TreeNode second;
 };
 
 struct TreeLimits {

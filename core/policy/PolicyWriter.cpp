@@ -120,7 +120,7 @@ OutNode OutNode::fromJson(const QJsonValue& value)
 
 OutNode& OutNode::add(const QString& key, OutNode value)
 {
-    members.emplace_back(key, std::move(value));
+    members.push_back(Member{key, std::move(value)});
     return *this;
 }
 

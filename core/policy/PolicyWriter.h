@@ -21,7 +21,8 @@ struct OutNode {
     bool boolean = false;  // Bool
     bool flow = false;     // List/Map written on one line
     bool plainDate = false;// String written unquoted in YAML (an exception's expiry date)
-    std::vector<std::pair<QString, OutNode>> members;
+    struct Member;                // Map entry: key (first), value (second)
+    std::vector<Member> members;
     std::vector<OutNode> items;
 
     static OutNode string(const QString& s);
@@ -34,6 +35,12 @@ struct OutNode {
 
     OutNode& add(const QString& key, OutNode value);
     bool isEmpty() const { return members.empty() && items.empty(); }
+};
+
+// Not std::pair: see TreeNode::Member in PolicyTree.h.
+struct OutNode::Member {
+    QString first;
+    OutNode second;
 };
 
 QByteArray writeYaml(const OutNode& root);
