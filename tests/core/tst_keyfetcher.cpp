@@ -479,6 +479,68 @@ private Q_SLOTS:
         QCOMPARE(failed.first().first().value<Error>().code, QStringLiteral("ERR_FETCH_UNKNOWN_ISSUER"));
     }
 
+    void redirectLoop_stopsAfterTheLimit()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{307, {}, "/jwks", true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_REDIRECT"));
+        QCOMPARE(m_server->requests().count("/jwks"), keys::FetchLimits{}.maxRedirects + 1);
+    }
+
+    void refusedAnswers_haveTheirOwnCodes_data()
+    {
+        QTest::addColumn<QByteArray>("metadata");
+        QTest::addColumn<int>("status");
+        QTest::addColumn<QByteArray>("jwks");
+        QTest::addColumn<QString>("code");
+        const QByteArray meta = "{\"issuer\":\"%ISS%\",\"jwks_uri\":\"%ISS%jwks\"}";
+        QTest::newRow("server error") << meta << 500 << QByteArray("{}") << QStringLiteral("ERR_FETCH_HTTP_STATUS");
+        QTest::newRow("metadata without jwks_uri") << QByteArray("{\"issuer\":\"%ISS%\"}") << 200 << QByteArray()
+                                                   << QStringLiteral("ERR_FETCH_METADATA");
+        QTest::newRow("metadata not an object") << QByteArray("[1]") << 200 << QByteArray()
+                                                << QStringLiteral("ERR_FETCH_INVALID_JSON");
+        QTest::newRow("empty key set") << meta << 200 << QByteArray("{\"keys\":[]}") << QStringLiteral("ERR_FETCH_EMPTY_JWKS");
+        QTest::newRow("symmetric key published")
+            << meta << 200
+            << QByteArray("{\"keys\":[{\"kty\":\"oct\",\"kid\":\"s\",\"k\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}]}")
+            << QStringLiteral("ERR_FETCH_SECRET_KEY");
+    }
+    void refusedAnswers_haveTheirOwnCodes()
+    {
+        QFETCH(QByteArray, metadata);
+        QFETCH(int, status);
+        QFETCH(QByteArray, jwks);
+        QFETCH(QString, code);
+        metadata.replace("%ISS%", issuer().toUtf8());
+        m_server->route("/.well-known/openid-configuration", Route{200, metadata, {}, true, false});
+        m_server->route("/.well-known/oauth-authorization-server", Route{200, metadata, {}, true, false});
+        m_server->route("/jwks", Route{status, jwks, {}, true, false});
+        const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
+        QVERIFY(!result.ok());
+        QCOMPARE(result.error().code, code);
+    }
+
+    void abort_reportsOnceAndStops()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{200, {}, {}, true, true});
+        auto f = fetcher();
+        QSignalSpy failed(f.get(), &keys::KeyFetcher::failed);
+        QSignalSpy fetched(f.get(), &keys::KeyFetcher::fetched);
+        f->start(policyFor(issuer()), issuer());
+        QTRY_VERIFY_WITH_TIMEOUT(m_server->requests().contains("/jwks"), 5000);
+        f->abort();
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(failed.first().first().value<Error>().code, QStringLiteral("ERR_FETCH_ABORTED"));
+        QVERIFY(!f->isRunning());
+        f->abort(); // nothing running: no second report
+        QTest::qWait(100);
+        QCOMPARE(failed.size(), 1);
+        QCOMPARE(fetched.size(), 0);
+    }
+
     void diff_sortsKeysByThumbprint()
     {
         keys::Key renamed = m_ec;
