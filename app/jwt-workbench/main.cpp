@@ -2,6 +2,7 @@
 // jwt-workbench: the policy editor. Little more than argument handling; the window lives in jwb_ui.
 #include "views/MainWindow.h"
 #include "views/Screenshots.h"
+#include "views/WorkbenchPages.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -61,6 +62,7 @@ int main(int argc, char* argv[])
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/jwt-workbench.svg")));
 
     jwb::ui::MainWindow window;
+    jwb::ui::installWorkbenchPages(window);
     const QString file = parser.positionalArguments().value(0);
     if (file.isEmpty() || !window.openFile(file))
         window.loadSample();
