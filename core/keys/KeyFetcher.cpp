@@ -253,6 +253,7 @@ public:
     QUrl current;
     QByteArray body;
     bool running = false;
+    quint64 generation = 0; // a queued report of an earlier start() must not end a later one
 
     void begin(const policy::Policy& policy, const QString& issuer);
     void get(const QUrl& url, Stage s);
@@ -271,11 +272,17 @@ void KeyFetcher::Private::begin(const policy::Policy& policy, const QString& iss
 {
     auto planned = planFetch(policy, issuer);
     running = true;
+    const quint64 run = ++generation;
     if (!planned) {
         // Reported after start() returns, like every other outcome, so callers connect once.
         const Error error = planned.error();
         QMetaObject::invokeMethod(
-            q, [this, error] { fail(error); }, Qt::QueuedConnection);
+            q,
+            [this, error, run] {
+                if (run == generation)
+                    fail(error);
+            },
+            Qt::QueuedConnection);
         return;
     }
     plan = std::move(planned).value();

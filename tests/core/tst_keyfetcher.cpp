@@ -541,6 +541,20 @@ private Q_SLOTS:
         QCOMPARE(fetched.size(), 0);
     }
 
+    void restart_dropsTheEarlierRunsReport()
+    {
+        serveMetadata("/jwks");
+        m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
+        auto f = fetcher();
+        QSignalSpy fetched(f.get(), &keys::KeyFetcher::fetched);
+        QSignalSpy failed(f.get(), &keys::KeyFetcher::failed);
+        const policy::Policy policy = policyFor(issuer());
+        f->start(policy, QStringLiteral("https://nobody.invalid/")); // its failure is queued
+        f->start(policy, issuer());
+        QTRY_COMPARE_WITH_TIMEOUT(fetched.size(), 1, 10000);
+        QCOMPARE(failed.size(), 0);
+    }
+
     void diff_sortsKeysByThumbprint()
     {
         keys::Key renamed = m_ec;
