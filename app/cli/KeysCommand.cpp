@@ -14,28 +14,27 @@ namespace jwb::cli {
 
 namespace {
 
-QCommandLineOption issuerOption()
-{
-    return {QStringLiteral("issuer"), QStringLiteral("The issuer (exact iss) whose published keys are fetched."),
+QCommandLineOption issuerOption() {
+    return {QStringLiteral("issuer"),
+            QStringLiteral("The issuer (exact iss) whose published keys are fetched."),
             QStringLiteral("ISS")};
 }
-QCommandLineOption writeOption()
-{
-    return {QStringLiteral("write"),
-            QStringLiteral("Pin the fetched keys into the policy (inline keys.jwks of the issuer, replacing the pinned set).")};
+QCommandLineOption writeOption() {
+    return {QStringLiteral("write"), QStringLiteral("Pin the fetched keys into the policy (inline keys.jwks "
+                                                    "of the issuer, replacing the pinned set).")};
 }
-QCommandLineOption caFileOption()
-{
+QCommandLineOption caFileOption() {
     return {QStringLiteral("ca-file"), QStringLiteral("Trust only the CA certificates in this PEM file."),
             QStringLiteral("PEM")};
 }
 
 constexpr qint64 kMaxCaFileBytes = 1024 * 1024;
 
-Error usage(const QString& message) { return Error{QStringLiteral("ERR_USAGE_ARGS"), message, {}}; }
+Error usage(const QString& message) {
+    return Error{QStringLiteral("ERR_USAGE_ARGS"), message, {}};
+}
 
-void printKeys(QTextStream& out, const char* mark, const QList<keys::Key>& list)
-{
+void printKeys(QTextStream& out, const char* mark, const QList<keys::Key>& list) {
     for (const keys::Key& key : list)
         out << "  " << mark << ' ' << keys::keySummaryLine(key) << '\n';
 }
@@ -43,13 +42,12 @@ void printKeys(QTextStream& out, const char* mark, const QList<keys::Key>& list)
 class KeysCommand final : public Command {
 public:
     QString name() const override { return QStringLiteral("keys"); }
-    QString description() const override
-    {
-        return QStringLiteral("'keys fetch': fetch an issuer's published keys over https and diff or pin them.");
+    QString description() const override {
+        return QStringLiteral(
+            "'keys fetch': fetch an issuer's published keys over https and diff or pin them.");
     }
 
-    void defineOptions(QCommandLineParser& parser) const override
-    {
+    void defineOptions(QCommandLineParser& parser) const override {
         parser.addPositionalArgument(QStringLiteral("fetch"), QStringLiteral("The sub-verb (only 'fetch')."),
                                      QStringLiteral("fetch"));
         parser.addOption(policyOption());
@@ -59,11 +57,12 @@ public:
         parser.addOption(caFileOption());
     }
 
-    int run(const QCommandLineParser& parser, CliIo& io) const override
-    {
+    int run(const QCommandLineParser& parser, CliIo& io) const override {
         const QStringList positional = parser.positionalArguments();
         if (positional.size() != 1 || positional.first() != u"fetch")
-            return reportError(io, name(), usage(QStringLiteral("expected the sub-verb 'fetch' (jwt-policy keys fetch ...)")));
+            return reportError(
+                io, name(),
+                usage(QStringLiteral("expected the sub-verb 'fetch' (jwt-policy keys fetch ...)")));
         const auto format = outputFormat(parser);
         if (!format)
             return reportError(io, name(), format.error());
@@ -75,19 +74,23 @@ public:
             return reportError(io, name(), loaded.error());
         const policy::Issuer* found = loaded->findIssuer(issuer);
         if (!found)
-            return reportError(io, name(), Error{QStringLiteral("ERR_USAGE_ISSUER"),
-                                                 QStringLiteral("the policy has no issuer '%1'").arg(issuer), {}});
+            return reportError(io, name(),
+                               Error{QStringLiteral("ERR_USAGE_ISSUER"),
+                                     QStringLiteral("the policy has no issuer '%1'").arg(issuer),
+                                     {}});
 
         keys::KeyFetcher fetcher;
         if (parser.isSet(caFileOption())) {
             QFile file(parser.value(caFileOption()));
             if (!file.open(QIODevice::ReadOnly) || file.size() > kMaxCaFileBytes)
-                return reportError(io, name(), Error{QStringLiteral("ERR_FETCH_CA_FILE"),
-                                                     QStringLiteral("the CA file cannot be read (or is over 1 MiB)"),
-                                                     parser.value(caFileOption())});
+                return reportError(io, name(),
+                                   Error{QStringLiteral("ERR_FETCH_CA_FILE"),
+                                         QStringLiteral("the CA file cannot be read (or is over 1 MiB)"),
+                                         parser.value(caFileOption())});
             const Status ca = fetcher.setCaCertificatesPem(file.readAll());
             if (!ca)
-                return reportError(io, name(), Error{ca.error().code, ca.error().message, parser.value(caFileOption())});
+                return reportError(io, name(),
+                                   Error{ca.error().code, ca.error().message, parser.value(caFileOption())});
         }
         const auto fetched = fetcher.fetch(*loaded, issuer);
         if (!fetched)
@@ -131,8 +134,8 @@ public:
             printKeys(io.out, "-", diff.removed);
             printKeys(io.out, "=", diff.unchanged);
             if (written)
-                io.out << "\nPinned " << fetched->keys.size() << " key(s) into " << parser.value(policyOption())
-                       << " (inline keys.jwks of " << issuer << ").\n";
+                io.out << "\nPinned " << fetched->keys.size() << " key(s) into "
+                       << parser.value(policyOption()) << " (inline keys.jwks of " << issuer << ").\n";
             else if (diff.changed())
                 io.out << "\nThe published keys differ from the pinned ones; run with --write to pin them.\n";
             else
@@ -144,6 +147,8 @@ public:
 
 } // namespace
 
-std::unique_ptr<Command> makeKeysCommand() { return std::make_unique<KeysCommand>(); }
+std::unique_ptr<Command> makeKeysCommand() {
+    return std::make_unique<KeysCommand>();
+}
 
 } // namespace jwb::cli

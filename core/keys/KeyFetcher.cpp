@@ -27,19 +27,21 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcFetch, "jwb.core.keys.fetch", QtInfoMsg)
 
-Error fetchError(const char* code, const QString& message, const QString& location = {})
-{
+Error fetchError(const char* code, const QString& message, const QString& location = {}) {
     return Error{QString::fromLatin1(code), message, location};
 }
 
 // URLs are shown without user info: a credential in a URL must not reach an error or a log.
-QString shown(const QUrl& url) { return url.toString(QUrl::RemoveUserInfo); }
+QString shown(const QUrl& url) {
+    return url.toString(QUrl::RemoveUserInfo);
+}
 
-bool isHttps(const QUrl& url) { return url.isValid() && url.scheme() == u"https" && !url.host().isEmpty(); }
+bool isHttps(const QUrl& url) {
+    return url.isValid() && url.scheme() == u"https" && !url.host().isEmpty();
+}
 
 // RFC 8414 section 3: the well-known segment goes between the host and the issuer's path.
-QUrl oauthMetadataUrl(const QUrl& issuer)
-{
+QUrl oauthMetadataUrl(const QUrl& issuer) {
     QUrl url = issuer;
     QString path = issuer.path();
     while (path.endsWith(QLatin1Char('/')))
@@ -49,8 +51,7 @@ QUrl oauthMetadataUrl(const QUrl& issuer)
 }
 
 // OpenID Connect Discovery 1.0 section 4: the well-known segment is appended to the issuer.
-QUrl openIdMetadataUrl(const QUrl& issuer)
-{
+QUrl openIdMetadataUrl(const QUrl& issuer) {
     QUrl url = issuer;
     QString path = issuer.path();
     while (path.endsWith(QLatin1Char('/')))
@@ -61,16 +62,16 @@ QUrl openIdMetadataUrl(const QUrl& issuer)
 
 } // namespace
 
-Result<FetchPlan> planFetch(const policy::Policy& policy, const QString& issuer)
-{
+Result<FetchPlan> planFetch(const policy::Policy& policy, const QString& issuer) {
     const policy::Issuer* found = policy.findIssuer(issuer);
     if (!found)
-        return fetchError("ERR_FETCH_UNKNOWN_ISSUER", QStringLiteral("The policy has no issuer '%1'.").arg(issuer));
+        return fetchError("ERR_FETCH_UNKNOWN_ISSUER",
+                          QStringLiteral("The policy has no issuer '%1'.").arg(issuer));
     FetchPlan plan;
     plan.issuer = issuer;
     const QUrl issuerUrl(issuer, QUrl::StrictMode);
-    const bool issuerIsHttps = isHttps(issuerUrl) && issuerUrl.userInfo().isEmpty() && !issuerUrl.hasQuery()
-                               && !issuerUrl.hasFragment();
+    const bool issuerIsHttps = isHttps(issuerUrl) && issuerUrl.userInfo().isEmpty() &&
+                               !issuerUrl.hasQuery() && !issuerUrl.hasFragment();
     if (issuerIsHttps)
         plan.allowedHosts.append(issuerUrl.host());
 
@@ -80,9 +81,10 @@ Result<FetchPlan> planFetch(const policy::Policy& policy, const QString& issuer)
         if (!jwksUri.isValid() || jwksUri.host().isEmpty())
             return fetchError("ERR_FETCH_BAD_URL", QStringLiteral("keys.jwks_uri is not a valid URL."), uri);
         if (!isHttps(jwksUri))
-            return fetchError("ERR_FETCH_NOT_HTTPS",
-                              QStringLiteral("keys.jwks_uri must be an https URL; keys are never fetched in the clear."),
-                              shown(jwksUri));
+            return fetchError(
+                "ERR_FETCH_NOT_HTTPS",
+                QStringLiteral("keys.jwks_uri must be an https URL; keys are never fetched in the clear."),
+                shown(jwksUri));
         plan.jwksUri = jwksUri;
         // The policy naming the URL is what makes its host trusted.
         if (!plan.allowedHosts.contains(jwksUri.host()))
@@ -90,17 +92,17 @@ Result<FetchPlan> planFetch(const policy::Policy& policy, const QString& issuer)
         return plan;
     }
     if (!issuerIsHttps)
-        return fetchError("ERR_FETCH_NOT_HTTPS",
-                          QStringLiteral("The issuer is not an https URL without query or fragment, so its metadata "
-                                         "cannot be discovered; set keys.jwks_uri to an https URL."),
-                          issuer);
+        return fetchError(
+            "ERR_FETCH_NOT_HTTPS",
+            QStringLiteral("The issuer is not an https URL without query or fragment, so its metadata "
+                           "cannot be discovered; set keys.jwks_uri to an https URL."),
+            issuer);
     plan.metadataUrls.append(openIdMetadataUrl(issuerUrl));
     plan.metadataUrls.append(oauthMetadataUrl(issuerUrl));
     return plan;
 }
 
-Result<QList<Key>> parseFetchedJwks(const QByteArray& body, const QString& sourceName)
-{
+Result<QList<Key>> parseFetchedJwks(const QByteArray& body, const QString& sourceName) {
     QJsonParseError jsonError{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &jsonError);
     if (jsonError.error != QJsonParseError::NoError)
@@ -111,12 +113,14 @@ Result<QList<Key>> parseFetchedJwks(const QByteArray& body, const QString& sourc
                           sourceName);
     auto parsed = parseJwks(body, sourceName);
     if (!parsed)
-        return fetchError("ERR_FETCH_INVALID_JWKS",
-                          QStringLiteral("The JWKS was refused (%1): %2").arg(parsed.error().code, parsed.error().message),
-                          parsed.error().location.isEmpty() ? sourceName : parsed.error().location);
+        return fetchError(
+            "ERR_FETCH_INVALID_JWKS",
+            QStringLiteral("The JWKS was refused (%1): %2").arg(parsed.error().code, parsed.error().message),
+            parsed.error().location.isEmpty() ? sourceName : parsed.error().location);
     if (parsed->isEmpty())
         return fetchError("ERR_FETCH_EMPTY_JWKS",
-                          QStringLiteral("The JWKS has no keys; pinning it would reject every token."), sourceName);
+                          QStringLiteral("The JWKS has no keys; pinning it would reject every token."),
+                          sourceName);
     QSet<QString> kids;
     for (qsizetype i = 0; i < parsed->size(); ++i) {
         const Key& key = parsed->at(i);
@@ -128,17 +132,17 @@ Result<QList<Key>> parseFetchedJwks(const QByteArray& body, const QString& sourc
         if (key.kid.isEmpty())
             continue;
         if (kids.contains(key.kid))
-            return fetchError("ERR_FETCH_DUPLICATE_KID",
-                              QStringLiteral("The JWKS has two keys with kid '%1'; a verifier could pick either.")
-                                  .arg(key.kid),
-                              sourceName + QStringLiteral(": keys[%1]").arg(i));
+            return fetchError(
+                "ERR_FETCH_DUPLICATE_KID",
+                QStringLiteral("The JWKS has two keys with kid '%1'; a verifier could pick either.")
+                    .arg(key.kid),
+                sourceName + QStringLiteral(": keys[%1]").arg(i));
         kids.insert(key.kid);
     }
     return std::move(parsed).value();
 }
 
-QList<Key> pinnedKeys(const policy::Issuer& issuer)
-{
+QList<Key> pinnedKeys(const policy::Issuer& issuer) {
     QList<Key> out;
     for (const Key& key : issuer.keys.resolved)
         if (!key.testKey)
@@ -146,8 +150,7 @@ QList<Key> pinnedKeys(const policy::Issuer& issuer)
     return out;
 }
 
-KeySetDiff diffKeySets(const QList<Key>& pinned, const QList<Key>& fetched)
-{
+KeySetDiff diffKeySets(const QList<Key>& pinned, const QList<Key>& fetched) {
     KeySetDiff diff;
     QSet<QString> pinnedPrints;
     for (const Key& key : pinned)
@@ -163,8 +166,7 @@ KeySetDiff diffKeySets(const QList<Key>& pinned, const QList<Key>& fetched)
     return diff;
 }
 
-QJsonObject keySummaryJson(const Key& key)
-{
+QJsonObject keySummaryJson(const Key& key) {
     QJsonObject o;
     o.insert(QStringLiteral("kid"), key.kid);
     o.insert(QStringLiteral("kty"), keyTypeName(key.type));
@@ -176,8 +178,7 @@ QJsonObject keySummaryJson(const Key& key)
     return o;
 }
 
-QString keySummaryLine(const Key& key)
-{
+QString keySummaryLine(const Key& key) {
     const QString kid = key.kid.isEmpty() ? QStringLiteral("(no kid)") : key.kid;
     const QString kind = (key.type == KeyType::Ec || key.type == KeyType::Okp)
                              ? keyTypeName(key.type) + QLatin1Char(' ') + key.curve
@@ -185,8 +186,7 @@ QString keySummaryLine(const Key& key)
     return QStringLiteral("%1  %2  %3").arg(kid, -20).arg(kind, -12).arg(key.thumbprint);
 }
 
-QJsonObject diffToJson(const KeySetDiff& diff)
-{
+QJsonObject diffToJson(const KeySetDiff& diff) {
     auto list = [](const QList<Key>& keys) {
         QJsonArray a;
         for (const Key& k : keys)
@@ -201,8 +201,7 @@ QJsonObject diffToJson(const KeySetDiff& diff)
     return o;
 }
 
-QJsonObject jwksObjectFor(const QList<Key>& keys)
-{
+QJsonObject jwksObjectFor(const QList<Key>& keys) {
     QJsonArray array;
     for (const Key& key : keys)
         array.append(QJsonDocument::fromJson(toPublicJwk(key)).object());
@@ -211,15 +210,15 @@ QJsonObject jwksObjectFor(const QList<Key>& keys)
     return jwks;
 }
 
-Result<policy::Policy> pinKeys(const policy::Policy& policy, const QString& issuer, const QList<Key>& keys)
-{
+Result<policy::Policy> pinKeys(const policy::Policy& policy, const QString& issuer, const QList<Key>& keys) {
     policy::Policy copy = policy;
     qsizetype index = -1;
     for (qsizetype i = 0; i < copy.issuers.size(); ++i)
         if (copy.issuers.at(i).issuer == issuer)
             index = i;
     if (index < 0)
-        return fetchError("ERR_FETCH_UNKNOWN_ISSUER", QStringLiteral("The policy has no issuer '%1'.").arg(issuer));
+        return fetchError("ERR_FETCH_UNKNOWN_ISSUER",
+                          QStringLiteral("The policy has no issuer '%1'.").arg(issuer));
     policy::KeySources& sources = copy.issuers[index].keys;
     sources.jwks = jwksObjectFor(keys);
     sources.jwksFile.clear();
@@ -237,7 +236,11 @@ class KeyFetcher::Private {
 public:
     enum class Stage { Metadata, Jwks };
 
-    explicit Private(KeyFetcher* owner) : q(owner), timer(owner) { timer.setSingleShot(true); }
+    explicit Private(KeyFetcher* owner)
+        : q(owner)
+        , timer(owner) {
+        timer.setSingleShot(true);
+    }
 
     KeyFetcher* q;
     QNetworkAccessManager* nam = nullptr; // created on first use: construction is cheap for the GUI
@@ -268,8 +271,7 @@ public:
     Status checkTarget(const QUrl& url, const char* what) const;
 };
 
-void KeyFetcher::Private::begin(const policy::Policy& policy, const QString& issuer)
-{
+void KeyFetcher::Private::begin(const policy::Policy& policy, const QString& issuer) {
     auto planned = planFetch(policy, issuer);
     running = true;
     const quint64 run = ++generation;
@@ -296,23 +298,23 @@ void KeyFetcher::Private::begin(const policy::Policy& policy, const QString& iss
         get(plan.metadataUrls.first(), Stage::Metadata);
 }
 
-Status KeyFetcher::Private::checkTarget(const QUrl& url, const char* what) const
-{
+Status KeyFetcher::Private::checkTarget(const QUrl& url, const char* what) const {
     if (!isHttps(url))
-        return fetchError("ERR_FETCH_NOT_HTTPS",
-                          QStringLiteral("The %1 URL is not https; it is not fetched.").arg(QLatin1String(what)),
-                          shown(url));
+        return fetchError(
+            "ERR_FETCH_NOT_HTTPS",
+            QStringLiteral("The %1 URL is not https; it is not fetched.").arg(QLatin1String(what)),
+            shown(url));
     if (!plan.allowedHosts.contains(url.host()))
-        return fetchError("ERR_FETCH_FOREIGN_HOST",
-                          QStringLiteral("The %1 URL is on host '%2', which is neither the issuer's host nor the "
-                                         "host of the policy's keys.jwks_uri.")
-                              .arg(QLatin1String(what), url.host()),
-                          shown(url));
+        return fetchError(
+            "ERR_FETCH_FOREIGN_HOST",
+            QStringLiteral("The %1 URL is on host '%2', which is neither the issuer's host nor the "
+                           "host of the policy's keys.jwks_uri.")
+                .arg(QLatin1String(what), url.host()),
+            shown(url));
     return Ok{};
 }
 
-void KeyFetcher::Private::get(const QUrl& url, Stage s)
-{
+void KeyFetcher::Private::get(const QUrl& url, Stage s) {
     stage = s;
     current = url;
     redirects = 0;
@@ -342,8 +344,7 @@ void KeyFetcher::Private::get(const QUrl& url, Stage s)
     QObject::connect(reply, &QNetworkReply::finished, q, [this] { onFinished(); });
 }
 
-void KeyFetcher::Private::onMetaData()
-{
+void KeyFetcher::Private::onMetaData() {
     if (!reply)
         return;
     const QVariant length = reply->header(QNetworkRequest::ContentLengthHeader);
@@ -355,8 +356,7 @@ void KeyFetcher::Private::onMetaData()
                         shown(current)));
 }
 
-void KeyFetcher::Private::onReadyRead()
-{
+void KeyFetcher::Private::onReadyRead() {
     if (!reply)
         return;
     body += reply->read(limits.maxBytes + 1 - body.size());
@@ -367,8 +367,7 @@ void KeyFetcher::Private::onReadyRead()
                         shown(current)));
 }
 
-void KeyFetcher::Private::onFinished()
-{
+void KeyFetcher::Private::onFinished() {
     if (!reply)
         return;
     onReadyRead();
@@ -391,17 +390,20 @@ void KeyFetcher::Private::onFinished()
     if (status == 301 || status == 302 || status == 303 || status == 307 || status == 308) {
         const QUrl target = current.resolved(QUrl::fromEncoded(location, QUrl::StrictMode));
         if (location.isEmpty() || !target.isValid()) {
-            fail(fetchError("ERR_FETCH_REDIRECT", QStringLiteral("A redirect without a valid Location was refused."),
+            fail(fetchError("ERR_FETCH_REDIRECT",
+                            QStringLiteral("A redirect without a valid Location was refused."),
                             shown(current)));
             return;
         }
         // Only within the same https origin: a redirect must not move trust to another server.
-        if (target.scheme() != u"https" || target.host() != current.host() || target.port(443) != current.port(443)) {
-            fail(fetchError("ERR_FETCH_REDIRECT",
-                            QStringLiteral("A redirect to %1 was refused: only redirects within the same https host "
-                                           "are followed.")
-                                .arg(shown(target)),
-                            shown(current)));
+        if (target.scheme() != u"https" || target.host() != current.host() ||
+            target.port(443) != current.port(443)) {
+            fail(fetchError(
+                "ERR_FETCH_REDIRECT",
+                QStringLiteral("A redirect to %1 was refused: only redirects within the same https host "
+                               "are followed.")
+                    .arg(shown(target)),
+                shown(current)));
             return;
         }
         if (++redirects > limits.maxRedirects) {
@@ -431,8 +433,7 @@ void KeyFetcher::Private::onFinished()
         handleJwks();
 }
 
-void KeyFetcher::Private::handleMetadata()
-{
+void KeyFetcher::Private::handleMetadata() {
     QJsonParseError jsonError{};
     const QJsonDocument doc = QJsonDocument::fromJson(body, &jsonError);
     if (jsonError.error != QJsonParseError::NoError || !doc.isObject()) {
@@ -450,10 +451,11 @@ void KeyFetcher::Private::handleMetadata()
     // otherwise one issuer could publish keys for another.
     const QJsonValue issuerValue = metadata.value(QStringLiteral("issuer"));
     if (!issuerValue.isString() || issuerValue.toString() != plan.issuer) {
-        fail(fetchError("ERR_FETCH_METADATA_ISSUER",
-                        QStringLiteral("The metadata names issuer '%1', not '%2'.")
-                            .arg(issuerValue.isString() ? issuerValue.toString() : QStringLiteral("(none)"), plan.issuer),
-                        shown(current) + QStringLiteral(": issuer")));
+        fail(fetchError(
+            "ERR_FETCH_METADATA_ISSUER",
+            QStringLiteral("The metadata names issuer '%1', not '%2'.")
+                .arg(issuerValue.isString() ? issuerValue.toString() : QStringLiteral("(none)"), plan.issuer),
+            shown(current) + QStringLiteral(": issuer")));
         return;
     }
     const QJsonValue uriValue = metadata.value(QStringLiteral("jwks_uri"));
@@ -467,8 +469,7 @@ void KeyFetcher::Private::handleMetadata()
     get(jwksUrl, Stage::Jwks);
 }
 
-void KeyFetcher::Private::handleJwks()
-{
+void KeyFetcher::Private::handleJwks() {
     auto keys = parseFetchedJwks(body, shown(current));
     if (!keys) {
         fail(keys.error());
@@ -479,8 +480,7 @@ void KeyFetcher::Private::handleJwks()
     succeed();
 }
 
-void KeyFetcher::Private::dropReply()
-{
+void KeyFetcher::Private::dropReply() {
     if (!reply)
         return;
     QNetworkReply* r = reply;
@@ -491,8 +491,7 @@ void KeyFetcher::Private::dropReply()
     r->deleteLater();
 }
 
-void KeyFetcher::Private::fail(const Error& error)
-{
+void KeyFetcher::Private::fail(const Error& error) {
     if (!running)
         return;
     running = false;
@@ -503,35 +502,40 @@ void KeyFetcher::Private::fail(const Error& error)
     Q_EMIT q->failed(error);
 }
 
-void KeyFetcher::Private::succeed()
-{
+void KeyFetcher::Private::succeed() {
     running = false;
     timer.stop();
     body.clear();
     Q_EMIT q->fetched(result);
 }
 
-KeyFetcher::KeyFetcher(QObject* parent) : QObject(parent), d(std::make_unique<Private>(this))
-{
+KeyFetcher::KeyFetcher(QObject* parent)
+    : QObject(parent)
+    , d(std::make_unique<Private>(this)) {
     connect(&d->timer, &QTimer::timeout, this, [this] {
-        d->fail(fetchError("ERR_FETCH_TIMEOUT",
-                           QStringLiteral("No complete answer within %1 ms; stopped.").arg(d->limits.timeoutMs),
-                           shown(d->current)));
+        d->fail(
+            fetchError("ERR_FETCH_TIMEOUT",
+                       QStringLiteral("No complete answer within %1 ms; stopped.").arg(d->limits.timeoutMs),
+                       shown(d->current)));
     });
 }
 
-KeyFetcher::~KeyFetcher()
-{
+KeyFetcher::~KeyFetcher() {
     d->running = false; // no signals from a dying object
     d->dropReply();
 }
 
-void KeyFetcher::setLimits(const FetchLimits& limits) { d->limits = limits; }
-FetchLimits KeyFetcher::limits() const { return d->limits; }
-void KeyFetcher::setSslConfiguration(const QSslConfiguration& configuration) { d->ssl = configuration; }
+void KeyFetcher::setLimits(const FetchLimits& limits) {
+    d->limits = limits;
+}
+FetchLimits KeyFetcher::limits() const {
+    return d->limits;
+}
+void KeyFetcher::setSslConfiguration(const QSslConfiguration& configuration) {
+    d->ssl = configuration;
+}
 
-Status KeyFetcher::setCaCertificatesPem(const QByteArray& pem)
-{
+Status KeyFetcher::setCaCertificatesPem(const QByteArray& pem) {
     const QList<QSslCertificate> certificates = QSslCertificate::fromData(pem, QSsl::Pem);
     if (certificates.isEmpty())
         return fetchError("ERR_FETCH_CA_FILE", QStringLiteral("No PEM certificate found in the CA file."));
@@ -541,8 +545,7 @@ Status KeyFetcher::setCaCertificatesPem(const QByteArray& pem)
     return Ok{};
 }
 
-void KeyFetcher::start(const policy::Policy& policy, const QString& issuer)
-{
+void KeyFetcher::start(const policy::Policy& policy, const QString& issuer) {
     if (d->running) {
         d->running = false;
         d->timer.stop();
@@ -551,21 +554,22 @@ void KeyFetcher::start(const policy::Policy& policy, const QString& issuer)
     d->begin(policy, issuer);
 }
 
-void KeyFetcher::abort()
-{
+void KeyFetcher::abort() {
     d->fail(fetchError("ERR_FETCH_ABORTED", QStringLiteral("The fetch was cancelled."), shown(d->current)));
 }
 
-bool KeyFetcher::isRunning() const { return d->running; }
+bool KeyFetcher::isRunning() const {
+    return d->running;
+}
 
-Result<FetchedKeys> KeyFetcher::fetch(const policy::Policy& policy, const QString& issuer)
-{
+Result<FetchedKeys> KeyFetcher::fetch(const policy::Policy& policy, const QString& issuer) {
     std::optional<Result<FetchedKeys>> outcome;
     QEventLoop loop;
-    const auto onFetched = connect(this, &KeyFetcher::fetched, &loop, [&outcome, &loop](const FetchedKeys& keys) {
-        outcome.emplace(keys);
-        loop.quit();
-    });
+    const auto onFetched =
+        connect(this, &KeyFetcher::fetched, &loop, [&outcome, &loop](const FetchedKeys& keys) {
+            outcome.emplace(keys);
+            loop.quit();
+        });
     const auto onFailed = connect(this, &KeyFetcher::failed, &loop, [&outcome, &loop](const Error& error) {
         outcome.emplace(error);
         loop.quit();

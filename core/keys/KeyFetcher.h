@@ -22,33 +22,33 @@ namespace jwb::keys {
 
 // Bounds on one fetch (metadata plus JWKS, redirects included).
 struct FetchLimits {
-    int timeoutMs = 10000;              // the whole operation; ERR_FETCH_TIMEOUT when exceeded
-    qint64 maxBytes = 1024 * 1024;      // per response body; ERR_FETCH_TOO_LARGE, the transfer is aborted
-    int maxRedirects = 3;               // same-host https redirects followed per request
+    int timeoutMs = 10000;         // the whole operation; ERR_FETCH_TIMEOUT when exceeded
+    qint64 maxBytes = 1024 * 1024; // per response body; ERR_FETCH_TOO_LARGE, the transfer is aborted
+    int maxRedirects = 3;          // same-host https redirects followed per request
 };
 
 // Where an issuer's JWKS is fetched from, decided before any connection is made.
 struct FetchPlan {
     QString issuer;
-    QUrl jwksUri;                 // set when the policy names jwks_uri: fetched directly
-    QList<QUrl> metadataUrls;     // otherwise: the issuer's metadata documents, tried in order
-    QStringList allowedHosts;     // the issuer's host, plus the jwks_uri host the policy names
+    QUrl jwksUri;             // set when the policy names jwks_uri: fetched directly
+    QList<QUrl> metadataUrls; // otherwise: the issuer's metadata documents, tried in order
+    QStringList allowedHosts; // the issuer's host, plus the jwks_uri host the policy names
 };
 
 // What a successful fetch found.
 struct FetchedKeys {
     QString issuer;
-    QUrl metadataUrl;             // the metadata document used; empty when jwks_uri came from the policy
-    QUrl jwksUrl;                 // where the keys were read (after redirects)
+    QUrl metadataUrl; // the metadata document used; empty when jwks_uri came from the policy
+    QUrl jwksUrl;     // where the keys were read (after redirects)
     QList<Key> keys;
 };
 
 // Keys compared by RFC 7638 thumbprint: a key whose kid changed but whose material did not is
 // "unchanged" (the thumbprint is what a verifier trusts).
 struct KeySetDiff {
-    QList<Key> added;             // fetched, not pinned
-    QList<Key> removed;           // pinned, no longer published
-    QList<Key> unchanged;         // in both (the fetched entry)
+    QList<Key> added;     // fetched, not pinned
+    QList<Key> removed;   // pinned, no longer published
+    QList<Key> unchanged; // in both (the fetched entry)
     bool changed() const { return !added.isEmpty() || !removed.isEmpty(); }
 };
 

@@ -5,6 +5,7 @@
 #include "keys/KeyFetcher.h"
 #include "policy/PolicyIO.h"
 
+#include <QBuffer>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QHash>
@@ -19,7 +20,6 @@
 #include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
-#include <QBuffer>
 #include <QTextStream>
 
 using namespace jwb;
@@ -30,19 +30,19 @@ namespace {
 struct Route {
     int status = 200;
     QByteArray body;
-    QByteArray location;     // Location header for redirects
+    QByteArray location; // Location header for redirects
     bool announceLength = true;
-    bool hang = false;       // accept the request, never answer
+    bool hang = false; // accept the request, never answer
 };
 
 // A minimal HTTP/1.1 server over TLS: reads one request head, answers, closes.
 class LoopbackHttpsServer final : public QObject {
 public:
-    explicit LoopbackHttpsServer(const QSslConfiguration& tls)
-    {
+    explicit LoopbackHttpsServer(const QSslConfiguration& tls) {
         m_server.setSslConfiguration(tls);
         m_server.setHandshakeTimeout(5000);
-        connect(&m_server, &QSslServer::startedEncryptionHandshake, this, [this](QSslSocket*) { ++m_connections; });
+        connect(&m_server, &QSslServer::startedEncryptionHandshake, this,
+                [this](QSslSocket*) { ++m_connections; });
         connect(&m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
             while (m_server.hasPendingConnections())
                 serve(qobject_cast<QSslSocket*>(m_server.nextPendingConnection()));
@@ -57,8 +57,7 @@ public:
     const QList<QByteArray>& requests() const { return m_requests; }
 
 private:
-    void serve(QSslSocket* socket)
-    {
+    void serve(QSslSocket* socket) {
         if (!socket)
             return;
         socket->setParent(this);
@@ -77,11 +76,11 @@ private:
         });
     }
 
-    static void answer(QSslSocket* socket, const Route& r)
-    {
+    static void answer(QSslSocket* socket, const Route& r) {
         if (r.hang)
             return;
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) + " X\r\nConnection: close\r\n"
+        QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) +
+                         " X\r\nConnection: close\r\n"
                          "Content-Type: application/json\r\n";
         if (!r.location.isEmpty())
             out += "Location: " + r.location + "\r\n";
@@ -100,8 +99,7 @@ private:
     int m_connections = 0;
 };
 
-bool runOpenssl(const QString& dir, const QStringList& args)
-{
+bool runOpenssl(const QString& dir, const QStringList& args) {
     QProcess p;
     p.setWorkingDirectory(dir);
     p.setProcessChannelMode(QProcess::MergedChannels);
@@ -116,8 +114,7 @@ bool runOpenssl(const QString& dir, const QStringList& args)
     return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
 }
 
-keys::Key loadKey(const char* file, const char* kid)
-{
+keys::Key loadKey(const char* file, const char* kid) {
     auto loaded = keys::loadKeyFile(QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(file));
     if (!loaded || loaded->size() != 1)
         qFatal("test key %s unreadable", file);
@@ -126,14 +123,12 @@ keys::Key loadKey(const char* file, const char* kid)
     return key;
 }
 
-QByteArray jwksBytes(const QList<keys::Key>& list)
-{
+QByteArray jwksBytes(const QList<keys::Key>& list) {
     return QJsonDocument(keys::jwksObjectFor(list)).toJson(QJsonDocument::Compact);
 }
 
 // Runs `jwt-policy ARGS` in process; returns the exit code, fills out/err.
-int runCli(const QStringList& args, QString* out, QString* err)
-{
+int runCli(const QStringList& args, QString* out, QString* err) {
     QString o;
     QString e;
     QTextStream outStream(&o);
@@ -166,20 +161,21 @@ private:
     QString issuer() const { return m_server->base(); }
 
     // A policy pinning the RSA key for the loopback issuer, optionally naming a jwks_uri.
-    policy::Policy policyFor(const QString& iss, const QString& jwksUri = {}) const
-    {
-        QByteArray yaml = "jwt_policy: 1\nissuers:\n  - issuer: \"" + iss.toUtf8() + "\"\n    audiences: [api]\n"
-                          "    keys:\n      jwks: " + jwksBytes({m_rsa}) + "\n";
+    policy::Policy policyFor(const QString& iss, const QString& jwksUri = {}) const {
+        QByteArray yaml = "jwt_policy: 1\nissuers:\n  - issuer: \"" + iss.toUtf8() +
+                          "\"\n    audiences: [api]\n"
+                          "    keys:\n      jwks: " +
+                          jwksBytes({m_rsa}) + "\n";
         if (!jwksUri.isEmpty())
             yaml += "      jwks_uri: \"" + jwksUri.toUtf8() + "\"\n";
-        auto parsed = policy::parsePolicy(yaml, policy::Format::Yaml, QStringLiteral("test.yaml"), m_dir.path());
+        auto parsed =
+            policy::parsePolicy(yaml, policy::Format::Yaml, QStringLiteral("test.yaml"), m_dir.path());
         if (!parsed)
             qFatal("test policy refused: %s", qPrintable(parsed.error().toString()));
         return parsed.value();
     }
 
-    std::unique_ptr<keys::KeyFetcher> fetcher(int timeoutMs = 5000) const
-    {
+    std::unique_ptr<keys::KeyFetcher> fetcher(int timeoutMs = 5000) const {
         auto f = std::make_unique<keys::KeyFetcher>();
         f->setSslConfiguration(m_clientTls);
         keys::FetchLimits limits;
@@ -188,8 +184,7 @@ private:
         return f;
     }
 
-    void serveMetadata(const QByteArray& jwksPath)
-    {
+    void serveMetadata(const QByteArray& jwksPath) {
         QJsonObject metadata;
         metadata.insert(QStringLiteral("issuer"), issuer());
         metadata.insert(QStringLiteral("jwks_uri"), QString(issuer() + QString::fromLatin1(jwksPath.mid(1))));
@@ -198,8 +193,7 @@ private:
     }
 
 private Q_SLOTS:
-    void initTestCase()
-    {
+    void initTestCase() {
         QVERIFY(m_dir.isValid());
         const QString d = m_dir.path();
         QFile ext(d + QStringLiteral("/server.ext"));
@@ -208,23 +202,25 @@ private Q_SLOTS:
                   "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n");
         ext.close();
         const QString ec = QStringLiteral("ec");
-        QVERIFY(runOpenssl(d, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), ec,
-                               QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"),
-                               QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("ca.key"),
-                               QStringLiteral("-out"), QStringLiteral("ca.pem"), QStringLiteral("-days"),
-                               QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=jwb test CA"),
-                               QStringLiteral("-addext"), QStringLiteral("basicConstraints=critical,CA:TRUE"),
-                               QStringLiteral("-addext"), QStringLiteral("keyUsage=critical,keyCertSign")}));
-        QVERIFY(runOpenssl(d, {QStringLiteral("req"), QStringLiteral("-newkey"), ec, QStringLiteral("-pkeyopt"),
-                               QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-                               QStringLiteral("-keyout"), QStringLiteral("server.key"), QStringLiteral("-out"),
-                               QStringLiteral("server.csr"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}));
+        QVERIFY(
+            runOpenssl(d, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), ec,
+                           QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"),
+                           QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("ca.key"),
+                           QStringLiteral("-out"), QStringLiteral("ca.pem"), QStringLiteral("-days"),
+                           QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=jwb test CA"),
+                           QStringLiteral("-addext"), QStringLiteral("basicConstraints=critical,CA:TRUE"),
+                           QStringLiteral("-addext"), QStringLiteral("keyUsage=critical,keyCertSign")}));
+        QVERIFY(runOpenssl(
+            d, {QStringLiteral("req"), QStringLiteral("-newkey"), ec, QStringLiteral("-pkeyopt"),
+                QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
+                QStringLiteral("-keyout"), QStringLiteral("server.key"), QStringLiteral("-out"),
+                QStringLiteral("server.csr"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}));
         QVERIFY(runOpenssl(d, {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
                                QStringLiteral("server.csr"), QStringLiteral("-CA"), QStringLiteral("ca.pem"),
-                               QStringLiteral("-CAkey"), QStringLiteral("ca.key"), QStringLiteral("-set_serial"),
-                               QStringLiteral("2"), QStringLiteral("-days"), QStringLiteral("2"),
-                               QStringLiteral("-extfile"), QStringLiteral("server.ext"), QStringLiteral("-out"),
-                               QStringLiteral("server.pem")}));
+                               QStringLiteral("-CAkey"), QStringLiteral("ca.key"),
+                               QStringLiteral("-set_serial"), QStringLiteral("2"), QStringLiteral("-days"),
+                               QStringLiteral("2"), QStringLiteral("-extfile"), QStringLiteral("server.ext"),
+                               QStringLiteral("-out"), QStringLiteral("server.pem")}));
         auto read = [&d](const char* name) {
             QFile f(d + QLatin1Char('/') + QLatin1String(name));
             return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
@@ -248,15 +244,13 @@ private Q_SLOTS:
         m_ed = loadKey("ed25519-public.pem", "ed-1");
     }
 
-    void init()
-    {
+    void init() {
         m_server = std::make_unique<LoopbackHttpsServer>(m_serverTls);
         QVERIFY(m_server->listen());
     }
     void cleanup() { m_server.reset(); }
 
-    void metadataDiscovery_findsPublishedKeys()
-    {
+    void metadataDiscovery_findsPublishedKeys() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{200, jwksBytes({m_rsa, m_ec}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
@@ -268,24 +262,25 @@ private Q_SLOTS:
         QCOMPARE(result->jwksUrl.path(), QStringLiteral("/jwks"));
     }
 
-    void openIdMetadataMissing_fallsBackToOAuthMetadata()
-    {
-        QJsonObject metadata{{QStringLiteral("issuer"), issuer()}, {QStringLiteral("jwks_uri"), QString(issuer() + QStringLiteral("oauth-jwks"))}};
+    void openIdMetadataMissing_fallsBackToOAuthMetadata() {
+        QJsonObject metadata{{QStringLiteral("issuer"), issuer()},
+                             {QStringLiteral("jwks_uri"), QString(issuer() + QStringLiteral("oauth-jwks"))}};
         m_server->route("/.well-known/oauth-authorization-server",
                         Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
         m_server->route("/oauth-jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
         QCOMPARE(result->keys.size(), 1);
-        QCOMPARE(m_server->requests(), (QList<QByteArray>{"/.well-known/openid-configuration",
-                                                          "/.well-known/oauth-authorization-server", "/oauth-jwks"}));
+        QCOMPARE(m_server->requests(),
+                 (QList<QByteArray>{"/.well-known/openid-configuration",
+                                    "/.well-known/oauth-authorization-server", "/oauth-jwks"}));
     }
 
-    void metadataNamingAnotherIssuer_isRefused()
-    {
+    void metadataNamingAnotherIssuer_isRefused() {
         QJsonObject metadata{{QStringLiteral("issuer"), QString(issuer() + QStringLiteral("other"))},
                              {QStringLiteral("jwks_uri"), QString(issuer() + QStringLiteral("jwks"))}};
-        m_server->route("/.well-known/openid-configuration", Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
+        m_server->route("/.well-known/openid-configuration",
+                        Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
         m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY(!result.ok());
@@ -293,18 +288,17 @@ private Q_SLOTS:
         QVERIFY(!m_server->requests().contains("/jwks"));
     }
 
-    void policyJwksUri_isFetchedWithoutMetadata()
-    {
+    void policyJwksUri_isFetchedWithoutMetadata() {
         m_server->route("/keys.json", Route{200, jwksBytes({m_ed}), {}, true, false});
-        const auto result = fetcher()->fetch(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), issuer());
+        const auto result =
+            fetcher()->fetch(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), issuer());
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
         QCOMPARE(result->keys.size(), 1);
         QVERIFY(result->metadataUrl.isEmpty());
         QCOMPARE(m_server->requests(), QList<QByteArray>{"/keys.json"});
     }
 
-    void sameHostRedirect_isFollowed()
-    {
+    void sameHostRedirect_isFollowed() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{302, {}, "/jwks-v2", true, false});
         m_server->route("/jwks-v2", Route{200, jwksBytes({m_ec}), {}, true, false});
@@ -313,8 +307,7 @@ private Q_SLOTS:
         QCOMPARE(result->jwksUrl.path(), QStringLiteral("/jwks-v2"));
     }
 
-    void redirectToAnotherHost_isRefused()
-    {
+    void redirectToAnotherHost_isRefused() {
         serveMetadata("/jwks");
         // "localhost" reaches this same server, but it is another host name than the issuer's.
         const QByteArray elsewhere = "https://localhost:" + QByteArray::number(m_server->port()) + "/jwks-v2";
@@ -326,8 +319,7 @@ private Q_SLOTS:
         QVERIFY(!m_server->requests().contains("/jwks-v2"));
     }
 
-    void redirectToPlainHttp_isRefused()
-    {
+    void redirectToPlainHttp_isRefused() {
         serveMetadata("/jwks");
         const QByteArray http = "http://127.0.0.1:" + QByteArray::number(m_server->port()) + "/jwks-v2";
         m_server->route("/jwks", Route{301, {}, http, true, false});
@@ -336,26 +328,24 @@ private Q_SLOTS:
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_REDIRECT"));
     }
 
-    void metadataJwksUriOnForeignHost_isRefused()
-    {
-        QJsonObject metadata{{QStringLiteral("issuer"), issuer()},
-                             {QStringLiteral("jwks_uri"),
-                              QStringLiteral("https://localhost:%1/jwks").arg(m_server->port())}};
-        m_server->route("/.well-known/openid-configuration", Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
+    void metadataJwksUriOnForeignHost_isRefused() {
+        QJsonObject metadata{
+            {QStringLiteral("issuer"), issuer()},
+            {QStringLiteral("jwks_uri"), QStringLiteral("https://localhost:%1/jwks").arg(m_server->port())}};
+        m_server->route("/.well-known/openid-configuration",
+                        Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_FOREIGN_HOST"));
         QCOMPARE(m_server->requests().size(), 1);
     }
 
-    void oversizeJwks_isRefused_data()
-    {
+    void oversizeJwks_isRefused_data() {
         QTest::addColumn<bool>("announceLength");
         QTest::newRow("content-length over the limit") << true;
         QTest::newRow("streamed past the limit") << false;
     }
-    void oversizeJwks_isRefused()
-    {
+    void oversizeJwks_isRefused() {
         QFETCH(bool, announceLength);
         serveMetadata("/jwks");
         // Valid JSON padding: only the size can be the reason for refusal.
@@ -366,8 +356,7 @@ private Q_SLOTS:
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_TOO_LARGE"));
     }
 
-    void slowServer_timesOut()
-    {
+    void slowServer_timesOut() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{200, {}, {}, true, true});
         QElapsedTimer clock;
@@ -378,29 +367,27 @@ private Q_SLOTS:
         QVERIFY2(clock.elapsed() < 10000, "the fetch must stop at its timeout, not hang");
     }
 
-    void nonHttpsUri_isRefusedWithoutConnection_data()
-    {
+    void nonHttpsUri_isRefusedWithoutConnection_data() {
         QTest::addColumn<QString>("iss");
         QTest::addColumn<QString>("jwksUri");
-        QTest::newRow("http jwks_uri") << QStringLiteral("https://127.0.0.1:%1/") << QStringLiteral("http://127.0.0.1:%1/jwks");
+        QTest::newRow("http jwks_uri")
+            << QStringLiteral("https://127.0.0.1:%1/") << QStringLiteral("http://127.0.0.1:%1/jwks");
         QTest::newRow("http issuer, no jwks_uri") << QStringLiteral("http://127.0.0.1:%1/") << QString();
     }
-    void nonHttpsUri_isRefusedWithoutConnection()
-    {
+    void nonHttpsUri_isRefusedWithoutConnection() {
         QFETCH(QString, iss);
         QFETCH(QString, jwksUri);
         const QString port = QString::number(m_server->port());
         const QString issuerUrl = iss.arg(port);
-        const auto result = fetcher()->fetch(policyFor(issuerUrl, jwksUri.isEmpty() ? QString() : jwksUri.arg(port)),
-                                             issuerUrl);
+        const auto result = fetcher()->fetch(
+            policyFor(issuerUrl, jwksUri.isEmpty() ? QString() : jwksUri.arg(port)), issuerUrl);
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_NOT_HTTPS"));
         QTest::qWait(50); // a connection, had one been made, would have arrived by now
         QCOMPARE(m_server->connections(), 0);
     }
 
-    void invalidJson_isRefused()
-    {
+    void invalidJson_isRefused() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{200, "{\"keys\": [", {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
@@ -408,8 +395,7 @@ private Q_SLOTS:
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_INVALID_JSON"));
     }
 
-    void invalidJwks_isRefused()
-    {
+    void invalidJwks_isRefused() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{200, "{\"keys\": [{\"kty\": \"RSA\", \"n\": 5}]}", {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
@@ -417,8 +403,7 @@ private Q_SLOTS:
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_INVALID_JWKS"));
     }
 
-    void duplicateKid_isRefused()
-    {
+    void duplicateKid_isRefused() {
         serveMetadata("/jwks");
         keys::Key twin = m_ec;
         twin.kid = m_rsa.kid;
@@ -429,8 +414,7 @@ private Q_SLOTS:
         QVERIFY(result.error().location.endsWith(QStringLiteral("keys[1]")));
     }
 
-    void untrustedServerCertificate_isRefused()
-    {
+    void untrustedServerCertificate_isRefused() {
         serveMetadata("/jwks");
         keys::KeyFetcher f; // system CAs only: the test CA is unknown to them
         keys::FetchLimits limits;
@@ -442,20 +426,19 @@ private Q_SLOTS:
         QVERIFY(m_server->requests().isEmpty());
     }
 
-    void caFromPem_isTrusted()
-    {
+    void caFromPem_isTrusted() {
         m_server->route("/keys.json", Route{200, jwksBytes({m_ed}), {}, true, false});
         keys::KeyFetcher f;
         QFile ca(m_dir.path() + QStringLiteral("/ca.pem"));
         QVERIFY(ca.open(QIODevice::ReadOnly));
         QVERIFY(f.setCaCertificatesPem(ca.readAll()).ok());
-        QCOMPARE(f.setCaCertificatesPem("not a certificate").error().code, QStringLiteral("ERR_FETCH_CA_FILE"));
+        QCOMPARE(f.setCaCertificatesPem("not a certificate").error().code,
+                 QStringLiteral("ERR_FETCH_CA_FILE"));
         const auto result = f.fetch(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), issuer());
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
     }
 
-    void asyncStart_emitsFetchedOnce()
-    {
+    void asyncStart_emitsFetchedOnce() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
         auto f = fetcher();
@@ -469,8 +452,7 @@ private Q_SLOTS:
         QCOMPARE(fetched.first().first().value<keys::FetchedKeys>().keys.first().kid, QStringLiteral("ec-1"));
     }
 
-    void unknownIssuer_failsAsynchronously()
-    {
+    void unknownIssuer_failsAsynchronously() {
         auto f = fetcher();
         QSignalSpy failed(f.get(), &keys::KeyFetcher::failed);
         f->start(policyFor(issuer()), QStringLiteral("https://nobody.invalid/"));
@@ -479,8 +461,7 @@ private Q_SLOTS:
         QCOMPARE(failed.first().first().value<Error>().code, QStringLiteral("ERR_FETCH_UNKNOWN_ISSUER"));
     }
 
-    void redirectLoop_stopsAfterTheLimit()
-    {
+    void redirectLoop_stopsAfterTheLimit() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{307, {}, "/jwks", true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
@@ -489,26 +470,27 @@ private Q_SLOTS:
         QCOMPARE(m_server->requests().count("/jwks"), keys::FetchLimits{}.maxRedirects + 1);
     }
 
-    void refusedAnswers_haveTheirOwnCodes_data()
-    {
+    void refusedAnswers_haveTheirOwnCodes_data() {
         QTest::addColumn<QByteArray>("metadata");
         QTest::addColumn<int>("status");
         QTest::addColumn<QByteArray>("jwks");
         QTest::addColumn<QString>("code");
         const QByteArray meta = "{\"issuer\":\"%ISS%\",\"jwks_uri\":\"%ISS%jwks\"}";
-        QTest::newRow("server error") << meta << 500 << QByteArray("{}") << QStringLiteral("ERR_FETCH_HTTP_STATUS");
-        QTest::newRow("metadata without jwks_uri") << QByteArray("{\"issuer\":\"%ISS%\"}") << 200 << QByteArray()
-                                                   << QStringLiteral("ERR_FETCH_METADATA");
-        QTest::newRow("metadata not an object") << QByteArray("[1]") << 200 << QByteArray()
-                                                << QStringLiteral("ERR_FETCH_INVALID_JSON");
-        QTest::newRow("empty key set") << meta << 200 << QByteArray("{\"keys\":[]}") << QStringLiteral("ERR_FETCH_EMPTY_JWKS");
+        QTest::newRow("server error")
+            << meta << 500 << QByteArray("{}") << QStringLiteral("ERR_FETCH_HTTP_STATUS");
+        QTest::newRow("metadata without jwks_uri") << QByteArray("{\"issuer\":\"%ISS%\"}") << 200
+                                                   << QByteArray() << QStringLiteral("ERR_FETCH_METADATA");
+        QTest::newRow("metadata not an object")
+            << QByteArray("[1]") << 200 << QByteArray() << QStringLiteral("ERR_FETCH_INVALID_JSON");
+        QTest::newRow("empty key set")
+            << meta << 200 << QByteArray("{\"keys\":[]}") << QStringLiteral("ERR_FETCH_EMPTY_JWKS");
         QTest::newRow("symmetric key published")
             << meta << 200
-            << QByteArray("{\"keys\":[{\"kty\":\"oct\",\"kid\":\"s\",\"k\":\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}]}")
+            << QByteArray("{\"keys\":[{\"kty\":\"oct\",\"kid\":\"s\",\"k\":"
+                          "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\"}]}")
             << QStringLiteral("ERR_FETCH_SECRET_KEY");
     }
-    void refusedAnswers_haveTheirOwnCodes()
-    {
+    void refusedAnswers_haveTheirOwnCodes() {
         QFETCH(QByteArray, metadata);
         QFETCH(int, status);
         QFETCH(QByteArray, jwks);
@@ -522,8 +504,7 @@ private Q_SLOTS:
         QCOMPARE(result.error().code, code);
     }
 
-    void abort_reportsOnceAndStops()
-    {
+    void abort_reportsOnceAndStops() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{200, {}, {}, true, true});
         auto f = fetcher();
@@ -541,8 +522,7 @@ private Q_SLOTS:
         QCOMPARE(fetched.size(), 0);
     }
 
-    void restart_dropsTheEarlierRunsReport()
-    {
+    void restart_dropsTheEarlierRunsReport() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
         auto f = fetcher();
@@ -555,8 +535,7 @@ private Q_SLOTS:
         QCOMPARE(failed.size(), 0);
     }
 
-    void diff_sortsKeysByThumbprint()
-    {
+    void diff_sortsKeysByThumbprint() {
         keys::Key renamed = m_ec;
         renamed.kid = QStringLiteral("ec-renamed"); // same material: unchanged
         const keys::KeySetDiff diff = keys::diffKeySets({m_rsa, m_ec}, {renamed, m_ed});
@@ -570,14 +549,23 @@ private Q_SLOTS:
         QVERIFY(!keys::diffKeySets({m_rsa}, {m_rsa}).changed());
 
         const QJsonObject json = keys::diffToJson(diff);
-        QCOMPARE(json.value(QStringLiteral("added")).toArray().first().toObject().value(QStringLiteral("curve")).toString(),
+        QCOMPARE(json.value(QStringLiteral("added"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("curve"))
+                     .toString(),
                  QStringLiteral("Ed25519"));
-        QCOMPARE(json.value(QStringLiteral("removed")).toArray().first().toObject().value(QStringLiteral("size")).toInt(),
+        QCOMPARE(json.value(QStringLiteral("removed"))
+                     .toArray()
+                     .first()
+                     .toObject()
+                     .value(QStringLiteral("size"))
+                     .toInt(),
                  2048);
     }
 
-    void pinKeys_replacesThePinnedSet()
-    {
+    void pinKeys_replacesThePinnedSet() {
         const policy::Policy before = policyFor(issuer(), issuer() + QStringLiteral("keys.json"));
         const auto pinned = keys::pinKeys(before, issuer(), {m_ec, m_ed});
         QVERIFY2(pinned.ok(), qPrintable(pinned.ok() ? QString() : pinned.error().toString()));
@@ -588,30 +576,35 @@ private Q_SLOTS:
         QVERIFY(!keys::diffKeySets(keys::pinnedKeys(*iss), {m_ec, m_ed}).changed());
         // What is saved loads back equal.
         const QByteArray saved = policy::serializePolicy(*pinned, policy::Format::Yaml);
-        const auto reloaded = policy::parsePolicy(saved, policy::Format::Yaml, QStringLiteral("saved.yaml"), m_dir.path());
+        const auto reloaded =
+            policy::parsePolicy(saved, policy::Format::Yaml, QStringLiteral("saved.yaml"), m_dir.path());
         QVERIFY2(reloaded.ok(), qPrintable(reloaded.ok() ? QString() : reloaded.error().toString()));
         QVERIFY(*reloaded == *pinned);
         QCOMPARE(keys::pinKeys(before, QStringLiteral("https://nobody/"), {m_ec}).error().code,
                  QStringLiteral("ERR_FETCH_UNKNOWN_ISSUER"));
     }
 
-    void cli_keysFetch_reportsDiffThenPinsWithWrite()
-    {
+    void cli_keysFetch_reportsDiffThenPinsWithWrite() {
         m_server->route("/keys.json", Route{200, jwksBytes({m_rsa, m_ec}), {}, true, false});
         const QString policyPath = m_dir.filePath(QStringLiteral("cli-policy.yaml"));
-        QVERIFY(policy::savePolicyFile(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), policyPath).ok());
-        const QStringList base{QStringLiteral("keys"), QStringLiteral("fetch"), QStringLiteral("--policy"), policyPath,
-                               QStringLiteral("--issuer"), issuer(), QStringLiteral("--ca-file"),
-                               m_dir.filePath(QStringLiteral("ca.pem"))};
+        QVERIFY(
+            policy::savePolicyFile(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), policyPath)
+                .ok());
+        const QStringList base{QStringLiteral("keys"),      QStringLiteral("fetch"),
+                               QStringLiteral("--policy"),  policyPath,
+                               QStringLiteral("--issuer"),  issuer(),
+                               QStringLiteral("--ca-file"), m_dir.filePath(QStringLiteral("ca.pem"))};
         QString out;
         QString err;
         QCOMPARE(runCli(base, &out, &err), 1); // the EC key is new: differs, nothing written
         QVERIFY2(out.contains(QStringLiteral("1 added, 0 removed, 1 unchanged")), qPrintable(out + err));
         QVERIFY(out.contains(QStringLiteral("+ ec-1")));
-        QCOMPARE(runCli(base + QStringList{QStringLiteral("--format"), QStringLiteral("json")}, &out, &err), 1);
+        QCOMPARE(runCli(base + QStringList{QStringLiteral("--format"), QStringLiteral("json")}, &out, &err),
+                 1);
         const QJsonObject json = QJsonDocument::fromJson(out.toUtf8()).object();
         QCOMPARE(json.value(QStringLiteral("keys")).toArray().size(), 2);
-        QCOMPARE(json.value(QStringLiteral("diff")).toObject().value(QStringLiteral("added")).toArray().size(), 1);
+        QCOMPARE(
+            json.value(QStringLiteral("diff")).toObject().value(QStringLiteral("added")).toArray().size(), 1);
         QCOMPARE(json.value(QStringLiteral("written")).toBool(), false);
         {
             const auto unchanged = policy::loadPolicyFile(policyPath);
@@ -623,29 +616,31 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QStringLiteral("Pinned 2 key(s)")), qPrintable(out + err));
         const auto written = policy::loadPolicyFile(policyPath);
         QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
-        QVERIFY(!keys::diffKeySets(keys::pinnedKeys(*written->findIssuer(issuer())), {m_rsa, m_ec}).changed());
+        QVERIFY(
+            !keys::diffKeySets(keys::pinnedKeys(*written->findIssuer(issuer())), {m_rsa, m_ec}).changed());
         QCOMPARE(runCli(base, &out, &err), 0);
         QVERIFY(out.contains(QStringLiteral("up to date")));
     }
 
-    void cli_keysFetch_errorsExit2_data()
-    {
+    void cli_keysFetch_errorsExit2_data() {
         QTest::addColumn<QStringList>("extra");
         QTest::addColumn<QString>("code");
         QTest::newRow("no sub-verb") << QStringList{} << QStringLiteral("ERR_USAGE_ARGS");
-        QTest::newRow("http jwks_uri") << QStringList{QStringLiteral("fetch")} << QStringLiteral("ERR_FETCH_NOT_HTTPS");
+        QTest::newRow("http jwks_uri")
+            << QStringList{QStringLiteral("fetch")} << QStringLiteral("ERR_FETCH_NOT_HTTPS");
         QTest::newRow("bad CA file") << QStringList{QStringLiteral("fetch"), QStringLiteral("--ca-file"),
                                                     QStringLiteral(JWB_TEST_DATA "/policies/minimal.json")}
                                      << QStringLiteral("ERR_FETCH_CA_FILE");
     }
-    void cli_keysFetch_errorsExit2()
-    {
+    void cli_keysFetch_errorsExit2() {
         QFETCH(QStringList, extra);
         QFETCH(QString, code);
         const QString policyPath = m_dir.filePath(QStringLiteral("cli-http.yaml"));
-        QVERIFY(policy::savePolicyFile(policyFor(issuer(), QStringLiteral("http://127.0.0.1:%1/keys.json").arg(m_server->port())),
-                                       policyPath)
-                    .ok());
+        QVERIFY(
+            policy::savePolicyFile(
+                policyFor(issuer(), QStringLiteral("http://127.0.0.1:%1/keys.json").arg(m_server->port())),
+                policyPath)
+                .ok());
         QString out;
         QString err;
         QStringList args{QStringLiteral("keys")};

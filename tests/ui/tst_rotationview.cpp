@@ -28,17 +28,14 @@ namespace {
 constexpr qint64 kT0 = 1796083200; // 2026-12-01T00:00:00Z
 const QString kLogin = QStringLiteral("https://login.example.com/");
 
-template <typename T>
-T* child(QWidget& w, const char* name)
-{
+template <typename T> T* child(QWidget& w, const char* name) {
     T* c = w.findChild<T*>(QLatin1String(name));
     if (!c)
         qFatal("no child %s", name);
     return c;
 }
 
-keys::Key testKey(const char* file, const char* kid)
-{
+keys::Key testKey(const char* file, const char* kid) {
     auto loaded = keys::loadKeyFile(QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(file));
     if (!loaded || loaded->size() != 1)
         qFatal("test key %s unreadable", file);
@@ -53,8 +50,7 @@ class TestRotationView final : public QObject {
     Q_OBJECT
 
 private slots:
-    void setPolicy_listsIssuersAndRehearsesTheFirst()
-    {
+    void setPolicy_listsIssuersAndRehearsesTheFirst() {
         RotationView view;
         QVERIFY(!view.report());
         const policy::Policy sample = uitest::sample();
@@ -64,8 +60,7 @@ private slots:
         QVERIFY(view.report());
     }
 
-    void report_equalsTheCoreRehearsal()
-    {
+    void report_equalsTheCoreRehearsal() {
         RotationView view;
         const policy::Policy sample = uitest::sample();
         view.setPolicy(sample);
@@ -87,8 +82,7 @@ private slots:
         }
     }
 
-    void editingT1_recomputesTheReport()
-    {
+    void editingT1_recomputesTheReport() {
         RotationView view;
         view.setPolicy(uitest::sample());
         view.setIssuer(kLogin);
@@ -100,8 +94,7 @@ private slots:
         QCOMPARE(view.report()->plan.signAt, kT0 + 900);
     }
 
-    void planOutOfOrder_showsTheErrorAndNoReport()
-    {
+    void planOutOfOrder_showsTheErrorAndNoReport() {
         RotationView view;
         view.setPolicy(uitest::sample());
         view.setPlan({kT0 + 600, kT0, kT0 + 1800});
@@ -112,8 +105,7 @@ private slots:
         QVERIFY(view.report());
     }
 
-    void fetchDialog_listsTheDiffAndPinsOnlyOnPin()
-    {
+    void fetchDialog_listsTheDiffAndPinsOnlyOnPin() {
         const policy::Policy sample = uitest::sample();
         FetchKeysDialog dialog(sample, kLogin);
         QSignalSpy pinned(&dialog, &FetchKeysDialog::pinRequested);
@@ -142,16 +134,14 @@ private slots:
         QCOMPARE(pinned.first().at(1).value<QList<keys::Key>>().size(), 2);
     }
 
-    void fetchDialog_errorDisablesPin()
-    {
+    void fetchDialog_errorDisablesPin() {
         FetchKeysDialog dialog(uitest::sample(), kLogin);
         dialog.showError(Error{QStringLiteral("ERR_FETCH_TIMEOUT"), QStringLiteral("No answer."), {}});
         QVERIFY(!child<QPushButton>(dialog, "pinButton")->isEnabled());
         QVERIFY(child<QLabel>(dialog, "fetchStatus")->text().contains(QStringLiteral("ERR_FETCH_TIMEOUT")));
     }
 
-    void screenshot_rendersAt1280x800()
-    {
+    void screenshot_rendersAt1280x800() {
         RotationView view;
         view.setPolicy(uitest::sample());
         view.setIssuer(kLogin);

@@ -18,8 +18,10 @@ enum Column { ChangeColumn, KidColumn, TypeColumn, SizeColumn, ThumbprintColumn,
 } // namespace
 
 FetchKeysDialog::FetchKeysDialog(const policy::Policy& policy, const QString& issuer, QWidget* parent)
-    : QDialog(parent), m_policy(policy), m_issuer(issuer), m_fetcher(new keys::KeyFetcher(this))
-{
+    : QDialog(parent)
+    , m_policy(policy)
+    , m_issuer(issuer)
+    , m_fetcher(new keys::KeyFetcher(this)) {
     setObjectName(QStringLiteral("fetchKeysDialog"));
     setWindowTitle(tr("Fetch keys of %1").arg(issuer));
     m_status = new QLabel(this);
@@ -29,7 +31,8 @@ FetchKeysDialog::FetchKeysDialog(const policy::Policy& policy, const QString& is
 
     m_table = new QTableWidget(0, ColumnCount, this);
     m_table->setObjectName(QStringLiteral("keyDiffTable"));
-    m_table->setHorizontalHeaderLabels({tr("Change"), tr("kid"), tr("Type"), tr("Size / curve"), tr("Thumbprint (RFC 7638)")});
+    m_table->setHorizontalHeaderLabels(
+        {tr("Change"), tr("kid"), tr("Type"), tr("Size / curve"), tr("Thumbprint (RFC 7638)")});
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->verticalHeader()->hide();
@@ -52,7 +55,8 @@ FetchKeysDialog::FetchKeysDialog(const policy::Policy& policy, const QString& is
 
     connect(m_fetcher, &keys::KeyFetcher::fetched, this, &FetchKeysDialog::showFetched);
     connect(m_fetcher, &keys::KeyFetcher::failed, this, &FetchKeysDialog::showError);
-    connect(m_fetcher, &keys::KeyFetcher::progress, this, [this](const QString& what) { m_status->setText(what); });
+    connect(m_fetcher, &keys::KeyFetcher::progress, this,
+            [this](const QString& what) { m_status->setText(what); });
     connect(m_retry, &QPushButton::clicked, this, &FetchKeysDialog::startFetch);
     connect(m_pin, &QPushButton::clicked, this, [this] {
         if (!m_fetched)
@@ -68,8 +72,7 @@ FetchKeysDialog::FetchKeysDialog(const policy::Policy& policy, const QString& is
 
 FetchKeysDialog::~FetchKeysDialog() = default;
 
-void FetchKeysDialog::startFetch()
-{
+void FetchKeysDialog::startFetch() {
     m_fetched.reset();
     m_diff.reset();
     m_table->setRowCount(0);
@@ -79,8 +82,7 @@ void FetchKeysDialog::startFetch()
     m_fetcher->start(m_policy, m_issuer);
 }
 
-void FetchKeysDialog::addRows(const QList<keys::Key>& list, const QString& change, const QColor& colour)
-{
+void FetchKeysDialog::addRows(const QList<keys::Key>& list, const QString& change, const QColor& colour) {
     for (const keys::Key& key : list) {
         const int row = m_table->rowCount();
         m_table->insertRow(row);
@@ -97,8 +99,7 @@ void FetchKeysDialog::addRows(const QList<keys::Key>& list, const QString& chang
     }
 }
 
-void FetchKeysDialog::showFetched(const jwb::keys::FetchedKeys& result)
-{
+void FetchKeysDialog::showFetched(const jwb::keys::FetchedKeys& result) {
     m_retry->setEnabled(true);
     m_fetched = result;
     const policy::Issuer* issuer = m_policy.findIssuer(m_issuer);
@@ -113,17 +114,17 @@ void FetchKeysDialog::showFetched(const jwb::keys::FetchedKeys& result)
     if (!result.metadataUrl.isEmpty())
         text += tr(" (found in %1)").arg(result.metadataUrl.toString(QUrl::RemoveUserInfo));
     text += QStringLiteral(". ");
-    text += m_diff->changed() ? tr("%1 added, %2 removed, %3 unchanged. Pin replaces the pinned keys with these.")
-                                    .arg(m_diff->added.size())
-                                    .arg(m_diff->removed.size())
-                                    .arg(m_diff->unchanged.size())
-                              : tr("The pinned keys are up to date.");
+    text += m_diff->changed()
+                ? tr("%1 added, %2 removed, %3 unchanged. Pin replaces the pinned keys with these.")
+                      .arg(m_diff->added.size())
+                      .arg(m_diff->removed.size())
+                      .arg(m_diff->unchanged.size())
+                : tr("The pinned keys are up to date.");
     m_status->setText(text);
     m_pin->setEnabled(m_diff->changed());
 }
 
-void FetchKeysDialog::showError(const jwb::Error& error)
-{
+void FetchKeysDialog::showError(const jwb::Error& error) {
     m_retry->setEnabled(true);
     m_pin->setEnabled(false);
     m_status->setText(tr("Not fetched (%1): %2").arg(error.code, error.toString()));

@@ -22,15 +22,14 @@ namespace jwb::ui {
 
 namespace {
 
-const QColor kRejectColor(0xd3, 0x2f, 0x2f);   // good tokens rejected
-const QColor kAcceptColor(0xf5, 0xa6, 0x23);   // retired key still accepted
+const QColor kRejectColor(0xd3, 0x2f, 0x2f); // good tokens rejected
+const QColor kAcceptColor(0xf5, 0xa6, 0x23); // retired key still accepted
 const QColor kPlanColor(0x37, 0x47, 0x4f);
 constexpr int kRowHeight = 34;
 constexpr int kLabelWidth = 250;
-constexpr int kTopMargin = 58;                // legend and the plan's instant labels
+constexpr int kTopMargin = 58; // legend and the plan's instant labels
 
-QString duration(qint64 s)
-{
+QString duration(qint64 s) {
     if (s < 120)
         return QStringLiteral("%1 s").arg(s);
     if (s < 7200)
@@ -40,8 +39,7 @@ QString duration(qint64 s)
                         : QStringLiteral("%1 h").arg(minutes / 60);
 }
 
-QDateTimeEdit* utcEdit(const char* objectName, QWidget* parent)
-{
+QDateTimeEdit* utcEdit(const char* objectName, QWidget* parent) {
     auto* edit = new QDateTimeEdit(parent);
     edit->setObjectName(QLatin1String(objectName));
     edit->setTimeSpec(Qt::UTC);
@@ -57,8 +55,8 @@ QDateTimeEdit* utcEdit(const char* objectName, QWidget* parent)
 // written on the bar, so the plan itself stays readable.
 class RotationTimeline final : public QWidget {
 public:
-    explicit RotationTimeline(QWidget* parent) : QWidget(parent)
-    {
+    explicit RotationTimeline(QWidget* parent)
+        : QWidget(parent) {
         setObjectName(QStringLiteral("rotationTimeline"));
         setMinimumHeight(200);
         setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -66,8 +64,7 @@ public:
 
     QSize sizeHint() const override { return {800, minimumHeight()}; }
 
-    void setReport(const std::optional<keys::RehearsalReport>& report)
-    {
+    void setReport(const std::optional<keys::RehearsalReport>& report) {
         m_report = report;
         const int rows = report ? static_cast<int>(report->targets.size()) + 1 : 0;
         setMinimumHeight(std::max(200, kTopMargin + rows * kRowHeight + 40));
@@ -76,8 +73,7 @@ public:
     }
 
 protected:
-    void paintEvent(QPaintEvent*) override
-    {
+    void paintEvent(QPaintEvent*) override {
         QPainter p(this);
         p.setRenderHint(QPainter::Antialiasing);
         p.fillRect(rect(), palette().base());
@@ -137,7 +133,8 @@ protected:
             QFont bold = font();
             bold.setBold(true);
             p.setFont(bold);
-            p.drawText(QRect(12, rowY + 2, left - 20, kRowHeight / 2), Qt::AlignLeft | Qt::AlignVCenter, title);
+            p.drawText(QRect(12, rowY + 2, left - 20, kRowHeight / 2), Qt::AlignLeft | Qt::AlignVCenter,
+                       title);
             p.setFont(font());
             p.setPen(palette().color(QPalette::PlaceholderText));
             p.drawText(QRect(12, rowY + kRowHeight / 2 - 2, left - 20, kRowHeight / 2),
@@ -152,8 +149,8 @@ protected:
             stripe(kTopMargin + i * kRowHeight, i);
         // The plan's instants, drawn under the bars and labels.
         const std::pair<qint64, QString> marks[] = {{plan.publishAt, tr("T0 publish")},
-                                                   {plan.signAt, tr("T1 sign")},
-                                                   {plan.retireAt, tr("T2 retire")}};
+                                                    {plan.signAt, tr("T1 sign")},
+                                                    {plan.retireAt, tr("T2 retire")}};
         int lastLabelEnd = -1000;
         int labelRow = 0;
         for (const auto& [t, text] : marks) {
@@ -174,19 +171,21 @@ protected:
         bar(r.inFlightOldTokensRejected, kRejectColor, y);
         y += kRowHeight;
         for (const keys::TargetRehearsal& t : r.targets) {
-            const QString title = t.behaviour.reference ? tr("%1 (reference)").arg(t.behaviour.target)
-                                                        : t.behaviour.target;
+            const QString title =
+                t.behaviour.reference ? tr("%1 (reference)").arg(t.behaviour.target) : t.behaviour.target;
             if (!t.behaviour.fetchesKeys) {
                 label(title, tr("pinned keys"), y);
-                const QString text = tr("keys pinned in the configuration: redeploy with both keys before T1, "
-                                        "without the old one at T2 (no cache window)");
+                const QString text =
+                    tr("keys pinned in the configuration: redeploy with both keys before T1, "
+                       "without the old one at T2 (no cache window)");
                 const QRect box(left + 8, y + 8, fm.horizontalAdvance(text) + 12, kRowHeight - 16);
                 p.fillRect(box, palette().base());
                 p.setPen(palette().color(QPalette::PlaceholderText));
                 p.drawText(box, Qt::AlignCenter, text);
             } else {
-                label(title, tr("cache %1").arg(duration(t.behaviour.cacheSeconds))
-                                 + (t.behaviour.refetchOnUnknownKid ? tr(", refetch on new kid") : QString()),
+                label(title,
+                      tr("cache %1").arg(duration(t.behaviour.cacheSeconds)) +
+                          (t.behaviour.refetchOnUnknownKid ? tr(", refetch on new kid") : QString()),
                       y);
                 bar(t.goodTokensRejected, kRejectColor, y);
                 bar(t.retiredKeyAccepted, kAcceptColor, y);
@@ -211,8 +210,8 @@ private:
     std::optional<keys::RehearsalReport> m_report;
 };
 
-RotationView::RotationView(QWidget* parent) : QWidget(parent)
-{
+RotationView::RotationView(QWidget* parent)
+    : QWidget(parent) {
     setObjectName(QStringLiteral("rotationView"));
     m_issuer = new QComboBox(this);
     m_issuer->setObjectName(QStringLiteral("issuerCombo"));
@@ -268,8 +267,7 @@ RotationView::RotationView(QWidget* parent) : QWidget(parent)
 
 RotationView::~RotationView() = default;
 
-void RotationView::setPlan(const keys::RotationPlan& plan)
-{
+void RotationView::setPlan(const keys::RotationPlan& plan) {
     m_updating = true;
     m_publish->setDateTime(QDateTime::fromSecsSinceEpoch(plan.publishAt, QTimeZone::utc()));
     m_sign->setDateTime(QDateTime::fromSecsSinceEpoch(plan.signAt, QTimeZone::utc()));
@@ -278,25 +276,26 @@ void RotationView::setPlan(const keys::RotationPlan& plan)
     refresh();
 }
 
-keys::RotationPlan RotationView::plan() const
-{
+keys::RotationPlan RotationView::plan() const {
     return keys::RotationPlan{m_publish->dateTime().toSecsSinceEpoch(), m_sign->dateTime().toSecsSinceEpoch(),
                               m_retire->dateTime().toSecsSinceEpoch()};
 }
 
-void RotationView::setIssuer(const QString& issuer)
-{
+void RotationView::setIssuer(const QString& issuer) {
     const int index = m_issuer->findText(issuer);
     if (index >= 0)
         m_issuer->setCurrentIndex(index);
 }
 
-QString RotationView::currentIssuer() const { return m_issuer->currentText(); }
+QString RotationView::currentIssuer() const {
+    return m_issuer->currentText();
+}
 
-QString RotationView::adviceText() const { return m_advice->toPlainText(); }
+QString RotationView::adviceText() const {
+    return m_advice->toPlainText();
+}
 
-void RotationView::setPolicy(const jwb::policy::Policy& policy)
-{
+void RotationView::setPolicy(const jwb::policy::Policy& policy) {
     const QString previous = m_issuer->currentText();
     m_policy = policy;
     m_updating = true;
@@ -309,8 +308,7 @@ void RotationView::setPolicy(const jwb::policy::Policy& policy)
     refresh();
 }
 
-void RotationView::refresh()
-{
+void RotationView::refresh() {
     if (m_updating || !m_timeline)
         return;
     m_report.reset();
@@ -348,7 +346,8 @@ void RotationView::refresh()
         head += QStringLiteral(" — ") + t.behaviour.source;
         if (t.behaviour.fetchesKeys)
             head += tr(": good tokens rejected up to %1, retired key accepted up to %2")
-                        .arg(duration(t.goodTokensRejected.worstSeconds), duration(t.retiredKeyAccepted.worstSeconds));
+                        .arg(duration(t.goodTokensRejected.worstSeconds),
+                             duration(t.retiredKeyAccepted.worstSeconds));
         lines << head;
         for (const QString& advice : t.advice)
             lines << QStringLiteral("    • ") + advice;
