@@ -118,7 +118,32 @@ for page in "$usr"/share/man/man1/*.1.gz; do
         fail "$(basename "$page"): $warnings"
     fi
 done
-if bash -n "$usr/share/bash-completion/completions/jwt-policy"; then pass "bash completion parses"; else fail "bash completion syntax"; fi
+completion=$usr/share/bash-completion/completions/jwt-policy
+if bash -n "$completion"; then pass "bash completion parses"; else fail "bash completion syntax"; fi
+
+# 8. The man page and the completion cover every verb and option the installed jwt-policy offers, so
+# a verb or flag added later without documentation fails here. No line length limit and no
+# hyphenation, so an option is never split across lines.
+manual=$work/jwt-policy.txt
+zcat "$usr/share/man/man1/jwt-policy.1.gz" | groff -man -Tutf8 -rLL=2000n -rHY=0 -P-c -P-b -P-u 2>/dev/null >"$manual"
+verbs=$("$usr/bin/jwt-policy" --help | sed -n '/^Verbs:/,/^$/p' | awk 'NR > 1 && NF { print $1 }')
+[ -n "$verbs" ] || fail "could not list the verbs from jwt-policy --help"
+undocumented=()
+for verb in $verbs; do
+    grep -qE "^   $verb( |$)" "$manual" || undocumented+=("man: no section for $verb")
+    grep -qE "^ *$verb\)" "$completion" || undocumented+=("completion: no case for $verb")
+    options=$("$usr/bin/jwt-policy" "$verb" --help | grep -oE -- '(^| )--?[a-z][a-z-]*' | sed 's/^ //' | sort -u)
+    for option in $options; do
+        case $option in -h | --help | --version) continue ;; esac
+        grep -qF -- "$option" "$manual" || undocumented+=("man: $verb $option")
+        grep -qE -- "(^|[ \"])$option( |\"|\))" "$completion" || undocumented+=("completion: $verb $option")
+    done
+done
+if [ ${#undocumented[@]} = 0 ]; then
+    pass "man page and completion cover every verb and option ($(echo $verbs | wc -w) verbs)"
+else
+    fail "undocumented: ${undocumented[*]}"
+fi
 
 echo "$passes passed, $failures failed"
 [ "$failures" = 0 ]
