@@ -151,6 +151,18 @@ private slots:
         QVERIFY(QTest::qWaitForWindowExposed(&view));
         const QPixmap shot = view.grab();
         QCOMPARE(shot.size(), QSize(1280, 800));
+        // Both windows are drawn: the in-flight rejection (red) and the stale caches (amber).
+        const QImage chart = child<QWidget>(view, "rotationTimeline")->grab().toImage();
+        int red = 0;
+        int amber = 0;
+        for (int y = 0; y < chart.height(); ++y)
+            for (int x = 0; x < chart.width(); ++x) {
+                const QRgb px = chart.pixel(x, y) & 0xffffff;
+                red += px == 0xd32f2f;
+                amber += px == 0xf5a623;
+            }
+        QVERIFY(red > 100);
+        QVERIFY(amber > 100);
         QTemporaryDir dir;
         QVERIFY(shot.save(dir.filePath(QStringLiteral("rotation.png"))));
         if (qEnvironmentVariableIntValue("JWB_UPDATE_SCREENSHOTS") == 1)
