@@ -275,6 +275,18 @@ private slots:
         QCOMPARE(m_view->findChild<TokenEdit*>(QStringLiteral("tokenEdit"))->markedLine(), 3);
     }
 
+    void addToken_appendsLineAndSelectsIt()
+    {
+        m_view->setTokenText(m_token);
+        QTRY_COMPARE(m_view->tokensModel()->rowCount(), 1);
+        const QString second = mint(QStringLiteral("ledger-api"));
+        m_view->addToken(second); // what "Open in Token Lab" of the mint dialog does
+        QTRY_COMPARE(m_view->tokensModel()->rowCount(), 2);
+        QTRY_VERIFY(m_view->result().detail && m_view->result().detail->trace.fingerprint == token::fingerprint(second.toLatin1()));
+        QCOMPARE(m_view->selectedToken(), 1);
+        QCOMPARE(m_view->tokenText(), m_token + u'\n' + second);
+    }
+
     void copyTraceAsMarkdown_redacted()
     {
         m_view->setTokenText(m_token);

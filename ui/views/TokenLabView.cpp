@@ -335,7 +335,9 @@ void TokenLabView::setPolicy(const policy::Policy& policy)
 void TokenLabView::setTokenText(const QString& text)
 {
     m_selected = 0;
+    m_settingText = true;
     m_edit->setPlainText(text); // textChanged schedules the evaluation
+    m_settingText = false;
 }
 
 void TokenLabView::addToken(const QString& token)
@@ -345,7 +347,10 @@ void TokenLabView::addToken(const QString& token)
     if (!text.isEmpty() && !text.endsWith(u'\n'))
         text += u'\n';
     m_selected = static_cast<int>(existing.size());
+    m_settingText = true;
     m_edit->setPlainText(text + token.trimmed());
+    m_edit->moveCursor(QTextCursor::End);
+    m_settingText = false;
 }
 
 void TokenLabView::setEvaluationInstant(qint64 unixSeconds)
@@ -384,6 +389,8 @@ void TokenLabView::selectToken(int index)
 
 void TokenLabView::onCursorMoved()
 {
+    if (m_settingText)
+        return;
     const int line = m_edit->cursorLine();
     for (qsizetype i = 0; i < m_result.tokens.size(); ++i) {
         if (m_result.tokens.at(i).line == line) {

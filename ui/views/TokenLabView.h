@@ -109,6 +109,7 @@ private:
     bool m_now = true;
     qint64 m_fixedInstant = 0;
     int m_selected = 0;
+    bool m_settingText = false; // programmatic text change: the cursor does not pick the token
     TokenLabResult m_result;
     QTimer m_clock;
     QPointer<PolicyDocument> m_document;
