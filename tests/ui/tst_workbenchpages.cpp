@@ -5,6 +5,7 @@
 #include "views/TokenLabView.h"
 #include "views/WorkbenchPages.h"
 
+#include <QAction>
 #include <QDateTime>
 #include <QFile>
 #include <QStandardPaths>
@@ -32,6 +33,7 @@ private slots:
             QVERIFY2(titles.contains(QLatin1String(title)), qPrintable(titles.join(u", ")));
         for (const char* name : {"tokenLabPage", "selfTestPage", "corpusPage", "exportPage", "rotationPage"})
             QVERIFY2(window.findChild<QWidget*>(QLatin1String(name)), name);
+        QVERIFY(window.findChild<QAction*>(QStringLiteral("fetchKeysAction")));
     }
 
     void tokenLabFollowsPolicyEdits_andUndo()

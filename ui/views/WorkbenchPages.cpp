@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "views/WorkbenchPages.h"
 
+#include "dialogs/FetchKeysDialog.h"
 #include "models/PolicyDocument.h"
 #include "views/CorpusView.h"
 #include "views/ExportView.h"
@@ -9,9 +10,80 @@
 #include "views/SelfTestView.h"
 #include "views/TokenLabView.h"
 
+#include <QInputDialog>
+#include <QMenu>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSet>
 #include <QTabWidget>
+#include <QUndoStack>
 
 namespace jwb::ui {
+
+namespace {
+
+// Pins exactly `fetched` as the issuer's inline keys, as one undo step: keys no longer published are
+// removed, new ones imported. Keys from jwks_file/pem_files are left to their files.
+void applyFetchedKeys(MainWindow& window, const QString& issuer, const QList<keys::Key>& fetched)
+{
+    PolicyDocument* document = window.document();
+    const auto& issuers = document->policy().issuers;
+    const auto it = std::find_if(issuers.begin(), issuers.end(),
+                                 [&issuer](const policy::Issuer& i) { return i.issuer == issuer; });
+    if (it == issuers.end())
+        return;
+    const int row = static_cast<int>(it - issuers.begin());
+    QSet<QString> keep;
+    for (const keys::Key& k : fetched)
+        keep.insert(k.thumbprint);
+    QStringList stale;
+    for (const keys::Key& k : it->keys.resolved) {
+        if (!k.testKey && !keep.contains(k.thumbprint))
+            stale.append(k.thumbprint);
+    }
+    document->undoStack()->beginMacro(QObject::tr("Pin fetched keys for %1").arg(issuer));
+    QStringList problems;
+    for (const QString& thumbprint : stale) {
+        if (const Status s = document->removeIssuerKey(row, thumbprint); !s)
+            problems.append(s.error().message);
+    }
+    if (const Status s = document->importIssuerKeys(row, fetched, QObject::tr("fetched JWKS")); !s)
+        problems.append(s.error().message);
+    document->undoStack()->endMacro();
+    if (!problems.isEmpty())
+        QMessageBox::warning(&window, QObject::tr("Pin fetched keys"), problems.join(u'\n'));
+}
+
+void addKeysMenu(MainWindow& window)
+{
+    QMenu* menu = window.menuBar()->addMenu(QObject::tr("&Keys"));
+    QAction* fetch = menu->addAction(QObject::tr("&Fetch Keys from Issuer Metadata…"));
+    fetch->setObjectName(QStringLiteral("fetchKeysAction"));
+    fetch->setStatusTip(QObject::tr("Fetch an issuer's published JWKS over https and pin it after review "
+                                    "(verification itself never fetches)."));
+    QObject::connect(fetch, &QAction::triggered, &window, [&window] {
+        QStringList issuers;
+        for (const policy::Issuer& i : window.document()->policy().issuers)
+            issuers.append(i.issuer);
+        if (issuers.isEmpty())
+            return;
+        bool ok = false;
+        const QString issuer = QInputDialog::getItem(&window, QObject::tr("Fetch keys"), QObject::tr("Issuer:"), issuers,
+                                                     0, false, &ok);
+        if (!ok)
+            return;
+        auto* dialog = new FetchKeysDialog(window.document()->policy(), issuer, &window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        QObject::connect(dialog, &FetchKeysDialog::pinRequested, &window,
+                         [&window](const QString& iss, const QList<keys::Key>& fetched) {
+                             applyFetchedKeys(window, iss, fetched);
+                         });
+        dialog->show();
+        dialog->startFetch();
+    });
+}
+
+} // namespace
 
 void installWorkbenchPages(MainWindow& window)
 {
@@ -45,6 +117,8 @@ void installWorkbenchPages(MainWindow& window)
     };
     QObject::connect(&window, &MainWindow::policyChanged, tokenLab, sync);
     sync();
+
+    addKeysMenu(window);
 
     QObject::connect(corpus, &CorpusView::openInTokenLab, tokenLab, [&window, tokenLab](const QByteArray& token) {
         tokenLab->setTokenText(QString::fromLatin1(token));
