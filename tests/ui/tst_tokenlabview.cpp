@@ -4,6 +4,7 @@
 // here with a key generated for the test and pinned in a copy of the sample policy.
 #include "UiTestSupport.h"
 #include "crypto/Signer.h"
+#include "dialogs/MintTokenDialog.h"
 #include "models/TraceModel.h"
 #include "models/TraceTokensModel.h"
 #include "token/CompactToken.h"
@@ -18,12 +19,15 @@
 #include <QDir>
 #include <QStandardPaths>
 #include <QLabel>
+#include <QMimeData>
+#include <QComboBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
+#include <QSignalSpy>
 #include <QTest>
 
 using namespace jwb;
@@ -285,6 +289,55 @@ private slots:
         QTRY_VERIFY(m_view->result().detail && m_view->result().detail->trace.fingerprint == token::fingerprint(second.toLatin1()));
         QCOMPARE(m_view->selectedToken(), 1);
         QCOMPARE(m_view->tokenText(), m_token + u'\n' + second);
+    }
+
+    void dropFile_loadsItsTokens()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("dropped.jwt"));
+        QFile file(path);
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(m_token.toLatin1() + '\n');
+        file.close();
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(path)});
+        QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(m_view.get(), &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(m_view.get(), &drop);
+        QTRY_COMPARE(m_view->tokensModel()->rowCount(), 1);
+        QTRY_VERIFY(m_view->result().detail && m_view->result().detail->trace.accepted);
+
+        // Dropped on the editor, a file is loaded too, not pasted as its URL.
+        auto* edit = m_view->findChild<TokenEdit*>(QStringLiteral("tokenEdit"));
+        QSignalSpy dropped(edit, &TokenEdit::filesDropped);
+        const QPoint at = edit->viewport()->rect().center();
+        QDragEnterEvent editEnter(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(edit->viewport(), &editEnter);
+        QDragMoveEvent editMove(at, Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(edit->viewport(), &editMove);
+        QDropEvent editDrop(QPointF(at), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(edit->viewport(), &editDrop);
+        QCOMPARE(dropped.count(), 1);
+        QCOMPARE(dropped.at(0).at(0).toStringList(), QStringList{path});
+        QVERIFY(!m_view->tokenText().contains(QStringLiteral("file:")));
+    }
+
+    void mintDialog_opensTokenInLab()
+    {
+        m_view->findChild<QPushButton*>(QStringLiteral("mintTokenButton"))->click();
+        auto* dialog = m_view->findChild<MintTokenDialog*>();
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+        dialog->findChild<QComboBox*>(QStringLiteral("issuerCombo"))->setCurrentText(QStringLiteral("https://login.example.com/"));
+        dialog->findChild<QPushButton*>(QStringLiteral("openInTokenLabButton"))->setEnabled(true);
+        dialog->findChild<QPushButton*>(QStringLiteral("openInTokenLabButton"))->click();
+        QTRY_COMPARE(m_view->tokensModel()->rowCount(), 1);
+        // Minted at the lab's evaluation instant with a key the policy does not hold: refused at key selection.
+        QTRY_VERIFY(m_view->result().detail.has_value());
+        QCOMPARE(m_view->result().detail->trace.firstFailure()->id, verify::StepId::Key);
+        QCOMPARE(m_view->timeline()->times().iat, std::optional<qint64>(m_issuedAt + 60));
     }
 
     void copyTraceAsMarkdown_redacted()
