@@ -70,7 +70,7 @@ fi
 # 3. Control fields: shlibdeps must have found the shared libraries the executables load.
 depends=$(dpkg-deb -f "$deb" Depends)
 echo "Depends: $depends"
-wanted=(libqt6core6 libssl3 libyaml-cpp)
+wanted=(libqt6core6 libqt6network6 libssl3 libyaml-cpp)
 [ "$ui" = 1 ] && wanted+=(libqt6widgets6 libqt6gui6 libqt6svg6)
 for lib in "${wanted[@]}"; do
     if grep -q "$lib" <<<"$depends"; then pass "Depends names $lib"; else fail "Depends lacks $lib"; fi
