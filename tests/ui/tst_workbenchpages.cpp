@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The whole workbench: every page is installed and follows the policy being edited.
 #include "models/PolicyDocument.h"
+#include "models/ProblemsModel.h"
+#include "views/ProblemsPanel.h"
 #include "views/MainWindow.h"
 #include "views/TokenLabView.h"
 #include "views/WorkbenchPages.h"
@@ -10,6 +12,7 @@
 #include <QFile>
 #include <QStandardPaths>
 #include <QTabWidget>
+#include <QTemporaryDir>
 #include <QUndoStack>
 #include <QTest>
 
@@ -59,6 +62,54 @@ private slots:
 
         window.document()->undoStack()->undo();
         QTRY_VERIFY(!lab->result().tokens.isEmpty() && lab->result().tokens.first().accepted);
+    }
+
+    void driftOfDeployedConfig_showsInProblems_andFollowsEdits()
+    {
+        ui::MainWindow window;
+        ui::installWorkbenchPages(window);
+        window.loadSample();
+        ui::ProblemsModel* problems = window.problemsPanel()->model();
+        problems->refresh();
+        const int errorsBefore = problems->count(lint::Severity::Error);
+
+        // The sample's own Envoy export, with one provider's skew widened from 30 s to 300 s.
+        QFile golden(QStringLiteral(JWB_TEST_DATA "/golden/sample.envoy.yaml"));
+        QVERIFY(golden.open(QIODevice::ReadOnly));
+        QByteArray config = golden.readAll();
+        const qsizetype at = config.indexOf("clock_skew_seconds: 30");
+        QVERIFY(at > 0);
+        config.replace(at, qsizetype(sizeof("clock_skew_seconds: 30") - 1), "clock_skew_seconds: 300");
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("envoy-deployed.yaml"));
+        QFile out(path);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(config);
+        out.close();
+
+        const Status s = ui::checkDrift(window, QStringLiteral("envoy"), path);
+        QVERIFY2(s.ok(), qPrintable(s.ok() ? QString() : s.error().toString()));
+        QCOMPARE(problems->count(lint::Severity::Error), errorsBefore + 1);
+        QStringList rules;
+        for (int row = 0; row < problems->rowCount(); ++row)
+            rules.append(problems->finding(row).ruleId);
+        QVERIFY2(rules.contains(QStringLiteral("drift-clock_skew")), qPrintable(rules.join(u", ")));
+
+        // Widening the policy's own default skew to 300 s makes the deployment no longer looser.
+        QVERIFY(window.document()->setDefaultClockSkew(300).ok());
+        problems->refresh();
+        rules.clear();
+        for (int row = 0; row < problems->rowCount(); ++row)
+            rules.append(problems->finding(row).ruleId);
+        QVERIFY(!rules.contains(QStringLiteral("drift-clock_skew")));
+
+        // A file that is not YAML is refused with its reason, and the findings stay as they were.
+        QFile bad(dir.filePath(QStringLiteral("bad.yaml")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("providers: [unclosed");
+        bad.close();
+        QVERIFY(!ui::checkDrift(window, QStringLiteral("envoy"), bad.fileName()).ok());
+        QVERIFY(problems->hasDeployedConfig());
     }
 };
 

@@ -29,10 +29,52 @@ void ProblemsModel::setClock(std::function<qint64()> clock)
     refresh();
 }
 
+namespace {
+
+// A drift finding shown like a lint finding: loosening drift is an error (the gateway accepts what
+// the policy rejects), an unverifiable part a warning.
+lint::Finding fromDrift(const exporting::DriftReport& report, const exporting::DriftFinding& d, const QString& name)
+{
+    lint::Finding f;
+    f.ruleId = QStringLiteral("drift-") + d.kind;
+    f.severity = d.classification == exporting::DriftClass::Loosening ? lint::Severity::Error : lint::Severity::Warning;
+    f.message = QStringLiteral("Deployed %1 (%2): %3").arg(report.target, name, d.message);
+    f.reference = QStringLiteral("drift against the deployed configuration");
+    f.path = d.path;
+    f.issuer = d.issuer;
+    return f;
+}
+
+} // namespace
+
+Status ProblemsModel::setDeployedConfig(exporting::DriftSource source, const QByteArray& config, const QString& name)
+{
+    const auto report = exporting::detectDrift(m_document->policy(), source, config, name, m_clock());
+    if (!report)
+        return report.error();
+    m_deployed = DeployedConfig{source, config, name};
+    refresh();
+    return Ok{};
+}
+
+void ProblemsModel::clearDeployedConfig()
+{
+    m_deployed.reset();
+    refresh();
+}
+
 void ProblemsModel::refresh()
 {
     m_pending.stop();
     QList<lint::Finding> findings = lint::lintPolicy(m_document->policy(), m_clock());
+    if (m_deployed) {
+        const auto report = exporting::detectDrift(m_document->policy(), m_deployed->source, m_deployed->config,
+                                                   m_deployed->name, m_clock());
+        if (report) {
+            for (const exporting::DriftFinding& d : report->findings)
+                findings.append(fromDrift(*report, d, m_deployed->name));
+        }
+    }
     beginResetModel();
     m_findings = std::move(findings);
     endResetModel();

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "export/Drift.h"
+
 #include "lint/Lint.h"
 
 #include <QAbstractTableModel>
@@ -30,6 +32,12 @@ public:
     void setClock(std::function<qint64()> clock);
     // Runs lint now (otherwise it runs on the next event loop turn after a change).
     void refresh();
+    // Adds the drift of a deployed gateway configuration (exporting::detectDrift) to the findings,
+    // recomputed with lint after every policy change until cleared. Returns the parse error, if any,
+    // and keeps the previous configuration in that case.
+    Status setDeployedConfig(exporting::DriftSource source, const QByteArray& config, const QString& name);
+    void clearDeployedConfig();
+    bool hasDeployedConfig() const { return m_deployed.has_value(); }
     const lint::Finding& finding(int row) const { return m_findings.at(row); }
     int count(lint::Severity severity) const;
 
@@ -45,6 +53,12 @@ private:
     PolicyDocument* m_document;
     std::function<qint64()> m_clock;
     QList<lint::Finding> m_findings; // derived from the document, never edited here
+    struct DeployedConfig {
+        exporting::DriftSource source;
+        QByteArray config;
+        QString name;
+    };
+    std::optional<DeployedConfig> m_deployed;
     QTimer m_pending;
 };
 

@@ -3,6 +3,8 @@
 
 #include "dialogs/FetchKeysDialog.h"
 #include "models/PolicyDocument.h"
+#include "models/ProblemsModel.h"
+#include "views/ProblemsPanel.h"
 #include "views/CorpusView.h"
 #include "views/ExportView.h"
 #include "views/MainWindow.h"
@@ -10,6 +12,9 @@
 #include "views/SelfTestView.h"
 #include "views/TokenLabView.h"
 
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QInputDialog>
 #include <QMenu>
 #include <QMenuBar>
@@ -83,7 +88,48 @@ void addKeysMenu(MainWindow& window)
     });
 }
 
+void addDeployMenu(MainWindow& window)
+{
+    QMenu* menu = window.menuBar()->addMenu(QObject::tr("&Deploy"));
+    QAction* drift = menu->addAction(QObject::tr("Check &Drift of a Deployed Configuration…"));
+    drift->setObjectName(QStringLiteral("driftAction"));
+    drift->setStatusTip(QObject::tr("Compare an Envoy, Istio or Kong configuration already deployed with this policy; "
+                                    "every point where it accepts what the policy rejects goes to the Problems panel."));
+    QAction* clear = menu->addAction(QObject::tr("&Clear Drift Findings"));
+    clear->setObjectName(QStringLiteral("clearDriftAction"));
+    QObject::connect(drift, &QAction::triggered, &window, [&window] {
+        const QStringList targets{QStringLiteral("envoy"), QStringLiteral("istio"), QStringLiteral("kong")};
+        bool ok = false;
+        const QString target = QInputDialog::getItem(&window, QObject::tr("Check drift"), QObject::tr("Gateway:"),
+                                                     targets, 0, false, &ok);
+        if (!ok)
+            return;
+        const QString path = QFileDialog::getOpenFileName(&window, QObject::tr("Deployed configuration"), {},
+                                                          QObject::tr("YAML or JSON (*.yaml *.yml *.json);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        if (const Status s = checkDrift(window, target, path); !s)
+            QMessageBox::warning(&window, QObject::tr("Check drift"), s.error().toString());
+    });
+    QObject::connect(clear, &QAction::triggered, &window,
+                     [&window] { window.problemsPanel()->model()->clearDeployedConfig(); });
+}
+
 } // namespace
+
+Status checkDrift(MainWindow& window, const QString& target, const QString& path)
+{
+    constexpr qint64 kMaxConfigBytes = 16 * 1024 * 1024;
+    const exporting::DriftSource source = target == u"istio" ? exporting::DriftSource::Istio
+                                          : target == u"kong"  ? exporting::DriftSource::Kong
+                                                               : exporting::DriftSource::Envoy;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly))
+        return Error{QStringLiteral("ERR_DRIFT_READ"), file.errorString(), path};
+    if (file.size() > kMaxConfigBytes)
+        return Error{QStringLiteral("ERR_DRIFT_TOO_LARGE"), QObject::tr("the configuration is larger than 16 MiB"), path};
+    return window.problemsPanel()->model()->setDeployedConfig(source, file.readAll(), QFileInfo(path).fileName());
+}
 
 void installWorkbenchPages(MainWindow& window)
 {
@@ -119,6 +165,7 @@ void installWorkbenchPages(MainWindow& window)
     sync();
 
     addKeysMenu(window);
+    addDeployMenu(window);
 
     QObject::connect(corpus, &CorpusView::openInTokenLab, tokenLab, [&window, tokenLab](const QByteArray& token) {
         tokenLab->setTokenText(QString::fromLatin1(token));
