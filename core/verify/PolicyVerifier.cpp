@@ -374,7 +374,7 @@ void Run::header(const json::Value& header)
             continue;
         }
         if (const CompiledException* ex =
-                activeException([&name](const CompiledException& e) { return contains(e.headers, name); })) {
+                activeException([&member = name](const CompiledException& e) { return contains(e.headers, member); })) {
             if (!warning)
                 warning = TraceStep{StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_BY_EXCEPTION"),
                                     displayValue(name), ex->id, 0, 0, {}, ex->id, false};
