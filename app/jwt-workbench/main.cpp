@@ -59,6 +59,8 @@ int main(int argc, char* argv[])
         qputenv("QT_QPA_PLATFORM", "offscreen");
 
     QApplication app(argc, argv);
+    // Lets Wayland compositors match the window to the installed desktop entry.
+    QGuiApplication::setDesktopFileName(QStringLiteral("io.github.jwtworkbench.JwtPolicyWorkbench"));
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/jwt-workbench.svg")));
 
     jwb::ui::MainWindow window;
