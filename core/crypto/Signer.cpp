@@ -250,4 +250,27 @@ QByteArray mintCompact(QByteArrayView headerJson, QByteArrayView payloadJson, co
     return token;
 }
 
+QByteArray ecdsaRawToDer(QByteArrayView raw)
+{
+    if (raw.isEmpty() || raw.size() % 2 != 0)
+        return {};
+    const int half = static_cast<int>(raw.size() / 2);
+    const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
+    ECDSA_SIG* sig = ECDSA_SIG_new();
+    BIGNUM* r = BN_bin2bn(bytes, half, nullptr);
+    BIGNUM* s = BN_bin2bn(bytes + half, half, nullptr);
+    if (!sig || !r || !s || ECDSA_SIG_set0(sig, r, s) != 1) {
+        BN_free(r);
+        BN_free(s);
+        ECDSA_SIG_free(sig);
+        return {};
+    }
+    unsigned char* out = nullptr;
+    const int length = i2d_ECDSA_SIG(sig, &out);
+    QByteArray der = length > 0 ? QByteArray(reinterpret_cast<const char*>(out), length) : QByteArray();
+    OPENSSL_free(out);
+    ECDSA_SIG_free(sig);
+    return der;
+}
+
 } // namespace jwb::crypto

@@ -43,4 +43,9 @@ private:
 QByteArray mintCompact(QByteArrayView headerJson, QByteArrayView payloadJson, const SigningKey* key,
                        Algorithm alg, QByteArrayView rawSignature = {});
 
+// The DER (X9.62 ECDSA-Sig-Value) form of a raw R||S ECDSA signature: what careless signers send and
+// what verification must refuse (RFC 7518 section 3.4). For minting such tokens in the self-test and
+// tests. Empty when `raw` has an odd length or OpenSSL fails.
+QByteArray ecdsaRawToDer(QByteArrayView raw);
+
 } // namespace jwb::crypto

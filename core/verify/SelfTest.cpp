@@ -35,22 +35,6 @@ QByteArray signatureBytes(const QByteArray& token)
     return token::decodeBase64Url(token.mid(token.lastIndexOf('.') + 1)).value_or(QByteArray());
 }
 
-// DER SEQUENCE of two INTEGERs from raw R||S: what a verifier must refuse (RFC 7518 §3.4).
-QByteArray derFromRaw(const QByteArray& raw)
-{
-    auto integer = [](QByteArray v) -> QByteArray {
-        while (v.size() > 1 && v.at(0) == 0 && !(static_cast<unsigned char>(v.at(1)) & 0x80))
-            v.remove(0, 1);
-        if (static_cast<unsigned char>(v.at(0)) & 0x80)
-            v.prepend('\0');
-        return QByteArray(1, 0x02) + QByteArray(1, static_cast<char>(v.size())) + v;
-    };
-    const QByteArray body = integer(raw.left(raw.size() / 2)) + integer(raw.mid(raw.size() / 2));
-    QByteArray length = body.size() < 0x80 ? QByteArray(1, static_cast<char>(body.size()))
-                                           : QByteArray(1, static_cast<char>(0x81)) + QByteArray(1, static_cast<char>(body.size()));
-    return QByteArray(1, 0x30) + length + body;
-}
-
 // Everything needed to build variants against one issuer.
 struct Target {
     int issuerIndex = 0;
@@ -259,7 +243,7 @@ void Builder::variantsFor(const Target& t, const std::function<void(SelfTestVari
     if (crypto::family(t.alg) == crypto::Family::Ecdsa)
         add(variant(QStringLiteral("ecdsa-der"), QStringLiteral("ECDSA signature in DER instead of raw R||S"), true,
                     QStringLiteral("A DER-encoded ECDSA signature was accepted (RFC 7518 §3.4 requires R||S).")),
-            replaceSignature(baseline, derFromRaw(signatureBytes(baseline))));
+            replaceSignature(baseline, crypto::ecdsaRawToDer(signatureBytes(baseline))));
     else
         notApplicable(QStringLiteral("ecdsa-der"), QStringLiteral("ECDSA signature in DER instead of raw R||S"),
                       QStringLiteral("the issuer's first pinned algorithm is not ECDSA"));

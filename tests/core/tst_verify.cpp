@@ -56,20 +56,6 @@ QByteArray signatureOf(const QByteArray& token)
     return *token::decodeBase64Url(token.mid(token.lastIndexOf('.') + 1));
 }
 
-// DER encoding of an ECDSA signature from raw R||S (what a careless signer would send).
-QByteArray derFromRaw(const QByteArray& raw)
-{
-    auto integer = [](QByteArray v) -> QByteArray {
-        while (v.size() > 1 && v.at(0) == 0 && !(static_cast<unsigned char>(v.at(1)) & 0x80))
-            v.remove(0, 1);
-        if (static_cast<unsigned char>(v.at(0)) & 0x80)
-            v.prepend('\0');
-        return QByteArray(1, 0x02) + QByteArray(1, static_cast<char>(v.size())) + v;
-    };
-    const QByteArray body = integer(raw.left(raw.size() / 2)) + integer(raw.mid(raw.size() / 2));
-    return QByteArray(1, 0x30) + QByteArray(1, static_cast<char>(body.size())) + body;
-}
-
 } // namespace
 
 class TestVerify final : public QObject {
@@ -314,7 +300,7 @@ private slots:
         // P-256 group order n.
         const QByteArray n = QByteArray::fromHex("FFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551");
         QTest::newRow("all-zero") << QByteArray(64, '\0');
-        QTest::newRow("der-encoded") << derFromRaw(good);
+        QTest::newRow("der-encoded") << crypto::ecdsaRawToDer(good);
         QTest::newRow("r-equals-n") << (n + good.mid(32));
         QTest::newRow("s-equals-n") << (good.left(32) + n);
         QTest::newRow("truncated") << good.left(63);
