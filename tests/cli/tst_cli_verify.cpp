@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // jwt-policy verify and signature, run as the built binary: exit codes, stdin, --format json, errors.
+#include "CliProcess.h"
 #include "crypto/Signer.h"
 #include "keys/Key.h"
 #include "token/Base64Url.h"
@@ -8,7 +9,6 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimeZone>
@@ -19,26 +19,8 @@ namespace {
 
 const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), Qt::UTC).toSecsSinceEpoch();
 
-struct RunResult {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-RunResult runCli(const QStringList& args, const QByteArray& stdinData = {})
-{
-    QProcess p;
-    p.setProgram(QStringLiteral(JWT_POLICY_BIN));
-    p.setArguments(args);
-    p.start();
-    if (!p.waitForStarted())
-        return {};
-    p.write(stdinData);
-    p.closeWriteChannel();
-    p.waitForFinished(60000);
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(),
-            p.readAllStandardError()};
-}
+using testing::RunResult;
+using testing::runCli;
 
 } // namespace
 
