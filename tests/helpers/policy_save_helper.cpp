@@ -14,6 +14,8 @@
 
 #include <sys/resource.h>
 
+#include <csignal>
+
 #include <cstdio>
 
 using namespace jwb;
@@ -59,6 +61,8 @@ int main(int argc, char* argv[])
     if (mode == u"fsize") {
         const rlim_t cap = args.value(4).toULongLong();
         const rlimit limit{cap, cap};
+        // The default action, even if whatever started us ignored the signal: die inside the write.
+        std::signal(SIGXFSZ, SIG_DFL);
         if (cap == 0 || setrlimit(RLIMIT_FSIZE, &limit) != 0)
             return 2;
     }
