@@ -106,4 +106,13 @@ void printJson(CliIo& io, const QJsonObject& object)
     io.out.flush();
 }
 
+int printTrace(CliIo& io, OutputFormat format, const verify::Trace& trace)
+{
+    if (format == OutputFormat::Json)
+        printJson(io, trace.toJson());
+    else
+        io.out << trace.toText();
+    return trace.accepted ? ExitOk : ExitRejected;
+}
+
 } // namespace jwb::cli

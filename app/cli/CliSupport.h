@@ -4,6 +4,7 @@
 #include "Command.h"
 
 #include "policy/Policy.h"
+#include "verify/Trace.h"
 #include "util/Error.h"
 
 #include <QByteArray>
@@ -32,5 +33,7 @@ Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io);
 // Prints "jwt-policy VERB: message" (with location) on stderr and returns ExitUsage.
 int reportError(CliIo& io, const QString& verb, const Error& error);
 void printJson(CliIo& io, const QJsonObject& object);
+// Prints a verification trace in the chosen format; returns ExitOk when accepted, ExitRejected otherwise.
+int printTrace(CliIo& io, OutputFormat format, const verify::Trace& trace);
 
 } // namespace jwb::cli

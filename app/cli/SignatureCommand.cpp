@@ -62,12 +62,7 @@ public:
         if (!token)
             return reportError(io, name(), token.error());
 
-        const verify::Trace trace = verify::verifySignatureOnly(*token, *keyList, pinned);
-        if (*format == OutputFormat::Json)
-            printJson(io, trace.toJson());
-        else
-            io.out << trace.toText();
-        return trace.accepted ? ExitOk : ExitRejected;
+        return printTrace(io, *format, verify::verifySignatureOnly(*token, *keyList, pinned));
     }
 };
 

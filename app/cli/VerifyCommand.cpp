@@ -39,12 +39,7 @@ public:
             return reportError(io, name(), token.error());
 
         const verify::PolicyVerifier verifier(std::move(loaded).value());
-        const verify::Trace trace = verifier.verify(*token, verify::VerifyOptions{*at});
-        if (*format == OutputFormat::Json)
-            printJson(io, trace.toJson());
-        else
-            io.out << trace.toText();
-        return trace.accepted ? ExitOk : ExitRejected;
+        return printTrace(io, *format, verifier.verify(*token, verify::VerifyOptions{*at}));
     }
 };
 
