@@ -47,6 +47,18 @@ const json::Value* stringMember(const json::Value& jwk, const char* name, const 
     return v;
 }
 
+// A string member that must be present: never null on success.
+Result<const json::Value*> requiredStringMember(const json::Value& jwk, const char* name, const Ctx& ctx)
+{
+    std::optional<Error> error;
+    const json::Value* v = stringMember(jwk, name, ctx, error);
+    if (error)
+        return *error;
+    if (!v)
+        return memberError(ctx, name, QStringLiteral("The required member \"%1\" is missing.").arg(QLatin1StringView(name)));
+    return v;
+}
+
 // Decodes a required base64url member strictly (one accepted encoding per value).
 Result<QByteArray> bytesMember(const json::Value& jwk, const char* name, const Ctx& ctx)
 {
@@ -105,12 +117,10 @@ Result<Key> rsaFromJwk(const json::Value& jwk, const Ctx& ctx)
 
 Result<Key> ecFromJwk(const json::Value& jwk, const Ctx& ctx)
 {
-    std::optional<Error> error;
-    const json::Value* crv = stringMember(jwk, "crv", ctx, error);
-    if (error)
-        return *error;
-    if (!crv)
-        return memberError(ctx, "crv", QStringLiteral("The required member \"crv\" is missing."));
+    const Result<const json::Value*> crvMember = requiredStringMember(jwk, "crv", ctx);
+    if (!crvMember)
+        return crvMember.error();
+    const json::Value* crv = *crvMember;
     const std::string& name = crv->toString();
     const char* groupName = nullptr;
     int fieldBytes = 0;
@@ -166,12 +176,10 @@ Result<Key> ecFromJwk(const json::Value& jwk, const Ctx& ctx)
 
 Result<Key> okpFromJwk(const json::Value& jwk, const Ctx& ctx)
 {
-    std::optional<Error> error;
-    const json::Value* crv = stringMember(jwk, "crv", ctx, error);
-    if (error)
-        return *error;
-    if (!crv)
-        return memberError(ctx, "crv", QStringLiteral("The required member \"crv\" is missing."));
+    const Result<const json::Value*> crvMember = requiredStringMember(jwk, "crv", ctx);
+    if (!crvMember)
+        return crvMember.error();
+    const json::Value* crv = *crvMember;
     const std::string& name = crv->toString();
     const char* type = nullptr;
     int length = 0;
@@ -238,12 +246,11 @@ Result<Key> keyFromJwkValue(const json::Value& jwk, const QString& location)
                             ctx.member(priv));
     }
 
+    const Result<const json::Value*> ktyMember = requiredStringMember(jwk, "kty", ctx);
+    if (!ktyMember)
+        return ktyMember.error();
+    const json::Value* kty = *ktyMember;
     std::optional<Error> error;
-    const json::Value* kty = stringMember(jwk, "kty", ctx, error);
-    if (error)
-        return *error;
-    if (!kty)
-        return memberError(ctx, "kty", QStringLiteral("The required member \"kty\" is missing."));
 
     // Optional metadata: checked for type now so a typo is not silently ignored.
     const json::Value* kid = stringMember(jwk, "kid", ctx, error);
