@@ -14,11 +14,6 @@ namespace {
 
 constexpr qint64 kEnvoyDefaultCacheSeconds = 600;
 
-std::string s(const QString& q)
-{
-    return q.toStdString();
-}
-
 QList<GapEntry> envoyGaps(const IssuerPlan& plan)
 {
     GapBuilder g(Target::Envoy, plan);

@@ -16,6 +16,8 @@ namespace YAML {
 class Emitter;
 }
 
+#include <string>
+
 namespace jwb::exporting::detail {
 
 // One issuer as a gateway must carry it at the export instant.
@@ -46,6 +48,8 @@ policy::EffectiveRules loosen(policy::EffectiveRules rules, const policy::Except
 QString seconds(qint64 s);              // "30 s"
 QString hostOf(const QString& uri);     // lower-case host of an URI, empty when none
 QString joined(const QStringList& l);   // "RS256, ES256"
+// UTF-8 std::string for yaml-cpp emitters.
+inline std::string s(const QString& q) { return q.toStdString(); }
 QByteArray emitterBytes(const YAML::Emitter& e); // the emitter's text with a trailing newline
 QString exportBanner(const policy::Policy& policy, Target target, const QString& commentPrefix);
 

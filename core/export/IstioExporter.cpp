@@ -15,11 +15,6 @@ namespace {
 
 constexpr int kIstioSkewSeconds = 60;
 
-std::string s(const QString& q)
-{
-    return q.toStdString();
-}
-
 QList<GapEntry> istioGaps(const IssuerPlan& plan)
 {
     GapBuilder g(Target::Istio, plan);

@@ -19,11 +19,6 @@ namespace {
 
 constexpr qint64 kKongMaxExpiration = 31536000;
 
-std::string s(const QString& q)
-{
-    return q.toStdString();
-}
-
 bool kongSupports(crypto::Algorithm alg)
 {
     switch (crypto::family(alg)) {
