@@ -8,6 +8,7 @@
 #include <QJsonValue>
 
 #include <memory>
+#include <new>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,7 +30,13 @@ class Value {
 public:
     using Member = std::pair<std::string, Value>;
 
-    Value() = default;
+    Value() noexcept {}
+    Value(const Value& other);
+    Value(Value&& other) noexcept;
+    Value& operator=(const Value& other);
+    Value& operator=(Value&& other) noexcept;
+    ~Value();
+
     static Value null() { return Value(); }
     static Value boolean(bool b);
     // isInteger is honoured only when rawText is an integer literal that fits in 64 bits.
@@ -48,17 +55,18 @@ public:
     bool isObject() const { return m_type == Type::Object; }
 
     bool toBool() const { return m_bool; }
-    double toDouble() const { return m_number; }
+    double toDouble() const { return m_isInteger ? static_cast<double>(m_scalar.integer) : m_scalar.number; }
     // True for a number written without fraction or exponent that fits in a signed 64-bit integer.
     bool isInteger() const { return m_isInteger; }
     // Exact for isInteger(); otherwise the double truncated and saturated to the 64-bit range (NaN: 0),
     // so a hostile 1e400 never reaches undefined behaviour.
     long long toInteger() const;
-    const std::string& rawNumber() const { return m_string; }
-    const std::string& toString() const { return m_string; }
-    QString toQString() const { return QString::fromStdString(m_string); }
-    const std::vector<Value>& items() const { return m_items; }
-    const std::vector<Member>& members() const { return m_members; }
+    // A number's source text; a string's text. Empty for every other type.
+    const std::string& rawNumber() const { return hasText() ? m_u.text : emptyText(); }
+    const std::string& toString() const { return hasText() ? m_u.text : emptyText(); }
+    QString toQString() const { return QString::fromStdString(toString()); }
+    const std::vector<Value>& items() const { return m_type == Type::Array ? m_u.items : emptyItems(); }
+    const std::vector<Member>& members() const { return m_type == Type::Object ? m_u.members : emptyMembers(); }
 
     // Object member lookup (linear: JOSE objects are small). nullptr when absent or not an object.
     const Value* find(std::string_view name) const;
@@ -69,14 +77,36 @@ public:
 private:
     friend class detail::Parser; // builds values in place: this runs on every token of a corpus
 
+    bool hasText() const { return m_type == Type::String || m_type == Type::Number; }
+    static const std::string& emptyText();
+    static const std::vector<Value>& emptyItems();
+    static const std::vector<Member>& emptyMembers();
+    // Construct the union member m_type selects; the value must hold none (Null or Bool) before.
+    void initText(std::string_view text) { new (&m_u.text) std::string(text); }
+    void destroy() noexcept;
+    void constructFrom(Value&& other) noexcept;
+    void constructFrom(const Value& other);
+
+    // Shaped for speed: a decoded token holds a few dozen values that the parser creates, moves and
+    // destroys, so a Value is 48 bytes (it was 112 with a separate string, two vectors and both number
+    // forms). Only the storage the type needs exists: text for a string or a number's source text
+    // (numbers like timestamps fit the string's inline buffer), a vector for an array or an object.
     Type m_type = Type::Null;
     bool m_bool = false;
     bool m_isInteger = false;
-    double m_number = 0;
-    long long m_integer = 0; // exact value when m_isInteger (a double loses digits beyond 2^53)
-    std::string m_string; // string value, or the number's source text
-    std::vector<Value> m_items;
-    std::vector<Member> m_members;
+    union Scalar {
+        double number = 0;
+        long long integer; // exact value when m_isInteger (a double loses digits beyond 2^53)
+    } m_scalar;
+    union Storage {
+        Storage() noexcept {}
+        ~Storage() {}
+        Storage(const Storage&) = delete;
+        Storage& operator=(const Storage&) = delete;
+        std::string text;          // Type::String, Type::Number
+        std::vector<Value> items;  // Type::Array
+        std::vector<Member> members; // Type::Object
+    } m_u;
 };
 
 struct Limits {
