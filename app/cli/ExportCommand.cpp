@@ -9,12 +9,12 @@
 #include "CliSupport.h"
 
 #include "export/Export.h"
+#include "util/AtomicFile.h"
 #include "util/Time.h"
 
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonArray>
-#include <QSaveFile>
 
 namespace jwb::cli {
 
@@ -92,10 +92,7 @@ Result<exporting::ExportProfile> profileFrom(const QCommandLineParser& parser, q
 
 Status writeFile(const QString& path, const QByteArray& data)
 {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(data) != data.size() || !file.commit())
-        return Error{QStringLiteral("ERR_OUTPUT_WRITE"), QStringLiteral("cannot write: ") + file.errorString(), path};
-    return Ok{};
+    return util::writeFileAtomically(path, data, QStringLiteral("ERR_OUTPUT_WRITE"));
 }
 
 class ExportCommand final : public Command {

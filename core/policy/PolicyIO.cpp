@@ -7,6 +7,7 @@
 
 #include "policy/CoreResources.h"
 #include "policy/PolicyTree.h"
+#include "util/AtomicFile.h"
 
 #include <QDir>
 #include <QFile>
@@ -16,7 +17,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QSet>
 
 #include <charconv>
@@ -837,23 +837,8 @@ Result<Policy> loadSamplePolicy()
 
 Status savePolicyFile(const Policy& policy, const QString& path)
 {
-    const QByteArray data = serializePolicy(policy, formatForPath(path));
-    QSaveFile file(path);
-    // Unbuffered: a short write (disk full, file size limit) must be seen here. Through Qt's buffer
-    // a partial flush is not reported as an error, and commit() would replace the old file with a
-    // truncated one.
-    if (!file.open(QIODevice::WriteOnly | QIODevice::Unbuffered))
-        return Error{QStringLiteral("ERR_POLICY_WRITE"), QStringLiteral("cannot write the policy: %1").arg(file.errorString()),
-                     path};
-    if (file.write(data) != data.size() || file.size() != data.size()) {
-        file.cancelWriting();
-        return Error{QStringLiteral("ERR_POLICY_WRITE"), QStringLiteral("cannot write the policy: %1").arg(file.errorString()),
-                     path};
-    }
-    if (!file.commit())
-        return Error{QStringLiteral("ERR_POLICY_WRITE"),
-                     QStringLiteral("cannot replace the policy file: %1").arg(file.errorString()), path};
-    return Ok{};
+    return util::writeFileAtomically(path, serializePolicy(policy, formatForPath(path)),
+                                     QStringLiteral("ERR_POLICY_WRITE"));
 }
 
 Status resolveKeys(Policy& policy, const QString& baseDir)

@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // The built jwt-policy binary: export, gaps and drift exit codes, files written and JSON shapes.
+#include "CliProcess.h"
+
+#include <QDir>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -7,6 +10,10 @@
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <sys/resource.h>
+
+#include <csignal>
 
 namespace {
 
@@ -42,6 +49,24 @@ QString drift(const QString& name)
 }
 
 const QString kAt = QStringLiteral("2026-12-01T00:00:00Z");
+
+bool writeBytes(const QString& path, const QByteArray& data)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
+}
+
+QByteArray readBytes(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QStringList exportArgs(const QString& out)
+{
+    return {QStringLiteral("export"), QStringLiteral("--policy"), sample(), QStringLiteral("--to"),
+            QStringLiteral("envoy"), QStringLiteral("-o"), out, QStringLiteral("--at"), kAt};
+}
 
 QJsonObject json(const Run& r)
 {
@@ -126,6 +151,45 @@ private slots:
         QCOMPARE(r.code, 2);
         QVERIFY(r.err.startsWith("jwt-policy export: "));
         QVERIFY(r.out.isEmpty());
+    }
+
+    void export_outputUnderAFile_exitTwoNamingPathNothingWritten()
+    {
+        // A parent that is a regular file: unwritable for every user, root included.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString parent = dir.filePath(QStringLiteral("plain-file"));
+        QVERIFY(writeBytes(parent, "keep me\n"));
+        const QString out = parent + QStringLiteral("/envoy.yaml");
+        const Run r = run(exportArgs(out));
+        QCOMPARE(r.code, 2);
+        QVERIFY(r.out.isEmpty());
+        QVERIFY2(r.err.startsWith(QByteArray("jwt-policy export: " + out.toUtf8() + ": ")), r.err.constData());
+        QVERIFY(r.err.contains("[ERR_OUTPUT_WRITE]"));
+        QCOMPARE(readBytes(parent), QByteArray("keep me\n"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("plain-file")});
+    }
+
+    void export_writeCutShort_exitTwoOldOutputIntact()
+    {
+        // The file size limit stops the write after 512 bytes, in the child only (SIGXFSZ ignored so
+        // the write fails instead of killing it). The export must fail, not commit 512 bytes.
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString out = dir.filePath(QStringLiteral("envoy.yaml"));
+        QVERIFY(writeBytes(out, "previous export\n"));
+        jwb::testing::RunOptions options;
+        options.inChild = [] {
+            std::signal(SIGXFSZ, SIG_IGN);
+            const rlimit cap{512, 512};
+            setrlimit(RLIMIT_FSIZE, &cap);
+        };
+        const jwb::testing::RunResult r = jwb::testing::runCli(exportArgs(out), options);
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.startsWith(QByteArray("jwt-policy export: " + out.toUtf8() + ": ")), r.err.constData());
+        QVERIFY(r.err.contains("[ERR_OUTPUT_WRITE]"));
+        QCOMPARE(readBytes(out), QByteArray("previous export\n"));
+        QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("envoy.yaml")});
     }
 
     void gaps_json_hasEveryTargetIssuerAndControl()

@@ -2,6 +2,7 @@
 // The policy file format v1: loading YAML and JSON, every loader error with its line and field
 // path, canonical saving, atomic replacement, key files, exception dates and load limits.
 
+#include "FileSizeCap.h"
 #include "policy/PolicyIO.h"
 
 #include <QDir>
@@ -10,8 +11,6 @@
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <csignal>
-#include <sys/resource.h>
 #include <unistd.h>
 
 using namespace jwb;
@@ -740,15 +739,12 @@ void TestPolicyIO::save_failedWrite_keepsOldFile()
     QVERIFY(writeFile(path, old));
     const Policy sample = loadOrFail(kSampleYaml);
 
-    struct rlimit saved {};
-    QCOMPARE(getrlimit(RLIMIT_FSIZE, &saved), 0);
-    const auto previousHandler = std::signal(SIGXFSZ, SIG_IGN);
-    struct rlimit tight = saved;
-    tight.rlim_cur = 512;
-    QCOMPARE(setrlimit(RLIMIT_FSIZE, &tight), 0);
-    const Status status = savePolicyFile(sample, path);
-    setrlimit(RLIMIT_FSIZE, &saved);
-    std::signal(SIGXFSZ, previousHandler);
+    Status status = Ok{};
+    {
+        const testing::FileSizeCap cap(512);
+        QVERIFY(cap.active());
+        status = savePolicyFile(sample, path);
+    }
 
     QVERIFY(!status.ok());
     QCOMPARE(status.error().code, QStringLiteral("ERR_POLICY_WRITE"));

@@ -365,6 +365,52 @@ private slots:
         QVERIFY(!QFile::exists(autosave));
     }
 
+    void autosaveUnwritable_statusNamesPath_documentStaysModified()
+    {
+        // A regular file where the autosave folder should be: no autosave can be written.
+        const QString folder = MainWindow::autosaveDirectory();
+        QVERIFY(QDir().mkpath(QFileInfo(folder).absolutePath()));
+        QFile blocker(folder);
+        QVERIFY(blocker.open(QIODevice::WriteOnly));
+        blocker.close();
+        MainWindow w;
+        w.loadSample();
+        QVERIFY(w.document()->setDefaultClockSkew(25).ok());
+        const bool written = w.writeAutosave();
+        const QString message = w.statusBar()->currentMessage();
+        QVERIFY(QFile::remove(folder));
+        QVERIFY(!written);
+        QVERIFY2(message.startsWith(QStringLiteral("Autosave failed: ")), qPrintable(message));
+        QVERIFY2(message.contains(w.autosavePathFor({})), qPrintable(message));
+        QVERIFY(w.document()->isModified());
+        QVERIFY(w.isWindowModified());
+    }
+
+    void saveIntoUnwritablePlace_errorShown_documentStaysModified()
+    {
+        QTemporaryDir dir;
+        const QString path = writeSample(dir);
+        const QByteArray before = [&path] {
+            QFile f(path);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        MainWindow w;
+        QVERIFY(w.openFile(path));
+        QVERIFY(w.document()->setDefaultClockSkew(25).ok());
+        // Under a regular file: fails for every user, root included.
+        const QString target = path + QStringLiteral("/copy.yaml");
+        uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Ok));
+        QVERIFY(!w.saveAs(target));
+        QCOMPARE(answer.count(), 1);
+        QCOMPARE(answer.lastName(), QStringLiteral("errorMessage"));
+        QVERIFY2(answer.lastText().contains(target), qPrintable(answer.lastText()));
+        QVERIFY(w.document()->isModified());
+        QCOMPARE(w.document()->filePath(), QFileInfo(path).absoluteFilePath());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+    }
+
     void corruptAutosave_reportedNeverLoaded()
     {
         QTemporaryDir dir;

@@ -2,6 +2,7 @@
 #include "views/ExportView.h"
 
 #include "models/Palette.h"
+#include "util/AtomicFile.h"
 
 #include <QAbstractTableModel>
 #include <QApplication>
@@ -22,7 +23,6 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QScrollBar>
 #include <QSettings>
 #include <QSpinBox>
@@ -500,10 +500,9 @@ void ExportView::save()
     for (auto it = m_result.extraFiles.cbegin(); it != m_result.extraFiles.cend(); ++it)
         files.insert(dir.filePath(it.key()), it.value());
     for (auto it = files.cbegin(); it != files.cend(); ++it) {
-        QSaveFile file(it.key());
-        if (!file.open(QIODevice::WriteOnly) || file.write(it.value()) != it.value().size() || !file.commit()) {
+        if (const Status written = util::writeFileAtomically(it.key(), it.value()); !written) {
             QMessageBox::warning(this, tr("Save export"),
-                                 tr("Could not write %1: %2").arg(QDir::toNativeSeparators(it.key()), file.errorString()));
+                                 tr("Could not write %1: %2").arg(QDir::toNativeSeparators(it.key()), written.error().message));
             return;
         }
     }

@@ -7,6 +7,7 @@
 #include "editors/MatrixEditor.h"
 #include "models/PolicyDocument.h"
 #include "policy/PolicyIO.h"
+#include "util/AtomicFile.h"
 #include "models/ProblemsModel.h"
 #include "views/ProblemsPanel.h"
 
@@ -33,7 +34,6 @@
 #include <QMimeData>
 #include <QPushButton>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QSettings>
 #include <QSplitter>
 #include <QStandardPaths>
@@ -448,16 +448,14 @@ bool MainWindow::writeAutosave()
     if (!m_document->isModified())
         return false;
     const QString path = autosavePathFor(m_document->filePath());
-    if (!QDir().mkpath(QFileInfo(path).absolutePath()))
-        return false;
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
-        statusBar()->showMessage(tr("Autosave failed: %1").arg(file.errorString()), kStatusTimeoutMs);
-        return false;
-    }
-    file.write(policy::serializePolicy(m_document->policy(), policy::Format::Yaml));
-    if (!file.commit()) {
-        statusBar()->showMessage(tr("Autosave failed: %1").arg(file.errorString()), kStatusTimeoutMs);
+    // A failed mkpath is reported by the write below, which names the path.
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    const Status written =
+        util::writeFileAtomically(path, policy::serializePolicy(m_document->policy(), policy::Format::Yaml),
+                                  QStringLiteral("ERR_AUTOSAVE_WRITE"));
+    if (!written) {
+        // The document stays modified: only a real save makes it clean.
+        statusBar()->showMessage(tr("Autosave failed: %1").arg(written.error().toString()), kStatusTimeoutMs);
         return false;
     }
     if (!m_autosaveWritten.isEmpty() && m_autosaveWritten != path)
