@@ -40,15 +40,27 @@ const AlgorithmInfo* info(Algorithm alg)
     return i >= 0 && i < kAlgorithmCount ? &kAlgorithms[static_cast<std::size_t>(i)] : nullptr;
 }
 
+// Exact, case-sensitive: "rs256" is not RS256.
+template <typename View>
+Algorithm lookup(View name)
+{
+    for (int i = 0; i < kAlgorithmCount; ++i) {
+        if (name == kAlgorithms[static_cast<std::size_t>(i)].name)
+            return static_cast<Algorithm>(i);
+    }
+    return Algorithm::Unsupported;
+}
+
 } // namespace
 
 Algorithm algorithmFromName(QStringView name)
 {
-    for (int i = 0; i < kAlgorithmCount; ++i) {
-        if (name == kAlgorithms[static_cast<std::size_t>(i)].name) // exact, case-sensitive
-            return static_cast<Algorithm>(i);
-    }
-    return Algorithm::Unsupported;
+    return lookup(name);
+}
+
+Algorithm algorithmFromName(QLatin1StringView name)
+{
+    return lookup(name);
 }
 
 QLatin1StringView algorithmNameView(Algorithm alg)
@@ -104,6 +116,11 @@ bool isSymmetric(Algorithm alg)
 }
 
 bool isNoneSpelling(QStringView name)
+{
+    return name.compare(QLatin1StringView("none"), Qt::CaseInsensitive) == 0;
+}
+
+bool isNoneSpelling(QLatin1StringView name)
 {
     return name.compare(QLatin1StringView("none"), Qt::CaseInsensitive) == 0;
 }

@@ -26,6 +26,8 @@ enum class Family : std::uint8_t { Hmac, Rsa, RsaPss, Ecdsa, EdDsa, None };
 // Exact, case-sensitive lookup of a registered name ("RS256"). "none", "None", "NONE", "" and
 // unknown names give Unsupported.
 Algorithm algorithmFromName(QStringView name);
+// The same for a name read from a token as Latin-1 bytes, without converting it first.
+Algorithm algorithmFromName(QLatin1StringView name);
 QString algorithmName(Algorithm alg);
 // The same name without allocating (hot paths compare against it); "unsupported" for Unsupported.
 QLatin1StringView algorithmNameView(Algorithm alg);
@@ -34,6 +36,7 @@ QString familyName(Family f); // "HMAC", "RSA", "RSA-PSS", "ECDSA", "EdDSA"
 bool isSymmetric(Algorithm alg);
 // Case-insensitive "none" in any spelling: an unsecured JWS (RFC 7518 section 3.6).
 bool isNoneSpelling(QStringView name);
+bool isNoneSpelling(QLatin1StringView name);
 
 // A set of algorithms as a bitmask: the pin check is one AND on the hot path.
 class AlgorithmSet {

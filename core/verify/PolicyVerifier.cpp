@@ -9,9 +9,11 @@
 #include "token/CompactToken.h"
 
 #include <QLoggingCategory>
+#include <QVarLengthArray>
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -115,7 +117,36 @@ struct CompiledKey {
     std::string kid; // the key's kid as bytes, compared with the token's without conversion
     AlgorithmSet usable;
     QString exceptionId; // non-empty for keys granted by a dated exception
+    QString label;       // kid, or the thumbprint's start: named in the signature step
+    QString description; // "RSA 2048 ...": named in the key step
 };
+
+// Header and claim names are mostly three letters long, so a plain comparison calls memcmp for
+// nearly every pair; the first byte settles most of them without a call.
+bool sameBytes(std::string_view a, std::string_view b)
+{
+    return a.size() == b.size() && (a.empty() || (a.front() == b.front() && a == b));
+}
+
+// Keys a token may be verified with; a handful at most, kept off the heap.
+template <typename K>
+using Candidates = QVarLengthArray<const K*, 8>;
+
+// A policy string and the text a trace shows for it. A token value equal to a policy string is shown
+// with the policy's own (shared) text, so the common, accepted case converts nothing per token.
+struct PolicyString {
+    std::string bytes;
+    QString text;
+};
+
+const QString* findText(const std::vector<PolicyString>& list, std::string_view value)
+{
+    for (const PolicyString& p : list) {
+        if (sameBytes(p.bytes, value))
+            return &p.text;
+    }
+    return nullptr;
+}
 
 struct CompiledException {
     QString id;
@@ -133,20 +164,20 @@ struct CompiledIssuer {
     policy::EffectiveRules rules;
     AlgorithmSet pinned;
     std::vector<std::string> allowedHeaders;
-    std::vector<std::string> allowedTypes;
+    std::vector<PolicyString> allowedTypes;
     QString allowedTypesText;  // for reasons
     std::vector<std::string> requiredClaims;
     QString requiredClaimsText; // for reasons
     QString pinnedText;         // for reasons
-    std::vector<std::string> audiences;
-    std::vector<std::string> subjects;
+    std::vector<PolicyString> audiences;
+    std::vector<PolicyString> subjects;
     std::vector<CompiledKey> keys;
     std::vector<CompiledException> exceptions;
 };
 
 bool contains(const std::vector<std::string>& list, std::string_view value)
 {
-    return std::find(list.begin(), list.end(), value) != list.end();
+    return std::any_of(list.begin(), list.end(), [value](const std::string& item) { return sameBytes(item, value); });
 }
 
 std::vector<std::string> toStdList(const QStringList& list)
@@ -158,6 +189,15 @@ std::vector<std::string> toStdList(const QStringList& list)
     return out;
 }
 
+std::vector<PolicyString> toPolicyStrings(const QStringList& list)
+{
+    std::vector<PolicyString> out;
+    out.reserve(static_cast<size_t>(list.size()));
+    for (const QString& s : list)
+        out.push_back({s.toStdString(), s});
+    return out;
+}
+
 AlgorithmSet toAlgorithmSet(const QStringList& names)
 {
     AlgorithmSet set;
@@ -166,9 +206,14 @@ AlgorithmSet toAlgorithmSet(const QStringList& names)
     return set;
 }
 
+QString keyLabel(const keys::Key& key)
+{
+    return key.kid.isEmpty() ? key.thumbprint.left(12) : key.kid;
+}
+
 CompiledKey compileKey(const keys::Key& key, const QString& exceptionId)
 {
-    CompiledKey ck{key, key.kid.toStdString(), {}, exceptionId};
+    CompiledKey ck{key, key.kid.toStdString(), {}, exceptionId, keyLabel(key), key.description()};
     for (Algorithm a : key.usableAlgorithms())
         ck.usable.insert(a);
     return ck;
@@ -179,7 +224,7 @@ void compileRules(CompiledIssuer& ci)
     ci.pinned = toAlgorithmSet(ci.rules.algorithms);
     ci.allowedHeaders = toStdList(ci.rules.allowedHeaders);
     if (ci.rules.allowedTypes) {
-        ci.allowedTypes = toStdList(*ci.rules.allowedTypes);
+        ci.allowedTypes = toPolicyStrings(*ci.rules.allowedTypes);
         ci.allowedTypesText = ci.rules.allowedTypes->join(QStringLiteral(", "));
     }
     ci.requiredClaims = toStdList(ci.rules.requiredClaims);
@@ -214,8 +259,8 @@ PolicyVerifier::PolicyVerifier(policy::Policy policy)
         ci.name = issuer.issuer;
         ci.rules = p.effectiveRules(issuer);
         compileRules(ci);
-        ci.audiences = toStdList(issuer.audiences);
-        ci.subjects = toStdList(issuer.subjects);
+        ci.audiences = toPolicyStrings(issuer.audiences);
+        ci.subjects = toPolicyStrings(issuer.subjects);
         for (const keys::Key& k : issuer.keys.resolved)
             ci.keys.push_back(compileKey(k, {}));
         for (const policy::PolicyException& ex : p.exceptions) {
@@ -257,7 +302,9 @@ public:
         , m_now(now)
         , m_stopAtFirstFailure(stopAtFirstFailure)
     {
-        m_trace.steps.reserve(kStepCount);
+        // Every slot made at once (one allocation, one zeroing pass): steps are then filled in
+        // place, which measured cheaper than constructing each one as it is appended.
+        m_trace.steps.resize(kStepCount);
     }
 
     Trace& trace() { return m_trace; }
@@ -265,23 +312,37 @@ public:
     // In corpus mode everything after the first failure is skipped unevaluated.
     bool skipRest() const { return m_failed && m_stopAtFirstFailure; }
 
-    TraceStep& add(StepId id, Verdict verdict, const QString& code)
+    // `code` is nearly always a QStringLiteral temporary: taken by value, it is moved, not copied.
+    TraceStep& add(StepId id, Verdict verdict, QString code)
     {
-        TraceStep& s = m_trace.steps.emplace_back();
+        TraceStep& s = nextSlot();
         s.id = id;
         s.verdict = verdict;
-        s.code = code;
+        s.code = std::move(code);
         if (verdict == Verdict::Fail)
             m_failed = true;
         return s;
     }
-    TraceStep& skip(StepId id, const QString& code) { return add(id, Verdict::Skipped, code); }
+    TraceStep& skip(StepId id, QString code) { return add(id, Verdict::Skipped, std::move(code)); }
     // Takes a step produced by a sub-run (the signature-only path reuses the policy steps).
     void append(const TraceStep& step)
     {
-        m_trace.steps.append(step);
+        nextSlot() = step;
         if (step.verdict == Verdict::Fail)
             m_failed = true;
+    }
+    // The step recorded so far for `id`, if any.
+    const TraceStep* step(StepId id) const
+    {
+        const auto recorded = std::span(m_trace.steps).first(m_used);
+        const auto it = std::find_if(recorded.begin(), recorded.end(), [id](const TraceStep& s) { return s.id == id; });
+        return it == recorded.end() ? nullptr : &*it;
+    }
+    // The finished trace: the recorded steps only.
+    Trace finish()
+    {
+        m_trace.steps.resize(m_used);
+        return std::move(m_trace);
     }
     void skipFrom(StepId first, const QString& code)
     {
@@ -306,11 +367,15 @@ public:
     void type(const json::Value& header);
     bool algorithm(const json::Value& header, Algorithm& alg);
     void issuer(const json::Value* iss, bool issFromHeader);
-    std::vector<const CompiledKey*> key(const json::Value& header, Algorithm alg);
-    bool signature(const std::vector<const CompiledKey*>& candidates, Algorithm alg, const token::CompactToken& t);
+    Candidates<CompiledKey> key(const json::Value& header, Algorithm alg);
     void claims(const json::Value& claims, bool trusted);
 
 private:
+    TraceStep& nextSlot()
+    {
+        const qsizetype index = m_used++;
+        return index < m_trace.steps.size() ? m_trace.steps[index] : m_trace.steps.emplace_back();
+    }
     void expiry(const json::Value& claims, bool untrusted);
     void notBefore(const json::Value& claims, bool untrusted);
     void issuedAt(const json::Value& claims, bool untrusted);
@@ -325,6 +390,7 @@ private:
     qint64 m_now;
     bool m_stopAtFirstFailure;
     bool m_failed = false;
+    qsizetype m_used = 0; // slots of m_trace.steps filled so far
     Trace m_trace;
 };
 
@@ -389,7 +455,7 @@ void Run::header(const json::Value& header)
         return;
     }
     if (warning) {
-        m_trace.steps.append(*warning);
+        append(*warning);
         return;
     }
     add(StepId::Header, Verdict::Pass, QStringLiteral("OK_HEADER"));
@@ -423,10 +489,13 @@ void Run::type(const json::Value& header)
         return;
     }
     const std::string& value = typ->toString();
-    if (std::any_of(m_rules.allowedTypes.begin(), m_rules.allowedTypes.end(),
-                    [&value](const std::string& t) { return sameMediaType(t, value); })) {
-        add(StepId::Type, Verdict::Pass, QStringLiteral("OK_TYPE")).arg1 = displayValue(value);
-        return;
+    for (const PolicyString& t : m_rules.allowedTypes) {
+        if (sameMediaType(t.bytes, value)) {
+            // Shown as the token spells it; the policy's text serves when the spelling is the same.
+            add(StepId::Type, Verdict::Pass, QStringLiteral("OK_TYPE")).arg1 =
+                t.bytes == value ? t.text : displayValue(value);
+            return;
+        }
     }
     TraceStep& s = add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_NOT_ALLOWED"));
     s.arg1 = displayValue(value);
@@ -441,7 +510,7 @@ bool Run::algorithm(const json::Value& header, Algorithm& alg)
         return false;
     }
     const std::string& rawName = algValue->toString();
-    const QString name = QString::fromLatin1(rawName.data(), static_cast<qsizetype>(std::min<size_t>(rawName.size(), 64)));
+    const QLatin1StringView name(rawName.data(), static_cast<qsizetype>(std::min<size_t>(rawName.size(), 64)));
     if (crypto::isNoneSpelling(name)) {
         TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NONE"));
         s.arg1 = displayValue(algValue->toString());
@@ -460,7 +529,7 @@ bool Run::algorithm(const json::Value& header, Algorithm& alg)
     if (const CompiledException* ex =
             activeException([alg](const CompiledException& e) { return e.algorithms.contains(alg); })) {
         TraceStep& s = add(StepId::Algorithm, Verdict::Warning, QStringLiteral("WARN_ALG_BY_EXCEPTION"));
-        s.arg1 = name;
+        s.arg1 = crypto::algorithmName(alg);
         s.arg2 = ex->id;
         s.exceptionId = ex->id;
         return true;
@@ -470,7 +539,7 @@ bool Run::algorithm(const json::Value& header, Algorithm& alg)
         return false;
     }
     TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NOT_PINNED"));
-    s.arg1 = name;
+    s.arg1 = crypto::algorithmName(alg);
     s.arg2 = m_rules.pinnedText;
     return false;
 }
@@ -485,7 +554,8 @@ void Run::issuer(const json::Value* iss, bool issFromHeader)
         add(StepId::Issuer, Verdict::Fail, QStringLiteral("ERR_ISS_TYPE"));
         return;
     }
-    m_trace.issuer = displayValue(iss->toString());
+    // The trust entry was found by an exact byte match, so its own name is the token's iss.
+    m_trace.issuer = m_entry ? m_entry->name : displayValue(iss->toString());
     if (!m_entry) {
         add(StepId::Issuer, Verdict::Fail, QStringLiteral("ERR_ISS_UNKNOWN")).arg1 = m_trace.issuer;
         return;
@@ -497,9 +567,9 @@ void Run::issuer(const json::Value* iss, bool issFromHeader)
         s.ref = QStringLiteral("RFC 7519 §5.3");
 }
 
-std::vector<const CompiledKey*> Run::key(const json::Value& header, Algorithm alg)
+Candidates<CompiledKey> Run::key(const json::Value& header, Algorithm alg)
 {
-    std::vector<const CompiledKey*> candidates;
+    Candidates<CompiledKey> candidates;
     if (m_entry->keys.empty()) {
         add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_NO_KEYS"));
         return candidates;
@@ -577,17 +647,17 @@ std::vector<const CompiledKey*> Run::key(const json::Value& header, Algorithm al
     }
     TraceStep& s = add(StepId::Key, Verdict::Pass, QStringLiteral("OK_KEY"));
     s.arg1 = matched->key.kid;
-    s.arg2 = matched->key.description();
+    s.arg2 = matched->description;
     return candidates;
 }
 
-QString keyLabel(const keys::Key& key)
-{
-    return key.kid.isEmpty() ? key.thumbprint.left(12) : key.kid;
-}
+const keys::Key& keyOf(const keys::Key* k) { return *k; }
+const keys::Key& keyOf(const CompiledKey* k) { return k->key; }
+QString labelOf(const keys::Key* k) { return keyLabel(*k); }
+const QString& labelOf(const CompiledKey* k) { return k->label; }
 
-bool verifyWithCandidates(Run& run, const std::vector<const keys::Key*>& candidates, Algorithm alg,
-                          const token::CompactToken& t)
+template <typename K>
+bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm alg, const token::CompactToken& t)
 {
     if (t.signature.isEmpty()) {
         run.add(StepId::Signature, Verdict::Fail, QStringLiteral("ERR_SIGNATURE_MISSING"));
@@ -595,14 +665,14 @@ bool verifyWithCandidates(Run& run, const std::vector<const keys::Key*>& candida
     }
     crypto::SignatureResult last = crypto::SignatureResult::Invalid;
     QString detail;
-    const keys::Key* lastKey = nullptr;
-    for (const keys::Key* k : candidates) {
+    const K* lastKey = nullptr;
+    for (const K* k : candidates) {
         QString d;
-        const crypto::SignatureResult r = crypto::verifySignature(*k, alg, t.signingInput, t.signature, &d);
+        const crypto::SignatureResult r = crypto::verifySignature(keyOf(k), alg, t.signingInput, t.signature, &d);
         if (r == crypto::SignatureResult::Valid) {
             TraceStep& s = run.add(StepId::Signature, Verdict::Pass, QStringLiteral("OK_SIGNATURE"));
             s.arg1 = crypto::algorithmName(alg);
-            s.arg2 = keyLabel(*k);
+            s.arg2 = labelOf(k);
             return true;
         }
         // Report the most specific failure: a malformed signature says more than "invalid".
@@ -622,21 +692,12 @@ bool verifyWithCandidates(Run& run, const std::vector<const keys::Key*>& candida
     TraceStep& s = run.add(StepId::Signature, Verdict::Fail, code);
     s.arg1 = crypto::algorithmName(alg);
     s.arg2 = last == crypto::SignatureResult::Invalid
-                 ? (candidates.size() == 1 ? keyLabel(*candidates.front())
+                 ? (candidates.size() == 1 ? QString(labelOf(candidates.front()))
                                            : QStringLiteral("any of %1 keys").arg(candidates.size()))
                  : detail;
     if (last == crypto::SignatureResult::InternalError)
         qCWarning(lcVerify) << "signature backend failure:" << detail;
     return false;
-}
-
-bool Run::signature(const std::vector<const CompiledKey*>& candidates, Algorithm alg, const token::CompactToken& t)
-{
-    std::vector<const keys::Key*> keyList;
-    keyList.reserve(candidates.size());
-    for (const CompiledKey* k : candidates)
-        keyList.push_back(&k->key);
-    return verifyWithCandidates(*this, keyList, alg, t);
 }
 
 bool Run::dateTypeError(StepId id, const char16_t* claim, DateRead r, const json::Value* v, bool untrusted)
@@ -810,23 +871,20 @@ void Run::audience(const json::Value& claims, bool untrusted)
         fail(QStringLiteral("ERR_AUD_MISSING"));
         return;
     }
-    std::vector<const std::string*> values;
-    if (aud->isString()) {
-        values.push_back(&aud->toString());
-    } else if (aud->isArray()) {
-        for (const json::Value& item : aud->items()) {
-            if (!item.isString()) {
-                fail(QStringLiteral("ERR_AUD_TYPE"));
-                return;
-            }
-            values.push_back(&item.toString());
-        }
-    } else {
+    const std::span<const json::Value> values = aud->isArray() ? std::span(aud->items()) : std::span(aud, 1);
+    if (!std::all_of(values.begin(), values.end(), [](const json::Value& v) { return v.isString(); })) {
         fail(QStringLiteral("ERR_AUD_TYPE"));
         return;
     }
-    for (const std::string* v : values)
-        m_trace.audiences.append(displayValue(*v));
+    // Each audience as the trace shows it; one the trust entry names is shown with the policy's text.
+    const QString* bound = nullptr;
+    m_trace.audiences.reserve(static_cast<qsizetype>(values.size()));
+    for (const json::Value& v : values) {
+        const QString* known = m_entry ? findText(m_entry->audiences, v.toString()) : nullptr;
+        m_trace.audiences.append(known ? *known : displayValue(v.toString()));
+        if (known && !bound)
+            bound = known;
+    }
     if (values.empty()) {
         fail(QStringLiteral("ERR_AUD_EMPTY"));
         return;
@@ -839,14 +897,12 @@ void Run::audience(const json::Value& claims, bool untrusted)
         fail(QStringLiteral("ERR_AUD_NO_ROW"));
         return;
     }
-    for (const std::string* v : values) {
-        if (contains(m_entry->audiences, *v)) {
-            TraceStep& s = add(StepId::Audience, Verdict::Pass, QStringLiteral("OK_AUD"));
-            s.arg1 = displayValue(*v);
-            s.arg2 = m_entry->name;
-            s.untrusted = untrusted;
-            return;
-        }
+    if (bound) {
+        TraceStep& s = add(StepId::Audience, Verdict::Pass, QStringLiteral("OK_AUD"));
+        s.arg1 = *bound;
+        s.arg2 = m_entry->name;
+        s.untrusted = untrusted;
+        return;
     }
     fail(QStringLiteral("ERR_AUD_NOT_BOUND")).arg1 = m_trace.audiences.join(QStringLiteral(", "));
 }
@@ -858,16 +914,19 @@ void Run::subject(const json::Value& claims, bool untrusted)
         return;
     }
     const json::Value* sub = claims.find("sub");
+    const QString* allowed = sub && sub->isString() ? findText(m_entry->subjects, sub->toString()) : nullptr;
     QString code;
     if (!sub)
         code = QStringLiteral("ERR_SUB_MISSING");
     else if (!sub->isString())
         code = QStringLiteral("ERR_SUB_TYPE");
-    else if (!contains(m_entry->subjects, sub->toString()))
+    else if (!allowed)
         code = QStringLiteral("ERR_SUB_NOT_ALLOWED");
     TraceStep& s = add(StepId::Subject, code.isEmpty() ? Verdict::Pass : Verdict::Fail,
                        code.isEmpty() ? QStringLiteral("OK_SUB") : code);
-    if (sub && sub->isString())
+    if (allowed)
+        s.arg1 = *allowed;
+    else if (sub && sub->isString())
         s.arg1 = displayValue(sub->toString());
     s.untrusted = untrusted;
 }
@@ -974,7 +1033,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
         s.num1 = size;
         s.num2 = c.globalMaxTokenBytes;
         run.skipFrom(StepId::Structure, QStringLiteral("SKIPPED_NOT_DECODED"));
-        return std::move(run.trace());
+        return run.finish();
     }
 
     const token::ParseLimits limits{c.globalMaxTokenBytes, 16};
@@ -1016,14 +1075,14 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
                                                    : failure.error.location + QStringLiteral(": ") + failure.error.message;
         run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
         trace.accepted = false;
-        return std::move(trace);
+        return run.finish();
     }
     if (!nested && !t->claims) {
         TraceStep& s = run.add(StepId::Structure, Verdict::Fail, QStringLiteral("ERR_TOKEN_PAYLOAD_JSON"));
         s.arg1 = t->claimsError ? t->claimsError->message : QStringLiteral("the payload is not a JSON object");
         run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
         trace.accepted = false;
-        return std::move(trace);
+        return run.finish();
     }
     run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE"));
 
@@ -1051,13 +1110,13 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
         run.skip(StepId::Key, QStringLiteral("SKIPPED_KEY_ISSUER"));
         run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ISSUER"));
     } else {
-        const std::vector<const CompiledKey*> candidates = run.key(t->header, alg);
+        const Candidates<CompiledKey> candidates = run.key(t->header, alg);
         if (candidates.empty())
             run.skip(StepId::Signature, QStringLiteral("SKIPPED_SIGNATURE_KEY"));
         else if (run.skipRest())
             run.skip(StepId::Signature, QStringLiteral("SKIPPED_AFTER_FAILURE"));
         else
-            signatureOk = run.signature(candidates, alg, *t);
+            signatureOk = verifyWithCandidates(run, candidates, alg, *t);
     }
 
     if (nested) {
@@ -1091,7 +1150,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
     }
 
     trace.accepted = !run.failed();
-    return std::move(trace);
+    return run.finish();
 }
 
 Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList, std::optional<Algorithm> pinned,
@@ -1117,7 +1176,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         s.num2 = maxTokenBytes;
         if (!within) {
             skipJwsFrom(StepId::Structure);
-            return std::move(trace);
+            return run.finish();
         }
     }
     auto parsed = token::parseCompact(token, token::ParseLimits{maxTokenBytes, 16}, /*requireJsonPayload=*/false);
@@ -1127,7 +1186,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         TraceStep& s = run.add(StepId::Structure, Verdict::Fail, failure.error.code);
         s.arg1 = failure.error.message;
         skipJwsFrom(StepId::Header);
-        return std::move(trace);
+        return run.finish();
     }
     run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE_JWS"));
 
@@ -1137,11 +1196,11 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
     if (header.find("crit") || (header.find("b64") && !(header.find("b64")->isBool() && header.find("b64")->toBool()))) {
         Run probe(nullptr, rules, 0, false);
         probe.header(header);
-        run.append(probe.trace().steps.front());
+        run.append(probe.finish().steps.front());
         if (probe.failed())
             run.add(StepId::Algorithm, Verdict::Skipped, QStringLiteral("SKIPPED_AFTER_FAILURE"));
     }
-    if (!run.trace().step(StepId::Header)) {
+    if (!run.step(StepId::Header)) {
         QString selector;
         for (const auto& [name, value] : header.members()) {
             if (isKeySelector(name))
@@ -1158,7 +1217,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
 
     Algorithm alg = Algorithm::Unsupported;
     bool algOk = false;
-    if (!run.trace().step(StepId::Algorithm)) {
+    if (!run.step(StepId::Algorithm)) {
         if (pinned)
             rules.pinned.insert(*pinned);
         else if (const json::Value* a = header.find("alg"); a && a->isString())
@@ -1166,12 +1225,12 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         rules.rules.algorithms = pinned ? QStringList{crypto::algorithmName(*pinned)} : QStringList{};
         Run algRun(nullptr, rules, 0, false);
         algOk = algRun.algorithm(header, alg);
-        run.append(algRun.trace().steps.front());
+        run.append(algRun.finish().steps.front());
         if (!algOk)
             run.add(StepId::Key, Verdict::Skipped, QStringLiteral("SKIPPED_KEY_ALG"));
     }
     if (algOk) {
-        std::vector<const keys::Key*> candidates;
+        Candidates<keys::Key> candidates;
         const json::Value* kid = header.find("kid");
         const bool anyKeyHasKid = std::any_of(keyList.begin(), keyList.end(), [](const keys::Key& k) { return !k.kid.isEmpty(); });
         QString why;
@@ -1196,13 +1255,13 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
             s.num1 = static_cast<qint64>(candidates.size());
             verifyWithCandidates(run, candidates, alg, *t);
         }
-    } else if (!run.trace().step(StepId::Key)) {
+    } else if (!run.step(StepId::Key)) {
         run.skip(StepId::Key, QStringLiteral("SKIPPED_KEY_ALG"));
     }
-    if (!run.trace().step(StepId::Signature))
+    if (!run.step(StepId::Signature))
         run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ALG"));
     trace.accepted = !run.failed();
-    return std::move(trace);
+    return run.finish();
 }
 
 } // namespace jwb::verify

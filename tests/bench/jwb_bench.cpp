@@ -11,6 +11,7 @@
 
 #include "corpus/CorpusAnalyzer.h"
 #include "crypto/Verifier.h"
+#include "token/CompactToken.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -184,6 +185,45 @@ void algMismatch(benchmark::State& state, bool corpusMode)
         state.SkipWithError("the token was not rejected at the algorithm step");
 }
 
+// Where the work outside the cryptography goes, on the HS256 fixture's token: decoding alone, the
+// fingerprint alone, and the whole pipeline in corpus mode (no fingerprint) on an accepted token.
+void breakdownDecode(benchmark::State& state)
+{
+    const QByteArray& tokenBytes = algFixtures().back().token;
+    bool ok = true;
+    for (auto _ : state) {
+        auto parsed = token::parseCompact(tokenBytes, token::ParseLimits{}, false);
+        ok = std::holds_alternative<token::CompactToken>(parsed) && ok;
+        benchmark::DoNotOptimize(parsed);
+    }
+    if (!ok)
+        state.SkipWithError("the token did not decode");
+}
+
+void breakdownFingerprint(benchmark::State& state)
+{
+    const QByteArray& tokenBytes = algFixtures().back().token;
+    for (auto _ : state) {
+        const QString fp = token::fingerprint(tokenBytes);
+        benchmark::DoNotOptimize(fp.constData());
+    }
+}
+
+void breakdownCorpusModeAccepted(benchmark::State& state)
+{
+    const auto verifier = benchVerifier();
+    const AlgFixture& f = algFixtures().back();
+    const verify::VerifyOptions options{kNow, true, false};
+    bool ok = true;
+    for (auto _ : state) {
+        const verify::Trace trace = verifier->verify(f.token, options);
+        ok = trace.accepted && ok;
+        benchmark::DoNotOptimize(trace.steps.data());
+    }
+    if (!ok)
+        state.SkipWithError("policy verification rejected the token");
+}
+
 double processCpuSeconds()
 {
     rusage usage{};
@@ -267,6 +307,9 @@ int main(int argc, char** argv)
     }
     benchmark::RegisterBenchmark("non_crypto/alg_mismatch_full_trace", algMismatch, false);
     benchmark::RegisterBenchmark("non_crypto/alg_mismatch_corpus_mode", algMismatch, true);
+    benchmark::RegisterBenchmark("breakdown/decode_HS256", breakdownDecode);
+    benchmark::RegisterBenchmark("breakdown/fingerprint_HS256", breakdownFingerprint);
+    benchmark::RegisterBenchmark("breakdown/corpus_mode_accepted_HS256", breakdownCorpusModeAccepted);
     benchmark::RegisterBenchmark("corpus/threads", corpusThroughput)
         ->Arg(1)
         ->Arg(2)
