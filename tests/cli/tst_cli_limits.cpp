@@ -2,6 +2,7 @@
 // 100 MB inputs through the built jwt-policy: a token file, a corpus with a 100 MB line, a policy
 // file. Each ends with a clear result or error, and the process's peak memory stays within 32 MiB of
 // its peak on small inputs (getrusage(RUSAGE_CHILDREN) after each run: the largest child so far).
+#include "CliProcess.h"
 #include "crypto/Signer.h"
 #include "token/Base64Url.h"
 
@@ -9,13 +10,14 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
 #include <sys/resource.h>
 
 using namespace jwb;
+using testing::RunResult;
+using testing::runCli;
 
 namespace {
 
@@ -26,19 +28,8 @@ constexpr qint64 kMiB = 1024 * 1024;
 constexpr qint64 kHeadroom = 32 * kMiB;
 const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), Qt::UTC).toSecsSinceEpoch();
 
-struct Run {
-    int exitCode = -1;
-    QByteArray out, err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess p;
-    p.start(QStringLiteral(JWT_POLICY_BIN), args);
-    if (!p.waitForStarted() || !p.waitForFinished(300000))
-        return {};
-    return {p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1, p.readAllStandardOutput(), p.readAllStandardError()};
-}
+// Reading 100 MB takes a while in the sanitizer build.
+const testing::RunOptions kSlowRun{{}, 300000, {}};
 
 qint64 largestChildPeakBytes()
 {
@@ -101,8 +92,9 @@ private slots:
         m_token = crypto::mintCompact(QJsonDocument(header).toJson(QJsonDocument::Compact),
                                       QJsonDocument(claims).toJson(QJsonDocument::Compact), &key.value(), crypto::Algorithm::HS256);
         // The policy and token work, so the refusals below are about size alone.
-        const Run ok = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policy, QStringLiteral("--at"),
-                               QString::number(kNow), QString::fromLatin1(m_token)});
+        const RunResult ok = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policy,
+                                     QStringLiteral("--at"), QString::number(kNow), QString::fromLatin1(m_token)},
+                                    kSlowRun);
         QVERIFY2(ok.exitCode == 0, QByteArray(ok.out + ok.err).constData());
         // The same small token as a one-line corpus: the baseline of both verbs used below.
         const QString small = m_dir.filePath(QStringLiteral("small.log"));
@@ -110,8 +102,9 @@ private slots:
         QVERIFY(corpus.open(QIODevice::WriteOnly));
         corpus.write("Bearer " + m_token + "\n");
         corpus.close();
-        const Run check = runCli({QStringLiteral("check"), QStringLiteral("--policy"), m_policy, QStringLiteral("--at"),
-                                  QString::number(kNow), small});
+        const RunResult check = runCli({QStringLiteral("check"), QStringLiteral("--policy"), m_policy,
+                                        QStringLiteral("--at"), QString::number(kNow), small},
+                                       kSlowRun);
         QCOMPARE(check.exitCode, 0);
         m_peakBound = largestChildPeakBytes() + kHeadroom;
     }
@@ -120,7 +113,7 @@ private slots:
     {
         const QString file = m_dir.filePath(QStringLiteral("token.jwt"));
         QVERIFY(writeStreamed(file, m_token.left(m_token.lastIndexOf('.') + 1), 'A', 100 * kMiB, "\n"));
-        const Run r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policy, file});
+        const RunResult r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), m_policy, file}, kSlowRun);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("ERR_INPUT_TOO_LARGE"), r.err.constData());
         QVERIFY(r.err.contains(file.toUtf8())); // says which input
@@ -133,8 +126,9 @@ private slots:
         // One valid token, then a 100 MB line that looks like the start of a token, then the token again.
         const QString file = m_dir.filePath(QStringLiteral("corpus.log"));
         QVERIFY(writeStreamed(file, "Bearer " + m_token + "\nBearer eyJ", 'A', 100 * kMiB, "\nBearer " + m_token + "\n"));
-        const Run r = runCli({QStringLiteral("check"), QStringLiteral("--policy"), m_policy, QStringLiteral("--at"),
-                              QString::number(kNow), QStringLiteral("--format"), QStringLiteral("json"), file});
+        const RunResult r = runCli({QStringLiteral("check"), QStringLiteral("--policy"), m_policy, QStringLiteral("--at"),
+                                    QString::number(kNow), QStringLiteral("--format"), QStringLiteral("json"), file},
+                                   kSlowRun);
         QVERIFY2(r.exitCode >= 0 && r.exitCode <= 2, r.err.constData());
         const QJsonObject report = QJsonDocument::fromJson(r.out).object();
         QVERIFY2(!report.isEmpty(), r.out.left(400).constData());
@@ -147,7 +141,8 @@ private slots:
     {
         const QString file = m_dir.filePath(QStringLiteral("huge-policy.yaml"));
         QVERIFY(writeStreamed(file, "jwt_policy: 1\nname: huge\n# ", 'x', 100 * kMiB, "\n"));
-        const Run r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), file, QString::fromLatin1(m_token)});
+        const RunResult r = runCli(
+            {QStringLiteral("verify"), QStringLiteral("--policy"), file, QString::fromLatin1(m_token)}, kSlowRun);
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("ERR_POLICY_TOO_LARGE"), r.err.constData());
         expectBoundedPeak();

@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 // The built jwt-policy binary: `lint` and `diff` exit codes (0 / 1 / 2) and their --format json shapes.
+#include "CliProcess.h"
 
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QProcess>
 #include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
+
+using jwb::testing::RunResult;
+using jwb::testing::runCli;
 
 namespace {
 
@@ -22,27 +25,6 @@ QString sourcePolicy(const char* name)
 QString lintData(const char* name)
 {
     return QStringLiteral(JWB_TEST_DATA "/lint/") + QLatin1String(name);
-}
-
-struct Run {
-    int exitCode = -1;
-    QByteArray out;
-    QByteArray err;
-};
-
-Run runCli(const QStringList& args)
-{
-    QProcess process;
-    process.setProgram(QStringLiteral(JWT_POLICY_BIN));
-    process.setArguments(args);
-    process.start();
-    Run run;
-    if (!process.waitForFinished(60000) || process.exitStatus() != QProcess::NormalExit)
-        return run;
-    run.exitCode = process.exitCode();
-    run.out = process.readAllStandardOutput();
-    run.err = process.readAllStandardError();
-    return run;
 }
 
 QJsonObject parseObject(const QByteArray& text)
@@ -95,8 +77,8 @@ void TestCliLint::initTestCase()
 
 void TestCliLint::lint_samplePolicy_exitsZeroWithJsonShape()
 {
-    const Run run = runCli({QStringLiteral("lint"), sourcePolicy("sample.yaml"), QStringLiteral("--format"),
-                            QStringLiteral("json"), QStringLiteral("--at"), kAt});
+    const RunResult run = runCli({QStringLiteral("lint"), sourcePolicy("sample.yaml"), QStringLiteral("--format"),
+                                  QStringLiteral("json"), QStringLiteral("--at"), kAt});
     QCOMPARE(run.exitCode, 0);
     const QJsonObject root = parseObject(run.out);
     QVERIFY2(!root.isEmpty(), run.out.constData());
@@ -110,8 +92,8 @@ void TestCliLint::lint_samplePolicy_exitsZeroWithJsonShape()
 
 void TestCliLint::lint_weakPolicy_exitsOneAndCountsErrors()
 {
-    const Run run = runCli({QStringLiteral("lint"), sourcePolicy("weak.yaml"), QStringLiteral("--format"),
-                            QStringLiteral("json"), QStringLiteral("--at"), kAt});
+    const RunResult run = runCli({QStringLiteral("lint"), sourcePolicy("weak.yaml"), QStringLiteral("--format"),
+                                  QStringLiteral("json"), QStringLiteral("--at"), kAt});
     QCOMPARE(run.exitCode, 1);
     const QJsonObject root = parseObject(run.out);
     QCOMPARE(root.value(QStringLiteral("policy")).toString(), QStringLiteral("weak-demo"));
@@ -134,8 +116,8 @@ void TestCliLint::lint_weakPolicy_exitsOneAndCountsErrors()
 
 void TestCliLint::lint_warningsOnly_exitsZero()
 {
-    const Run run = runCli({QStringLiteral("lint"), lintData("base.yaml"), QStringLiteral("--format"),
-                            QStringLiteral("json"), QStringLiteral("--at"), kAt});
+    const RunResult run = runCli({QStringLiteral("lint"), lintData("base.yaml"), QStringLiteral("--format"),
+                                  QStringLiteral("json"), QStringLiteral("--at"), kAt});
     QCOMPARE(run.exitCode, 0);
     const QJsonObject counts = parseObject(run.out).value(QStringLiteral("counts")).toObject();
     QCOMPARE(counts.value(QStringLiteral("error")).toInt(-1), 0);
@@ -145,7 +127,7 @@ void TestCliLint::lint_warningsOnly_exitsZero()
 void TestCliLint::lint_textFormat_fileLineSeverityRuleMessageReference()
 {
     const QString file = sourcePolicy("weak.yaml");
-    const Run run = runCli({QStringLiteral("lint"), file, QStringLiteral("--at"), kAt});
+    const RunResult run = runCli({QStringLiteral("lint"), file, QStringLiteral("--at"), kAt});
     QCOMPARE(run.exitCode, 1);
     const QStringList lines = QString::fromUtf8(run.out).split(u'\n', Qt::SkipEmptyParts);
     const QRegularExpression shape(QStringLiteral("^%1:(\\d+): (error|warning|info) \\[([a-z0-9-]+)\\] .+ \\((.+)\\)$")
@@ -171,8 +153,8 @@ void TestCliLint::lint_atDecidesExceptionExpiry()
 {
     // The sample's exception ends with 2027-03-31: two weeks before, lint warns; after, it is expired.
     const auto rulesAt = [](const QString& at) {
-        const Run run = runCli({QStringLiteral("lint"), sourcePolicy("sample.yaml"), QStringLiteral("--format"),
-                                QStringLiteral("json"), QStringLiteral("--at"), at});
+        const RunResult run = runCli({QStringLiteral("lint"), sourcePolicy("sample.yaml"), QStringLiteral("--format"),
+                                      QStringLiteral("json"), QStringLiteral("--at"), at});
         QStringList rules;
         for (const QJsonValue& f : parseObject(run.out).value(QStringLiteral("findings")).toArray())
             rules.append(f.toObject().value(QStringLiteral("rule")).toString());
@@ -204,7 +186,7 @@ void TestCliLint::lint_unreadableInput_exitsTwo()
         if (arg.startsWith(u'@'))
             arg = m_dir.filePath(arg.mid(1));
     }
-    const Run run = runCli(args);
+    const RunResult run = runCli(args);
     QCOMPARE(run.exitCode, 2);
     QVERIFY(!run.err.isEmpty());
     QVERIFY(run.out.isEmpty());
@@ -212,8 +194,8 @@ void TestCliLint::lint_unreadableInput_exitsTwo()
 
 void TestCliLint::diff_samePolicy_exitsZeroNoChanges()
 {
-    const Run run = runCli({QStringLiteral("diff"), sourcePolicy("sample.yaml"), sourcePolicy("sample.json"),
-                            QStringLiteral("--format"), QStringLiteral("json")});
+    const RunResult run = runCli({QStringLiteral("diff"), sourcePolicy("sample.yaml"), sourcePolicy("sample.json"),
+                                  QStringLiteral("--format"), QStringLiteral("json")});
     QCOMPARE(run.exitCode, 0);
     const QJsonObject root = parseObject(run.out);
     QVERIFY2(root.value(QStringLiteral("changes")).toArray().isEmpty(), run.out.constData());
@@ -224,8 +206,8 @@ void TestCliLint::diff_samePolicy_exitsZeroNoChanges()
 
 void TestCliLint::diff_onlyTightening_exitsZero()
 {
-    const Run run = runCli({QStringLiteral("diff"), lintData("base.yaml"), lintData("tighter.yaml"),
-                            QStringLiteral("--format"), QStringLiteral("json")});
+    const RunResult run = runCli({QStringLiteral("diff"), lintData("base.yaml"), lintData("tighter.yaml"),
+                                  QStringLiteral("--format"), QStringLiteral("json")});
     QCOMPARE(run.exitCode, 0);
     const QJsonObject root = parseObject(run.out);
     QStringList kinds;
@@ -241,8 +223,8 @@ void TestCliLint::diff_onlyTightening_exitsZero()
 
 void TestCliLint::diff_loosening_exitsOneWithJsonShape()
 {
-    const Run run = runCli({QStringLiteral("diff"), lintData("tighter.yaml"), lintData("base.yaml"),
-                            QStringLiteral("--format"), QStringLiteral("json")});
+    const RunResult run = runCli({QStringLiteral("diff"), lintData("tighter.yaml"), lintData("base.yaml"),
+                                  QStringLiteral("--format"), QStringLiteral("json")});
     QCOMPARE(run.exitCode, 1);
     const QJsonObject root = parseObject(run.out);
     const QJsonArray changes = root.value(QStringLiteral("changes")).toArray();
@@ -264,7 +246,7 @@ void TestCliLint::diff_loosening_exitsOneWithJsonShape()
 
 void TestCliLint::diff_textFormat_namesClassificationAndKind()
 {
-    const Run run = runCli({QStringLiteral("diff"), lintData("tighter.yaml"), lintData("base.yaml")});
+    const RunResult run = runCli({QStringLiteral("diff"), lintData("tighter.yaml"), lintData("base.yaml")});
     QCOMPARE(run.exitCode, 1);
     const QString text = QString::fromUtf8(run.out);
     QVERIFY2(text.contains(QStringLiteral("loosening  [skew-widened]")), run.out.constData());
@@ -291,7 +273,7 @@ void TestCliLint::diff_badInput_exitsTwo()
         if (arg.startsWith(u'@'))
             arg = m_dir.filePath(arg.mid(1));
     }
-    const Run run = runCli(args);
+    const RunResult run = runCli(args);
     QCOMPARE(run.exitCode, 2);
     QVERIFY(!run.err.isEmpty());
 }
