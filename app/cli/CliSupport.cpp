@@ -10,8 +10,25 @@
 namespace jwb::cli {
 
 namespace {
+
 constexpr qsizetype kMaxTokenInputBytes = 64 * 1024 * 1024; // far above any policy bound; the core reports size
+
+template <typename LoadPolicy>
+Result<VerbInputs> readInputs(const QCommandLineParser& parser, LoadPolicy loadPolicy)
+{
+    const Result<OutputFormat> format = outputFormat(parser);
+    if (!format)
+        return format.error();
+    const Result<qint64> at = evaluationInstant(parser);
+    if (!at)
+        return at.error();
+    Result<policy::Policy> loaded = loadPolicy();
+    if (!loaded)
+        return loaded.error();
+    return VerbInputs{*format, *at, std::move(loaded).value()};
 }
+
+} // namespace
 
 QCommandLineOption policyOption()
 {
@@ -54,6 +71,16 @@ Result<policy::Policy> loadPolicyArg(const QCommandLineParser& parser)
     if (!parser.isSet(policyOption()))
         return Error{QStringLiteral("ERR_USAGE_POLICY"), QStringLiteral("--policy FILE is required"), {}};
     return policy::loadPolicyFile(parser.value(policyOption()));
+}
+
+Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser)
+{
+    return readInputs(parser, [&parser] { return loadPolicyArg(parser); });
+}
+
+Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser, const QString& policyFile)
+{
+    return readInputs(parser, [&policyFile] { return policy::loadPolicyFile(policyFile); });
 }
 
 Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io)

@@ -26,6 +26,18 @@ Result<OutputFormat> outputFormat(const QCommandLineParser& parser);
 // The evaluation instant from --at, or the current time when absent.
 Result<qint64> evaluationInstant(const QCommandLineParser& parser);
 Result<policy::Policy> loadPolicyArg(const QCommandLineParser& parser);
+
+// What most verbs read before their own work: --format, --at and the policy.
+struct VerbInputs {
+    OutputFormat format = OutputFormat::Text;
+    qint64 at = 0; // the evaluation instant, Unix seconds
+    policy::Policy policy;
+};
+// Reads them in the order every verb reports problems: --format, then --at, then the policy from
+// --policy FILE. The first problem is returned, for reportError().
+Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser);
+// The same, for verbs that take the policy file as an argument instead of --policy.
+Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser, const QString& policyFile);
 // The single TOKEN positional, or standard input when it is "-" or absent. Surrounding whitespace
 // (a trailing newline from echo) is trimmed; inner whitespace is left for the parser to reject.
 Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io);

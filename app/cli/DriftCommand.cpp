@@ -67,15 +67,10 @@ public:
             return reportError(io, name(),
                                Error{QStringLiteral("ERR_USAGE_ARGS"),
                                      QStringLiteral("give exactly one of --envoy, --istio or --kong CONFIG"), {}});
-        const auto format = outputFormat(parser);
-        if (!format)
-            return reportError(io, name(), format.error());
-        const auto at = evaluationInstant(parser);
-        if (!at)
-            return reportError(io, name(), at.error());
-        const auto policy = loadPolicyArg(parser);
-        if (!policy)
-            return reportError(io, name(), policy.error());
+        const auto inputs = readVerbInputs(parser);
+        if (!inputs)
+            return reportError(io, name(), inputs.error());
+        const auto& [format, at, policy] = *inputs;
         const auto [source, path] = sources.first();
         QFile file(path);
         if (!file.open(QIODevice::ReadOnly))
@@ -84,14 +79,14 @@ public:
         if (config.size() > kMaxConfigBytes)
             return reportError(io, name(),
                                Error{QStringLiteral("ERR_INPUT_TOO_LARGE"), QStringLiteral("configuration file is too large"), path});
-        const auto report = exporting::detectDrift(*policy, source, config, path, *at);
+        const auto report = exporting::detectDrift(policy, source, config, path, at);
         if (!report)
             return reportError(io, name(), report.error());
 
         int loosening = 0;
         for (const auto& f : report->findings)
             loosening += f.classification == exporting::DriftClass::Loosening ? 1 : 0;
-        if (*format == OutputFormat::Json) {
+        if (format == OutputFormat::Json) {
             QJsonArray list;
             for (const auto& f : report->findings)
                 list.append(QJsonObject{{QStringLiteral("kind"), f.kind},
@@ -101,8 +96,8 @@ public:
                                         {QStringLiteral("classification"), exporting::driftClassName(f.classification)}});
             printJson(io, QJsonObject{{QStringLiteral("target"), report->target},
                                       {QStringLiteral("config"), path},
-                                      {QStringLiteral("policy"), policy->name},
-                                      {QStringLiteral("at"), util::formatInstant(*at)},
+                                      {QStringLiteral("policy"), policy.name},
+                                      {QStringLiteral("at"), util::formatInstant(at)},
                                       {QStringLiteral("providers"), report->providers},
                                       {QStringLiteral("findings"), list},
                                       {QStringLiteral("loosening"), loosening}});

@@ -94,38 +94,33 @@ public:
         if (!parser.positionalArguments().isEmpty())
             return reportError(io, name(),
                                Error{QStringLiteral("ERR_USAGE_ARGS"), QStringLiteral("unexpected arguments"), {}});
-        const auto format = outputFormat(parser);
-        if (!format)
-            return reportError(io, name(), format.error());
-        const auto at = evaluationInstant(parser);
-        if (!at)
-            return reportError(io, name(), at.error());
-        const auto policy = loadPolicyArg(parser);
-        if (!policy)
-            return reportError(io, name(), policy.error());
+        const auto inputs = readVerbInputs(parser);
+        if (!inputs)
+            return reportError(io, name(), inputs.error());
+        const auto& [format, at, policy] = *inputs;
         exporting::ExportProfile profile;
-        profile.atUnixSeconds = *at;
-        const auto gaps = exporting::gapReport(*policy, profile);
+        profile.atUnixSeconds = at;
+        const auto gaps = exporting::gapReport(policy, profile);
         if (!gaps)
             return reportError(io, name(), gaps.error());
         int blocking = 0;
         for (const auto& g : *gaps)
-            blocking += exporting::isBlockingGap(*policy, g) ? 1 : 0;
+            blocking += exporting::isBlockingGap(policy, g) ? 1 : 0;
 
-        if (*format == OutputFormat::Json) {
+        if (format == OutputFormat::Json) {
             QJsonArray targets;
             for (auto t : exporting::gatewayTargets())
                 targets.append(exporting::targetName(t));
             printJson(io, QJsonObject{
-                              {QStringLiteral("policy"), policy->name},
-                              {QStringLiteral("at"), util::formatInstant(*at)},
+                              {QStringLiteral("policy"), policy.name},
+                              {QStringLiteral("at"), util::formatInstant(at)},
                               {QStringLiteral("targets"), targets},
                               {QStringLiteral("controls"), QJsonArray::fromStringList(exporting::controlIds())},
-                              {QStringLiteral("gaps"), gapsToJson(*gaps, *policy)},
+                              {QStringLiteral("gaps"), gapsToJson(*gaps, policy)},
                               {QStringLiteral("blocking"), blocking},
                           });
         } else {
-            io.out << gapsToText(*gaps, *policy);
+            io.out << gapsToText(*gaps, policy);
             int counts[3] = {0, 0, 0};
             for (const auto& g : *gaps)
                 ++counts[static_cast<int>(g.status)];

@@ -36,23 +36,18 @@ public:
                                Error{QStringLiteral("ERR_USAGE_ARGS"),
                                      QStringLiteral("expected one policy FILE, got %1 arguments").arg(files.size()),
                                      {}});
-        const Result<OutputFormat> format = outputFormat(parser);
-        if (!format)
-            return reportError(io, name(), format.error());
-        const Result<qint64> at = evaluationInstant(parser);
-        if (!at)
-            return reportError(io, name(), at.error());
-        const Result<policy::Policy> policy = policy::loadPolicyFile(files.first());
-        if (!policy)
-            return reportError(io, name(), policy.error());
+        const Result<VerbInputs> inputs = readVerbInputs(parser, files.first());
+        if (!inputs)
+            return reportError(io, name(), inputs.error());
+        const auto& [format, at, policy] = *inputs;
 
-        const QList<lint::Finding> findings = lint::lintPolicy(*policy, *at);
+        const QList<lint::Finding> findings = lint::lintPolicy(policy, at);
         int counts[3] = {0, 0, 0};
         for (const lint::Finding& f : findings)
             ++counts[static_cast<int>(f.severity)];
 
-        if (*format == OutputFormat::Json)
-            printJson(io, toJson(*policy, files.first(), *at, findings, counts));
+        if (format == OutputFormat::Json)
+            printJson(io, toJson(policy, files.first(), at, findings, counts));
         else
             printText(io, files.first(), findings, counts);
         return counts[static_cast<int>(lint::Severity::Error)] > 0 ? ExitRejected : ExitOk;

@@ -26,18 +26,12 @@ public:
 
     int run(const QCommandLineParser& parser, CliIo& io) const override
     {
-        const auto format = outputFormat(parser);
-        if (!format)
-            return reportError(io, name(), format.error());
-        const auto at = evaluationInstant(parser);
-        if (!at)
-            return reportError(io, name(), at.error());
-        const auto loaded = loadPolicyArg(parser);
-        if (!loaded)
-            return reportError(io, name(), loaded.error());
+        const auto inputs = readVerbInputs(parser);
+        if (!inputs)
+            return reportError(io, name(), inputs.error());
 
-        const verify::SelfTestReport report = verify::runSelfTest(*loaded, *at);
-        if (*format == OutputFormat::Json) {
+        const verify::SelfTestReport report = verify::runSelfTest(inputs->policy, inputs->at);
+        if (inputs->format == OutputFormat::Json) {
             printJson(io, verify::selfTestToJson(report));
         } else {
             for (const verify::SelfTestVariant& v : report.variants) {

@@ -25,21 +25,15 @@ public:
 
     int run(const QCommandLineParser& parser, CliIo& io) const override
     {
-        const auto format = outputFormat(parser);
-        if (!format)
-            return reportError(io, name(), format.error());
-        const auto at = evaluationInstant(parser);
-        if (!at)
-            return reportError(io, name(), at.error());
-        auto loaded = loadPolicyArg(parser);
-        if (!loaded)
-            return reportError(io, name(), loaded.error());
+        auto inputs = readVerbInputs(parser);
+        if (!inputs)
+            return reportError(io, name(), inputs.error());
         const auto token = readTokenArg(parser, io);
         if (!token)
             return reportError(io, name(), token.error());
 
-        const verify::PolicyVerifier verifier(std::move(loaded).value());
-        return printTrace(io, *format, verifier.verify(*token, verify::VerifyOptions{*at}));
+        const verify::PolicyVerifier verifier(std::move(inputs.value().policy));
+        return printTrace(io, inputs->format, verifier.verify(*token, verify::VerifyOptions{inputs->at}));
     }
 };
 
