@@ -158,38 +158,74 @@ QString displayName(std::string_view name)
 // strings only when a longer name shares the tag.
 constexpr std::size_t kTagBytes = 7;
 
-std::uint64_t keyTag(std::string_view key)
+// `readable` is how many bytes from key.data() may be read (at least key.size()): with 8 or more the
+// bytes come in one load.
+std::uint64_t keyTag(std::string_view key, std::size_t readable)
 {
-    std::uint64_t tag = static_cast<std::uint64_t>(std::min<std::size_t>(key.size(), 0xFF)) << 56;
     const std::size_t n = std::min(key.size(), kTagBytes);
-    for (std::size_t i = 0; i < n; ++i)
-        tag |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[i])) << (8 * i);
-    return tag;
+    std::uint64_t bytes = 0;
+    if (std::endian::native == std::endian::little && readable >= 8) {
+        std::memcpy(&bytes, key.data(), sizeof bytes);
+        bytes &= (std::uint64_t{1} << (8 * n)) - 1;
+    } else {
+        for (std::size_t i = 0; i < n; ++i)
+            bytes |= static_cast<std::uint64_t>(static_cast<unsigned char>(key[i])) << (8 * i);
+    }
+    return bytes | static_cast<std::uint64_t>(std::min<std::size_t>(key.size(), 0xFF)) << 56;
 }
 
 } // namespace
 
 namespace detail {
 
-// One open array or object. Its elements live on the shared stacks in Scratch from `base` on, and
-// move into an exactly sized vector when it closes: one allocation per container, no regrowth.
+// Where a string's text (or a number's source text) is: in the input, or, once its escapes are
+// decoded, in Scratch::arena. Offsets, not pointers: the arena may move as it grows.
+struct TextRef {
+    std::size_t offset = 0;
+    std::size_t size = 0;
+    bool inArena = false;
+};
+
+// A finished value whose container is still open. Scalars stay a description of where their text is
+// and become Values only when the container closes, straight in its exactly sized vector, so no
+// std::string is built, moved and destroyed again on the way. A closed array or object waits as a
+// Value on Scratch::containers. Kept small and trivial: one is written for every value.
+struct Pending {
+    Type type = Type::Null;
+    bool boolean = false;
+    bool isInteger = false;
+    TextRef text; // Type::String, Type::Number
+    union {
+        double number;     // Type::Number unless isInteger
+        long long integer; // Type::Number when isInteger
+    };
+};
+
+// A member name read in an object that is still open.
+struct PendingKey {
+    TextRef text;
+    qsizetype offset = 0; // byte offset of its opening quote, for a duplicate found when the object closes
+};
+
+// One open array or object. Its values are on Scratch::values from `valueBase` on, those that are
+// closed containers on Scratch::containers from `containerBase` on and, for an object, its names on
+// Scratch::keys (and their tags on Scratch::keyTags) from `keyBase` on.
 struct Frame {
     bool isObject = false;
-    qsizetype start = 0;   // byte offset of '[' or '{'
-    std::size_t base = 0;  // first element on Scratch::items or Scratch::members
-    // Byte offsets of the names from index kLinearDuplicateCheck on: a duplicate found when a large
-    // object closes is always one of those (earlier ones were checked as they were read).
-    std::vector<qsizetype> lateKeyOffsets;
+    std::size_t valueBase = 0;
+    std::size_t containerBase = 0;
+    std::size_t keyBase = 0;
 };
 
 // Per-thread working memory, reused from parse to parse so a typical token allocates only for the
 // values it returns.
 struct Scratch {
     std::vector<Frame> frames;
-    std::vector<Value> items;
-    std::vector<Value::Member> members;
-    std::vector<std::uint64_t> keyTags; // keyTag() of each entry of `members`, same index
-    std::string unescaped;              // the decoded text of a string that has escapes
+    std::vector<Pending> values;
+    std::vector<Value> containers;
+    std::vector<PendingKey> keys;
+    std::vector<std::uint64_t> keyTags; // keyTag() of each entry of `keys`, same index
+    std::string arena;                  // decoded text of the strings that have escapes
 };
 
 class Parser final {
@@ -201,23 +237,27 @@ public:
     }
     ~Parser()
     {
-        // Nothing of this document stays behind (an error leaves elements on the stacks), and a huge
+        // Nothing of this document stays behind (an error leaves entries on the stacks), and a huge
         // document does not pin its working memory to the thread.
         constexpr std::size_t kKeep = 256;
         m_s.frames.clear();
-        m_s.items.clear();
-        m_s.members.clear();
+        m_s.values.clear();
+        m_s.containers.clear();
+        m_s.keys.clear();
         m_s.keyTags.clear();
-        if (m_s.items.capacity() > kKeep)
-            std::vector<Value>().swap(m_s.items);
-        if (m_s.members.capacity() > kKeep) {
-            std::vector<Value::Member>().swap(m_s.members);
+        m_s.arena.clear();
+        if (m_s.values.capacity() > kKeep)
+            std::vector<Pending>().swap(m_s.values);
+        if (m_s.containers.capacity() > kKeep)
+            std::vector<Value>().swap(m_s.containers);
+        if (m_s.keys.capacity() > kKeep) {
+            std::vector<PendingKey>().swap(m_s.keys);
             std::vector<std::uint64_t>().swap(m_s.keyTags);
         }
         if (m_s.frames.capacity() > kKeep)
             std::vector<Frame>().swap(m_s.frames);
-        if (m_s.unescaped.capacity() > kKeep * 16)
-            std::string().swap(m_s.unescaped);
+        if (m_s.arena.capacity() > kKeep * 16)
+            std::string().swap(m_s.arena);
     }
     Q_DISABLE_COPY_MOVE(Parser)
 
@@ -236,61 +276,55 @@ private:
         while (m_p < m_end && isWhitespace(*m_p))
             ++m_p;
     }
-    // The still-null value the next parsed value becomes: the document, the member whose name was just
-    // read, or a new array element. Values are built where they stay, never moved into place.
-    Value& nextSlot()
+    std::string_view view(const TextRef& t) const
     {
-        if (m_s.frames.empty())
-            return m_root;
-        if (m_s.frames.back().isObject)
-            return m_s.members.back().second;
-        return m_s.items.emplace_back();
+        return std::string_view((t.inArena ? m_s.arena.data() : m_begin) + t.offset, t.size);
     }
-    // The slot nextSlot() gave a container that has just closed (frame popped, elements erased).
-    Value& closedSlot()
+    bool scanString(TextRef& out, std::optional<Error>& error)
     {
-        if (m_s.frames.empty())
-            return m_root;
-        return m_s.frames.back().isObject ? m_s.members.back().second : m_s.items.back();
+        // m_p is at the opening quote. Most strings (and nearly every member name) hold no escape and
+        // no non-ASCII byte: their text is where it stands in the input, copied once when its Value is
+        // built. This path is inline; the rare rest is not, so it costs the callers no registers.
+        const char* run = m_p + 1;
+        m_p = skipPlain(run, m_end);
+        if (m_p < m_end && *m_p == '"') {
+            out = TextRef{static_cast<std::size_t>(run - m_begin), static_cast<std::size_t>(m_p - run), false};
+            ++m_p;
+            return true;
+        }
+        return scanEscapedString(run - 1 - m_begin, run, out, error);
     }
-    bool scanString(std::string_view& out, std::optional<Error>& error);
-    bool scanEscapedString(qsizetype start, const char* run, std::string_view& out, std::optional<Error>& error);
-    bool parseNumber(Value& out, std::optional<Error>& error);
-    bool parseLiteral(Value& out, std::optional<Error>& error);
+    Q_NEVER_INLINE bool scanEscapedString(qsizetype start, const char* run, TextRef& out,
+                                          std::optional<Error>& error);
+    bool parseNumber(Pending& out, std::optional<Error>& error);
+    bool parseLiteral(Pending& out, std::optional<Error>& error);
     bool readKey(std::optional<Error>& error);
     std::optional<Error> checkLargeObject(const Frame& frame) const;
     std::optional<Error> openContainer(bool isObject);
     void closeContainer();
+    void materialize(const Pending& pending, Value& out, Value*& nextContainer) const;
+    // A value on the stack; its fields are set by the caller.
+    Pending& pushValue(Type type)
+    {
+        Pending& p = m_s.values.emplace_back();
+        p.type = type;
+        return p;
+    }
 
     const char* m_p;
     const char* m_begin;
     const char* m_end;
     const Limits& m_limits;
     Scratch& m_s;
-    Value m_root;
 };
 
-bool Parser::scanString(std::string_view& out, std::optional<Error>& error)
+// The rest of a string whose plain start [run, m_p) has been skipped; the decoded text is appended to
+// Scratch::arena.
+bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, std::optional<Error>& error)
 {
-    // m_p is at the opening quote. Most strings (and nearly every member name) hold no escape and no
-    // non-ASCII byte: they are returned as a view of the input, copied once by whoever keeps them.
-    const char* run = m_p + 1;
-    m_p = skipPlain(run, m_end);
-    if (m_p < m_end && *m_p == '"') {
-        out = std::string_view(run, static_cast<std::size_t>(m_p - run));
-        ++m_p;
-        return true;
-    }
-    return scanEscapedString(run - 1 - m_begin, run, out, error);
-}
-
-// The rest of a string whose plain start [run, m_p) has been skipped; the decoded text goes to
-// Scratch::unescaped and `out` views it until the next string is read.
-bool Parser::scanEscapedString(qsizetype start, const char* run, std::string_view& out,
-                               std::optional<Error>& error)
-{
-    std::string& text = m_s.unescaped;
-    text.assign(run, static_cast<std::size_t>(m_p - run));
+    std::string& text = m_s.arena;
+    const std::size_t first = text.size();
+    text.append(run, static_cast<std::size_t>(m_p - run));
     while (true) {
         if (m_p >= m_end) {
             error = fail(kSyntax, QStringLiteral("unterminated string"), start);
@@ -299,7 +333,7 @@ bool Parser::scanEscapedString(qsizetype start, const char* run, std::string_vie
         const auto c = static_cast<unsigned char>(*m_p);
         if (c == '"') {
             ++m_p;
-            out = text;
+            out = TextRef{first, text.size() - first, true};
             return true;
         }
         if (c < 0x20) {
@@ -380,7 +414,7 @@ bool Parser::scanEscapedString(qsizetype start, const char* run, std::string_vie
     }
 }
 
-bool Parser::parseNumber(Value& out, std::optional<Error>& error)
+bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
 {
     const char* start = m_p;
     const char* p = m_p;
@@ -394,6 +428,9 @@ bool Parser::parseNumber(Value& out, std::optional<Error>& error)
         return false;
     }
     const char* intStart = p;
+    // The integer part's value, accumulated while scanning (unsigned: wraps harmlessly past 19 digits,
+    // and is only used up to 18).
+    unsigned long long magnitudeSoFar = 0;
     if (*p == '0') {
         ++p;
         if (p < m_end && isDigit(*p)) {
@@ -401,8 +438,10 @@ bool Parser::parseNumber(Value& out, std::optional<Error>& error)
             return false;
         }
     } else {
-        while (p < m_end && isDigit(*p))
+        while (p < m_end && isDigit(*p)) {
+            magnitudeSoFar = magnitudeSoFar * 10 + static_cast<unsigned>(*p - '0');
             ++p;
+        }
     }
     const auto intDigits = p - intStart;
     bool integral = true;
@@ -449,15 +488,12 @@ bool Parser::parseNumber(Value& out, std::optional<Error>& error)
     }
     m_p = p;
 
-    // `out` is a fresh null value (nextSlot).
-    out.initText(std::string_view(start, static_cast<std::size_t>(p - start)));
-    out.m_type = Type::Number;
+    out.text = TextRef{static_cast<std::size_t>(start - m_begin), static_cast<std::size_t>(p - start), false};
     if (integral) {
         long long v = 0;
         bool fits = intDigits <= 18; // always within 64 bits: the common case needs no library call
         if (fits) {
-            for (const char* q = intStart; q < p; ++q)
-                v = v * 10 + (*q - '0');
+            v = static_cast<long long>(magnitudeSoFar);
             if (negative)
                 v = -v;
         } else {
@@ -465,8 +501,8 @@ bool Parser::parseNumber(Value& out, std::optional<Error>& error)
             fits = ec == std::errc() && ptr == p;
         }
         if (fits) {
-            out.m_isInteger = true;
-            out.m_scalar.integer = v;
+            out.isInteger = true;
+            out.integer = v;
             return true;
         }
     }
@@ -486,23 +522,22 @@ bool Parser::parseNumber(Value& out, std::optional<Error>& error)
         error = fail(kSyntax, QStringLiteral("invalid number"), start - m_begin);
         return false;
     }
-    out.m_scalar.number = d;
+    out.number = d;
     return true;
 }
 
-bool Parser::parseLiteral(Value& out, std::optional<Error>& error)
+bool Parser::parseLiteral(Pending& out, std::optional<Error>& error)
 {
     auto matches = [this](std::string_view word) {
         return m_end - m_p >= static_cast<qsizetype>(word.size())
             && std::string_view(m_p, word.size()) == word;
     };
-    // `out` is a fresh null value (nextSlot).
     if (matches("true")) {
-        out.m_type = Type::Bool;
-        out.m_bool = true;
+        out.type = Type::Bool;
+        out.boolean = true;
         m_p += 4;
     } else if (matches("false")) {
-        out.m_type = Type::Bool;
+        out.type = Type::Bool;
         m_p += 5;
     } else if (matches("null")) {
         m_p += 4;
@@ -515,57 +550,56 @@ bool Parser::parseLiteral(Value& out, std::optional<Error>& error)
 
 std::optional<Error> Parser::checkLargeObject(const Frame& frame) const
 {
-    const Value::Member* members = m_s.members.data() + frame.base;
-    const std::size_t count = m_s.members.size() - frame.base;
+    const PendingKey* keys = m_s.keys.data() + frame.keyBase;
+    const std::size_t count = m_s.keys.size() - frame.keyBase;
     if (count <= kLinearDuplicateCheck)
         return std::nullopt;
     std::vector<std::size_t> order(count);
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
-    std::sort(order.begin(), order.end(), [members](std::size_t a, std::size_t b) {
-        const int c = members[a].first.compare(members[b].first);
+    std::sort(order.begin(), order.end(), [this, keys](std::size_t a, std::size_t b) {
+        const int c = view(keys[a].text).compare(view(keys[b].text));
         return c != 0 ? c < 0 : a < b;
     });
     // Report the earliest-written second occurrence, as the linear check would have.
     std::optional<std::size_t> worst;
     for (std::size_t i = 1; i < order.size(); ++i) {
-        if (members[order[i]].first == members[order[i - 1]].first && (!worst || order[i] < *worst))
+        if (view(keys[order[i]].text) == view(keys[order[i - 1]].text) && (!worst || order[i] < *worst))
             worst = order[i];
     }
     if (!worst)
         return std::nullopt;
-    return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(members[*worst].first)),
-                frame.lateKeyOffsets[*worst - kLinearDuplicateCheck]);
+    return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(view(keys[*worst].text))),
+                keys[*worst].offset);
 }
 
 bool Parser::readKey(std::optional<Error>& error)
 {
-    // m_p should be at the name's opening quote; the name and its ':' are consumed, and the member is
-    // pushed with a null value for nextSlot().
+    // m_p should be at the name's opening quote; the name and its ':' are consumed.
     if (m_p >= m_end || *m_p != '"') {
         error = failHere(kSyntax, QStringLiteral("expected a member name"));
         return false;
     }
     const qsizetype keyOffset = offset();
-    std::string_view key;
-    if (!scanString(key, error))
+    TextRef text;
+    if (!scanString(text, error))
         return false;
-    Frame& top = m_s.frames.back();
-    auto& members = m_s.members;
-    const std::uint64_t tag = keyTag(key);
-    if (members.size() - top.base < kLinearDuplicateCheck) {
+    const std::string_view key = view(text);
+    const std::size_t keyBase = m_s.frames.back().keyBase;
+    const char* bufferEnd = text.inArena ? m_s.arena.data() + m_s.arena.size() : m_end;
+    const std::uint64_t tag = keyTag(key, static_cast<std::size_t>(bufferEnd - key.data()));
+    // Names from index kLinearDuplicateCheck on are checked by sorting when the object closes.
+    if (m_s.keys.size() - keyBase < kLinearDuplicateCheck) {
         const std::uint64_t* tags = m_s.keyTags.data();
-        for (std::size_t i = top.base; i < members.size(); ++i) {
-            if (tags[i] == tag && (key.size() <= kTagBytes || members[i].first == key)) {
+        for (std::size_t i = keyBase; i < m_s.keys.size(); ++i) {
+            if (tags[i] == tag && (key.size() <= kTagBytes || view(m_s.keys[i].text) == key)) {
                 error = fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(key)),
                              keyOffset);
                 return false;
             }
         }
-    } else {
-        top.lateKeyOffsets.push_back(keyOffset); // checked by sorting when the object closes
     }
-    members.emplace_back(std::piecewise_construct, std::forward_as_tuple(key), std::forward_as_tuple());
+    m_s.keys.push_back(PendingKey{text, keyOffset});
     m_s.keyTags.push_back(tag);
     skipWhitespace();
     if (m_p >= m_end || *m_p != ':') {
@@ -581,39 +615,68 @@ std::optional<Error> Parser::openContainer(bool isObject)
     // The bound is enforced before the container exists, so no input can grow the stack past it.
     if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
         return failHere(kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
-    Frame& f = m_s.frames.emplace_back();
-    f.isObject = isObject;
-    f.start = offset();
-    f.base = isObject ? m_s.members.size() : m_s.items.size();
+    m_s.frames.push_back(Frame{isObject, m_s.values.size(), m_s.containers.size(), m_s.keys.size()});
     ++m_p;
     return std::nullopt;
 }
 
+// Builds the Value a pending value describes into `out`, a fresh null Value; a container is taken
+// from *nextContainer, which then moves on.
+void Parser::materialize(const Pending& pending, Value& out, Value*& nextContainer) const
+{
+    switch (pending.type) {
+    case Type::Null: break;
+    case Type::Bool: out.m_bool = pending.boolean; break;
+    case Type::Number:
+        out.initText(view(pending.text));
+        out.m_isInteger = pending.isInteger;
+        if (pending.isInteger)
+            out.m_scalar.integer = pending.integer;
+        else
+            out.m_scalar.number = pending.number;
+        break;
+    case Type::String: out.initText(view(pending.text)); break;
+    case Type::Array:
+    case Type::Object: out.constructFrom(std::move(*nextContainer++)); return;
+    }
+    out.m_type = pending.type;
+}
+
 void Parser::closeContainer()
 {
-    // The container's elements move into their exactly sized vector, which goes into the null slot
-    // nextSlot() gave the container when it opened: now the last element of the parent's stack.
-    const bool isObject = m_s.frames.back().isObject;
-    const std::size_t base = m_s.frames.back().base;
+    // The container's values are built once, in place in an exactly sized vector, which waits on
+    // Scratch::containers for the parent to close (or to become the document).
+    const Frame top = m_s.frames.back();
     m_s.frames.pop_back();
-    if (isObject) {
-        auto& members = m_s.members;
-        const auto first = members.begin() + static_cast<std::ptrdiff_t>(base);
-        std::vector<Value::Member> built(std::make_move_iterator(first), std::make_move_iterator(members.end()));
-        members.erase(first, members.end());
-        m_s.keyTags.resize(base);
-        Value& slot = closedSlot();
-        new (&slot.m_u.members) std::vector<Value::Member>(std::move(built));
-        slot.m_type = Type::Object;
+    const Pending* values = m_s.values.data() + top.valueBase;
+    const std::size_t count = m_s.values.size() - top.valueBase;
+    Value* nextContainer = m_s.containers.data() + top.containerBase;
+    Value done;
+    if (top.isObject) {
+        std::vector<Value::Member> members;
+        members.reserve(count);
+        const PendingKey* keys = m_s.keys.data() + top.keyBase;
+        for (std::size_t i = 0; i < count; ++i) {
+            Value::Member& m = members.emplace_back(std::piecewise_construct,
+                                                    std::forward_as_tuple(view(keys[i].text)),
+                                                    std::forward_as_tuple());
+            materialize(values[i], m.second, nextContainer);
+        }
+        m_s.keys.resize(top.keyBase);
+        m_s.keyTags.resize(top.keyBase);
+        new (&done.m_u.members) std::vector<Value::Member>(std::move(members));
+        done.m_type = Type::Object;
     } else {
-        auto& items = m_s.items;
-        const auto first = items.begin() + static_cast<std::ptrdiff_t>(base);
-        std::vector<Value> built(std::make_move_iterator(first), std::make_move_iterator(items.end()));
-        items.erase(first, items.end());
-        Value& slot = closedSlot();
-        new (&slot.m_u.items) std::vector<Value>(std::move(built));
-        slot.m_type = Type::Array;
+        std::vector<Value> items(count);
+        for (std::size_t i = 0; i < count; ++i)
+            materialize(values[i], items[i], nextContainer);
+        new (&done.m_u.items) std::vector<Value>(std::move(items));
+        done.m_type = Type::Array;
     }
+    m_s.values.resize(top.valueBase);
+    m_s.containers.resize(top.containerBase);
+    pushValue(done.m_type);
+    m_s.containers.push_back(std::move(done));
 }
 
 Result<Value> Parser::run()
@@ -624,12 +687,11 @@ Result<Value> Parser::run()
     std::optional<Error> error;
 
     while (true) {
-        // Parse one value into its slot, or open a container and go round for its first element.
+        // Parse one value onto the value stack, or open a container and go round for its first element.
         skipWhitespace();
         if (m_p >= m_end)
             return failHere(kSyntax, QStringLiteral("unexpected end of input"));
         const char c = *m_p;
-        Value& slot = nextSlot();
         switch (c) {
         case '{':
         case '[': {
@@ -647,32 +709,32 @@ Result<Value> Parser::run()
             continue; // the container's first element
         }
         case '"': {
-            std::string_view text;
-            if (!scanString(text, error))
+            if (!scanString(pushValue(Type::String).text, error))
                 return *error;
-            slot.initText(text);
-            slot.m_type = Type::String;
             break;
         }
         case '-':
         case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
-            if (!parseNumber(slot, error))
+            if (!parseNumber(pushValue(Type::Number), error))
                 return *error;
             break;
         default:
-            if (!parseLiteral(slot, error))
+            if (!parseLiteral(pushValue(Type::Null), error))
                 return *error;
             break;
         }
 
-        // The value is in place: read what follows it, closing containers that end here.
+        // The value is on the stack: read what follows it, closing containers that end here.
         while (true) {
             if (m_s.frames.empty()) {
                 skipWhitespace();
                 if (m_p != m_end)
                     return failHere(kSyntax, QStringLiteral("trailing data after the JSON value"));
-                return std::move(m_root);
+                Value document;
+                Value* container = m_s.containers.data();
+                materialize(m_s.values.back(), document, container);
+                return document;
             }
             const bool inObject = m_s.frames.back().isObject;
             skipWhitespace();
@@ -797,11 +859,6 @@ Value::Value(const Value& other)
     constructFrom(other);
 }
 
-Value::Value(Value&& other) noexcept
-{
-    constructFrom(std::move(other));
-}
-
 Value& Value::operator=(const Value& other)
 {
     if (this != &other) {
@@ -822,41 +879,7 @@ Value& Value::operator=(Value&& other) noexcept
     return *this;
 }
 
-Value::~Value()
-{
-    destroy();
-}
-
-void Value::destroy() noexcept
-{
-    switch (m_type) {
-    case Type::Null:
-    case Type::Bool: break;
-    case Type::Number:
-    case Type::String: std::destroy_at(&m_u.text); break;
-    case Type::Array: std::destroy_at(&m_u.items); break;
-    case Type::Object: std::destroy_at(&m_u.members); break;
-    }
-    m_type = Type::Null;
-}
-
-// Both assume *this holds no storage (just constructed, or destroy()ed).
-void Value::constructFrom(Value&& other) noexcept
-{
-    m_bool = other.m_bool;
-    m_isInteger = other.m_isInteger;
-    m_scalar = other.m_scalar;
-    switch (other.m_type) {
-    case Type::Null:
-    case Type::Bool: break;
-    case Type::Number:
-    case Type::String: new (&m_u.text) std::string(std::move(other.m_u.text)); break;
-    case Type::Array: new (&m_u.items) std::vector<Value>(std::move(other.m_u.items)); break;
-    case Type::Object: new (&m_u.members) std::vector<Member>(std::move(other.m_u.members)); break;
-    }
-    m_type = other.m_type;
-}
-
+// Assumes *this holds no storage, like the moving constructFrom in the header.
 void Value::constructFrom(const Value& other)
 {
     m_bool = other.m_bool;

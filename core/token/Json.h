@@ -32,10 +32,10 @@ public:
 
     Value() noexcept {}
     Value(const Value& other);
-    Value(Value&& other) noexcept;
+    Value(Value&& other) noexcept { constructFrom(std::move(other)); }
     Value& operator=(const Value& other);
     Value& operator=(Value&& other) noexcept;
-    ~Value();
+    ~Value() { destroy(); }
 
     static Value null() { return Value(); }
     static Value boolean(bool b);
@@ -83,6 +83,7 @@ private:
     static const std::vector<Member>& emptyMembers();
     // Construct the union member m_type selects; the value must hold none (Null or Bool) before.
     void initText(std::string_view text) { new (&m_u.text) std::string(text); }
+    // Inline: they run for every element whenever the parser moves a finished container into place.
     void destroy() noexcept;
     void constructFrom(Value&& other) noexcept;
     void constructFrom(const Value& other);
@@ -108,6 +109,37 @@ private:
         std::vector<Member> members; // Type::Object
     } m_u;
 };
+
+inline void Value::destroy() noexcept
+{
+    switch (m_type) {
+    case Type::Null:
+    case Type::Bool: break;
+    case Type::Number:
+    case Type::String: std::destroy_at(&m_u.text); break;
+    case Type::Array: std::destroy_at(&m_u.items); break;
+    case Type::Object: std::destroy_at(&m_u.members); break;
+    }
+    m_type = Type::Null;
+}
+
+// Assumes *this holds no storage (just constructed, or destroy()ed); `other` keeps its type and an
+// emptied string or vector.
+inline void Value::constructFrom(Value&& other) noexcept
+{
+    m_bool = other.m_bool;
+    m_isInteger = other.m_isInteger;
+    m_scalar = other.m_scalar;
+    switch (other.m_type) {
+    case Type::Null:
+    case Type::Bool: break;
+    case Type::Number:
+    case Type::String: new (&m_u.text) std::string(std::move(other.m_u.text)); break;
+    case Type::Array: new (&m_u.items) std::vector<Value>(std::move(other.m_u.items)); break;
+    case Type::Object: new (&m_u.members) std::vector<Member>(std::move(other.m_u.members)); break;
+    }
+    m_type = other.m_type;
+}
 
 struct Limits {
     // Objects/arrays nested deeper than this are rejected ("{}" is depth 1; 0 allows only scalars).
