@@ -269,38 +269,48 @@ private:
         return Error{QLatin1String(code), message, QStringLiteral("byte %1").arg(offset)};
     }
     Error failHere(const char* code, const QString& message) const { return fail(code, message, offset()); }
+    Error failAt(const char* at, const char* code, const QString& message) const
+    {
+        return fail(code, message, at - m_begin);
+    }
     qsizetype offset() const { return m_p - m_begin; }
 
-    void skipWhitespace()
+    const char* skipWhitespace(const char* p) const
     {
-        while (m_p < m_end && isWhitespace(*m_p))
-            ++m_p;
+        while (p < m_end && isWhitespace(*p))
+            ++p;
+        return p;
     }
     std::string_view view(const TextRef& t) const
     {
         return std::string_view((t.inArena ? m_s.arena.data() : m_begin) + t.offset, t.size);
     }
-    bool scanString(TextRef& out, std::optional<Error>& error)
+    // The hot paths (run, readKey, scanString) keep the read position in a local `p` the compiler can
+    // hold in a register; m_p carries it into and out of the cold or bulky helpers that use it.
+    bool scanString(const char*& p, TextRef& out, std::optional<Error>& error)
     {
-        // m_p is at the opening quote. Most strings (and nearly every member name) hold no escape and
-        // no non-ASCII byte: their text is where it stands in the input, copied once when its Value is
+        // p is at the opening quote. Most strings (and nearly every member name) hold no escape and no
+        // non-ASCII byte: their text is where it stands in the input, copied once when its Value is
         // built. This path is inline; the rare rest is not, so it costs the callers no registers.
-        const char* run = m_p + 1;
-        m_p = skipPlain(run, m_end);
-        if (m_p < m_end && *m_p == '"') {
-            out = TextRef{static_cast<std::size_t>(run - m_begin), static_cast<std::size_t>(m_p - run), false};
-            ++m_p;
+        const char* run = p + 1;
+        const char* q = skipPlain(run, m_end);
+        if (q < m_end && *q == '"') {
+            out = TextRef{static_cast<std::size_t>(run - m_begin), static_cast<std::size_t>(q - run), false};
+            p = q + 1;
             return true;
         }
-        return scanEscapedString(run - 1 - m_begin, run, out, error);
+        m_p = q;
+        const bool ok = scanEscapedString(run - 1 - m_begin, run, out, error);
+        p = m_p;
+        return ok;
     }
     Q_NEVER_INLINE bool scanEscapedString(qsizetype start, const char* run, TextRef& out,
                                           std::optional<Error>& error);
     bool parseNumber(Pending& out, std::optional<Error>& error);
     bool parseLiteral(Pending& out, std::optional<Error>& error);
-    bool readKey(std::optional<Error>& error);
+    Q_ALWAYS_INLINE bool readKey(const char*& p, std::optional<Error>& error);
     std::optional<Error> checkLargeObject(const Frame& frame) const;
-    std::optional<Error> openContainer(bool isObject);
+    std::optional<Error> openContainer(const char* at, bool isObject);
     void closeContainer();
     void materialize(const Pending& pending, Value& out, Value*& nextContainer) const;
     // A value on the stack; its fields are set by the caller.
@@ -573,16 +583,16 @@ std::optional<Error> Parser::checkLargeObject(const Frame& frame) const
                 keys[*worst].offset);
 }
 
-bool Parser::readKey(std::optional<Error>& error)
+inline bool Parser::readKey(const char*& p, std::optional<Error>& error)
 {
-    // m_p should be at the name's opening quote; the name and its ':' are consumed.
-    if (m_p >= m_end || *m_p != '"') {
-        error = failHere(kSyntax, QStringLiteral("expected a member name"));
+    // p should be at the name's opening quote; the name and its ':' are consumed.
+    if (p >= m_end || *p != '"') {
+        error = failAt(p, kSyntax, QStringLiteral("expected a member name"));
         return false;
     }
-    const qsizetype keyOffset = offset();
+    const qsizetype keyOffset = p - m_begin;
     TextRef text;
-    if (!scanString(text, error))
+    if (!scanString(p, text, error))
         return false;
     const std::string_view key = view(text);
     const std::size_t keyBase = m_s.frames.back().keyBase;
@@ -601,22 +611,21 @@ bool Parser::readKey(std::optional<Error>& error)
     }
     m_s.keys.push_back(PendingKey{text, keyOffset});
     m_s.keyTags.push_back(tag);
-    skipWhitespace();
-    if (m_p >= m_end || *m_p != ':') {
-        error = failHere(kSyntax, QStringLiteral("expected ':' after member name"));
+    p = skipWhitespace(p);
+    if (p >= m_end || *p != ':') {
+        error = failAt(p, kSyntax, QStringLiteral("expected ':' after member name"));
         return false;
     }
-    ++m_p;
+    ++p;
     return true;
 }
 
-std::optional<Error> Parser::openContainer(bool isObject)
+std::optional<Error> Parser::openContainer(const char* at, bool isObject)
 {
     // The bound is enforced before the container exists, so no input can grow the stack past it.
     if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
-        return failHere(kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
+        return failAt(at, kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
     m_s.frames.push_back(Frame{isObject, m_s.values.size(), m_s.containers.size(), m_s.keys.size()});
-    ++m_p;
     return std::nullopt;
 }
 
@@ -685,76 +694,80 @@ Result<Value> Parser::run()
         return fail(kTooLarge, QStringLiteral("JSON text of %1 bytes exceeds the limit of %2 bytes")
                                    .arg(m_end - m_begin).arg(m_limits.maxBytes), 0);
     std::optional<Error> error;
+    const char* p = m_begin;
 
     while (true) {
         // Parse one value onto the value stack, or open a container and go round for its first element.
-        skipWhitespace();
-        if (m_p >= m_end)
-            return failHere(kSyntax, QStringLiteral("unexpected end of input"));
-        const char c = *m_p;
+        p = skipWhitespace(p);
+        if (p >= m_end)
+            return failAt(p, kSyntax, QStringLiteral("unexpected end of input"));
+        const char c = *p;
         switch (c) {
         case '{':
         case '[': {
             const bool isObject = c == '{';
-            if ((error = openContainer(isObject)))
+            if ((error = openContainer(p, isObject)))
                 return *error;
-            skipWhitespace();
-            if (m_p < m_end && *m_p == (isObject ? '}' : ']')) {
-                ++m_p;
+            p = skipWhitespace(p + 1);
+            if (p < m_end && *p == (isObject ? '}' : ']')) {
+                ++p;
                 closeContainer();
                 break;
             }
-            if (isObject && !readKey(error))
+            if (isObject && !readKey(p, error))
                 return *error;
             continue; // the container's first element
         }
-        case '"': {
-            if (!scanString(pushValue(Type::String).text, error))
+        case '"':
+            if (!scanString(p, pushValue(Type::String).text, error))
                 return *error;
             break;
-        }
         case '-':
         case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
+            m_p = p;
             if (!parseNumber(pushValue(Type::Number), error))
                 return *error;
+            p = m_p;
             break;
         default:
+            m_p = p;
             if (!parseLiteral(pushValue(Type::Null), error))
                 return *error;
+            p = m_p;
             break;
         }
 
         // The value is on the stack: read what follows it, closing containers that end here.
         while (true) {
             if (m_s.frames.empty()) {
-                skipWhitespace();
-                if (m_p != m_end)
-                    return failHere(kSyntax, QStringLiteral("trailing data after the JSON value"));
+                p = skipWhitespace(p);
+                if (p != m_end)
+                    return failAt(p, kSyntax, QStringLiteral("trailing data after the JSON value"));
                 Value document;
                 Value* container = m_s.containers.data();
                 materialize(m_s.values.back(), document, container);
                 return document;
             }
             const bool inObject = m_s.frames.back().isObject;
-            skipWhitespace();
-            if (m_p >= m_end)
-                return failHere(kSyntax, QStringLiteral("unexpected end of input"));
-            const char sep = *m_p;
+            p = skipWhitespace(p);
+            if (p >= m_end)
+                return failAt(p, kSyntax, QStringLiteral("unexpected end of input"));
+            const char sep = *p;
             if (sep == ',') {
-                ++m_p;
+                ++p;
                 if (inObject) {
-                    skipWhitespace();
-                    if (!readKey(error))
+                    p = skipWhitespace(p);
+                    if (!readKey(p, error))
                         return *error;
                 }
                 break; // the next element
             }
             if (sep != (inObject ? '}' : ']')) {
-                return failHere(kSyntax, inObject ? QStringLiteral("expected ',' or '}'")
-                                                  : QStringLiteral("expected ',' or ']'"));
+                return failAt(p, kSyntax, inObject ? QStringLiteral("expected ',' or '}'")
+                                                   : QStringLiteral("expected ',' or ']'"));
             }
-            ++m_p;
+            ++p;
             if (inObject && (error = checkLargeObject(m_s.frames.back())))
                 return *error;
             closeContainer();
