@@ -285,6 +285,26 @@ private:
     {
         return std::string_view((t.inArena ? m_s.arena.data() : m_begin) + t.offset, t.size);
     }
+    // Nearly every name and many values fit a std::string's inline buffer. Those are built from a
+    // fixed kInlineCopy bytes (two word moves) and cut to length, instead of a variable-length library
+    // copy per string: this returns where to copy from when that is possible (the text's buffer holds
+    // that many bytes from its start), else nullptr.
+    static constexpr std::size_t kInlineCopy = 15; // libstdc++, libc++ and MSVC all keep 15 inline
+    const char* inlineCopySource(const TextRef& t) const
+    {
+        const char* data = (t.inArena ? m_s.arena.data() : m_begin) + t.offset;
+        const char* bufferEnd = t.inArena ? m_s.arena.data() + m_s.arena.size() : m_end;
+        return t.size <= kInlineCopy && static_cast<std::size_t>(bufferEnd - data) >= kInlineCopy ? data : nullptr;
+    }
+    void constructText(std::string* where, const TextRef& t) const
+    {
+        if (const char* source = inlineCopySource(t)) {
+            new (where) std::string(source, kInlineCopy);
+            where->resize(t.size);
+        } else {
+            new (where) std::string(view(t));
+        }
+    }
     // The hot paths (run, readKey, scanString) keep the read position in a local `p` the compiler can
     // hold in a register; m_p carries it into and out of the cold or bulky helpers that use it.
     bool scanString(const char*& p, TextRef& out, std::optional<Error>& error)
@@ -637,14 +657,14 @@ void Parser::materialize(const Pending& pending, Value& out, Value*& nextContain
     case Type::Null: break;
     case Type::Bool: out.m_bool = pending.boolean; break;
     case Type::Number:
-        out.initText(view(pending.text));
+        constructText(&out.m_u.text, pending.text);
         out.m_isInteger = pending.isInteger;
         if (pending.isInteger)
             out.m_scalar.integer = pending.integer;
         else
             out.m_scalar.number = pending.number;
         break;
-    case Type::String: out.initText(view(pending.text)); break;
+    case Type::String: constructText(&out.m_u.text, pending.text); break;
     case Type::Array:
     case Type::Object: out.constructFrom(std::move(*nextContainer++)); return;
     }
@@ -666,10 +686,16 @@ void Parser::closeContainer()
         members.reserve(count);
         const PendingKey* keys = m_s.keys.data() + top.keyBase;
         for (std::size_t i = 0; i < count; ++i) {
-            Value::Member& m = members.emplace_back(std::piecewise_construct,
-                                                    std::forward_as_tuple(view(keys[i].text)),
-                                                    std::forward_as_tuple());
-            materialize(values[i], m.second, nextContainer);
+            Value::Member* m;
+            if (const char* source = inlineCopySource(keys[i].text)) { // as constructText
+                m = &members.emplace_back(std::piecewise_construct, std::forward_as_tuple(source, kInlineCopy),
+                                          std::forward_as_tuple());
+                m->first.resize(keys[i].text.size);
+            } else {
+                m = &members.emplace_back(std::piecewise_construct, std::forward_as_tuple(view(keys[i].text)),
+                                          std::forward_as_tuple());
+            }
+            materialize(values[i], m->second, nextContainer);
         }
         m_s.keys.resize(top.keyBase);
         m_s.keyTags.resize(top.keyBase);
