@@ -71,6 +71,34 @@ const char* skipPlain(const char* p, const char* end)
     return p;
 }
 
+// Value of 8 ASCII digits in one go (little-endian load: the first digit is the lowest byte): adjacent
+// digits are combined pairwise, then into fours, then eights, each step one multiply. A digit-by-digit
+// loop is a chain of dependent multiply-adds, and every claim timestamp has ten digits.
+std::uint64_t eightDigits(const char* p)
+{
+    std::uint64_t v;
+    std::memcpy(&v, p, sizeof v);
+    v = ((v & 0x0F0F0F0F0F0F0F0FULL) * 2561) >> 8;               // 10 * 2^8 + 1
+    v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;           // 100 * 2^16 + 1
+    return ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32; // 10000 * 2^32 + 1
+}
+
+// Value of the decimal digits [p, end), at most 19 of them.
+std::uint64_t digitsValue(const char* p, const char* end)
+{
+    std::uint64_t v = 0;
+    if constexpr (std::endian::native == std::endian::little) {
+        for (; (end - p) % 8 != 0; ++p)
+            v = v * 10 + static_cast<unsigned>(*p - '0');
+        for (; p < end; p += 8)
+            v = v * 100000000 + eightDigits(p);
+    } else {
+        for (; p < end; ++p)
+            v = v * 10 + static_cast<unsigned>(*p - '0');
+    }
+    return v;
+}
+
 bool isWhitespace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -458,9 +486,6 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
         return false;
     }
     const char* intStart = p;
-    // The integer part's value, accumulated while scanning (unsigned: wraps harmlessly past 19 digits,
-    // and is only used up to 18).
-    unsigned long long magnitudeSoFar = 0;
     if (*p == '0') {
         ++p;
         if (p < m_end && isDigit(*p)) {
@@ -468,10 +493,8 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
             return false;
         }
     } else {
-        while (p < m_end && isDigit(*p)) {
-            magnitudeSoFar = magnitudeSoFar * 10 + static_cast<unsigned>(*p - '0');
+        while (p < m_end && isDigit(*p))
             ++p;
-        }
     }
     const auto intDigits = p - intStart;
     bool integral = true;
@@ -523,7 +546,7 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
         long long v = 0;
         bool fits = intDigits <= 18; // always within 64 bits: the common case needs no library call
         if (fits) {
-            v = static_cast<long long>(magnitudeSoFar);
+            v = static_cast<long long>(digitsValue(intStart, p));
             if (negative)
                 v = -v;
         } else {
