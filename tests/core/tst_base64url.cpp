@@ -18,6 +18,7 @@ private slots:
     void defectiveInput_isRefusedAndDiagnosed();
     void everyLength_roundTripsAndIsCanonical();
     void everyAlternativeTrailingCharacter_isRefused();
+    void everyByteAtEveryPositionOfLongInput_decodesOnlyIfInAlphabet();
     void encode_usesUrlAlphabetWithoutPadding();
 };
 
@@ -113,6 +114,30 @@ void TstBase64Url::everyAlternativeTrailingCharacter_isRefused()
                 QCOMPARE(diagnoseBase64Url(candidate), Base64UrlDefect::NonCanonical);
         }
         QCOMPARE(accepted, prefix.size() == 1 ? 64 / 16 : 64 / 4);
+    }
+}
+
+void TstBase64Url::everyByteAtEveryPositionOfLongInput_decodesOnlyIfInAlphabet()
+{
+    // Long enough for the decoder's wide blocks (16 characters at a time) and its word and group
+    // loops; no tail, so every alphabet character is valid wherever it stands.
+    const QByteArray alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    QByteArray raw;
+    for (int i = 0; i < 75; ++i)
+        raw.append(char(i * 53 + 7));
+    const QByteArray encoded = encodeBase64Url(raw);
+    QCOMPARE(encoded.size(), 100);
+    for (qsizetype position = 0; position < encoded.size(); ++position) {
+        for (int byte = 0; byte < 256; ++byte) {
+            QByteArray candidate = encoded;
+            candidate[position] = char(byte);
+            const auto decoded = decodeBase64Url(candidate);
+            const bool inAlphabet = alphabet.contains(char(byte));
+            QVERIFY2(decoded.has_value() == inAlphabet,
+                     qPrintable(QStringLiteral("byte %1 at position %2").arg(byte).arg(position)));
+            if (inAlphabet)
+                QCOMPARE(*decoded, QByteArray::fromBase64(candidate, QByteArray::Base64UrlEncoding));
+        }
     }
 }
 
