@@ -81,17 +81,17 @@ private:
     static const std::string& emptyText();
     static const std::vector<Value>& emptyItems();
     static const std::vector<Member>& emptyMembers();
-    // Construct the union member m_type selects; the value must hold none (Null or Bool) before.
-    void initText(std::string_view text) { new (&m_u.text) std::string(text); }
-    // Inline: they run for every element whenever the parser moves a finished container into place.
+    // Inline: they run for every value destroyed, and for every move of a value (a finished container
+    // moving to its parent, a vector of values growing).
     void destroy() noexcept;
     void constructFrom(Value&& other) noexcept;
     void constructFrom(const Value& other);
 
-    // Shaped for speed: a decoded token holds a few dozen values that the parser creates, moves and
-    // destroys, so a Value is 48 bytes (it was 112 with a separate string, two vectors and both number
+    // Shaped for speed: every token of a corpus decodes to a few dozen values that are built, moved and
+    // destroyed, so a Value is 48 bytes (it was 112 with a separate string, two vectors and both number
     // forms). Only the storage the type needs exists: text for a string or a number's source text
     // (numbers like timestamps fit the string's inline buffer), a vector for an array or an object.
+    // The parser (a friend) writes these members directly.
     Type m_type = Type::Null;
     bool m_bool = false;
     bool m_isInteger = false;
