@@ -941,22 +941,6 @@ Value& Value::operator=(Value&& other) noexcept
     return *this;
 }
 
-// Assumes *this holds no storage, like the moving constructFrom in the header.
-void Value::constructFrom(const Value& other)
-{
-    m_bool = other.m_bool;
-    m_isInteger = other.m_isInteger;
-    m_scalar = other.m_scalar;
-    switch (other.m_type) {
-    case Type::Null:
-    case Type::Bool: break;
-    case Type::Number:
-    case Type::String: new (&m_u.text) std::string(other.m_u.text); break;
-    case Type::Array: new (&m_u.items) std::vector<Value>(other.m_u.items); break;
-    case Type::Object: new (&m_u.members) std::vector<Member>(other.m_u.members); break;
-    }
-    m_type = other.m_type;
-}
 
 const std::string& Value::emptyText()
 {

@@ -84,8 +84,10 @@ private:
     // Inline: they run for every value destroyed, and for every move of a value (a finished container
     // moving to its parent, a vector of values growing).
     void destroy() noexcept;
-    void constructFrom(Value&& other) noexcept;
-    void constructFrom(const Value& other);
+    // Copies or moves `other`'s storage into *this, which must hold none (just constructed, or
+    // destroy()ed). A moved-from `other` keeps its type with an emptied string or vector.
+    template <typename V>
+    void constructFrom(V&& other);
 
     // Shaped for speed: every token of a corpus decodes to a few dozen values that are built, moved and
     // destroyed, so a Value is 48 bytes (it was 112 with a separate string, two vectors and both number
@@ -123,20 +125,20 @@ inline void Value::destroy() noexcept
     m_type = Type::Null;
 }
 
-// Assumes *this holds no storage (just constructed, or destroy()ed); `other` keeps its type and an
-// emptied string or vector.
-inline void Value::constructFrom(Value&& other) noexcept
+template <typename V>
+inline void Value::constructFrom(V&& other)
 {
     m_bool = other.m_bool;
     m_isInteger = other.m_isInteger;
     m_scalar = other.m_scalar;
+    // std::forward<V>(other).member is an lvalue for a copy and an xvalue for a move.
     switch (other.m_type) {
     case Type::Null:
     case Type::Bool: break;
     case Type::Number:
-    case Type::String: new (&m_u.text) std::string(std::move(other.m_u.text)); break;
-    case Type::Array: new (&m_u.items) std::vector<Value>(std::move(other.m_u.items)); break;
-    case Type::Object: new (&m_u.members) std::vector<Member>(std::move(other.m_u.members)); break;
+    case Type::String: new (&m_u.text) std::string(std::forward<V>(other).m_u.text); break;
+    case Type::Array: new (&m_u.items) std::vector<Value>(std::forward<V>(other).m_u.items); break;
+    case Type::Object: new (&m_u.members) std::vector<Member>(std::forward<V>(other).m_u.members); break;
     }
     m_type = other.m_type;
 }
