@@ -15,6 +15,7 @@
 #include <openssl/param_build.h>
 
 #include <initializer_list>
+#include <span>
 
 namespace jwb::keys {
 
@@ -62,13 +63,10 @@ Result<const json::Value*> requiredStringMember(const json::Value& jwk, const ch
 // Decodes a required base64url member strictly (one accepted encoding per value).
 Result<QByteArray> bytesMember(const json::Value& jwk, const char* name, const Ctx& ctx)
 {
-    std::optional<Error> error;
-    const json::Value* v = stringMember(jwk, name, ctx, error);
-    if (error)
-        return *error;
+    const Result<const json::Value*> v = requiredStringMember(jwk, name, ctx);
     if (!v)
-        return memberError(ctx, name, QStringLiteral("The required member \"%1\" is missing.").arg(QLatin1StringView(name)));
-    const std::string& text = v->toString();
+        return v.error();
+    const std::string& text = (*v)->toString();
     std::optional<QByteArray> decoded = token::decodeBase64Url(QByteArrayView(text.data(), static_cast<qsizetype>(text.size())));
     if (!decoded || decoded->isEmpty())
         return memberError(ctx, name,
@@ -86,6 +84,36 @@ crypto::ossl::Pkey pkeyFromData(const char* type, OSSL_PARAM* params)
         return {};
     }
     return crypto::ossl::Pkey(raw);
+}
+
+// A JWK "crv" name, the name OpenSSL knows it by, and its coordinate (EC) or key (OKP) length.
+struct Curve {
+    const char* jwkName;
+    const char* opensslName;
+    int bytes;
+};
+constexpr Curve kEcCurves[] = {{"P-256", "prime256v1", 32}, {"P-384", "secp384r1", 48}, {"P-521", "secp521r1", 66}};
+constexpr Curve kOkpCurves[] = {{"Ed25519", "ED25519", 32}, {"Ed448", "ED448", 57}};
+
+struct CurveMember {
+    const json::Value* crv; // never null
+    const Curve* curve;     // never null
+};
+
+// The required "crv" member looked up in `curves`; `unsupported` (with %1 for the name) when absent.
+Result<CurveMember> curveMember(const json::Value& jwk, const Ctx& ctx, std::span<const Curve> curves,
+                                const QString& unsupported)
+{
+    const Result<const json::Value*> crvMember = requiredStringMember(jwk, "crv", ctx);
+    if (!crvMember)
+        return crvMember.error();
+    const json::Value* crv = *crvMember;
+    const std::string& name = crv->toString();
+    for (const Curve& curve : curves) {
+        if (name == curve.jwkName)
+            return CurveMember{crv, &curve};
+    }
+    return keyError("ERR_KEY_UNSUPPORTED", unsupported.arg(crv->toQString()), ctx.member("crv"));
 }
 
 struct ParamBldFree { void operator()(OSSL_PARAM_BLD* p) const { OSSL_PARAM_BLD_free(p); } };
@@ -117,28 +145,13 @@ Result<Key> rsaFromJwk(const json::Value& jwk, const Ctx& ctx)
 
 Result<Key> ecFromJwk(const json::Value& jwk, const Ctx& ctx)
 {
-    const Result<const json::Value*> crvMember = requiredStringMember(jwk, "crv", ctx);
-    if (!crvMember)
-        return crvMember.error();
-    const json::Value* crv = *crvMember;
-    const std::string& name = crv->toString();
-    const char* groupName = nullptr;
-    int fieldBytes = 0;
-    if (name == "P-256") {
-        groupName = "prime256v1";
-        fieldBytes = 32;
-    } else if (name == "P-384") {
-        groupName = "secp384r1";
-        fieldBytes = 48;
-    } else if (name == "P-521") {
-        groupName = "secp521r1";
-        fieldBytes = 66;
-    } else {
-        return keyError("ERR_KEY_UNSUPPORTED",
-                        QStringLiteral("The EC curve \"%1\" is not supported; use P-256, P-384 or P-521.")
-                            .arg(crv->toQString()),
-                        ctx.member("crv"));
-    }
+    const Result<CurveMember> curve =
+        curveMember(jwk, ctx, kEcCurves, QStringLiteral("The EC curve \"%1\" is not supported; use P-256, P-384 or P-521."));
+    if (!curve)
+        return curve.error();
+    const json::Value* crv = curve->crv;
+    const char* groupName = curve->curve->opensslName;
+    const int fieldBytes = curve->curve->bytes;
     Result<QByteArray> x = bytesMember(jwk, "x", ctx);
     if (!x)
         return x.error();
@@ -176,26 +189,15 @@ Result<Key> ecFromJwk(const json::Value& jwk, const Ctx& ctx)
 
 Result<Key> okpFromJwk(const json::Value& jwk, const Ctx& ctx)
 {
-    const Result<const json::Value*> crvMember = requiredStringMember(jwk, "crv", ctx);
-    if (!crvMember)
-        return crvMember.error();
-    const json::Value* crv = *crvMember;
-    const std::string& name = crv->toString();
-    const char* type = nullptr;
-    int length = 0;
-    if (name == "Ed25519") {
-        type = "ED25519";
-        length = 32;
-    } else if (name == "Ed448") {
-        type = "ED448";
-        length = 57;
-    } else {
-        return keyError("ERR_KEY_UNSUPPORTED",
-                        QStringLiteral("The OKP curve \"%1\" is not a signature curve this product supports; use "
-                                       "Ed25519 or Ed448.")
-                            .arg(crv->toQString()),
-                        ctx.member("crv"));
-    }
+    const Result<CurveMember> curve =
+        curveMember(jwk, ctx, kOkpCurves,
+                    QStringLiteral("The OKP curve \"%1\" is not a signature curve this product supports; use "
+                                   "Ed25519 or Ed448."));
+    if (!curve)
+        return curve.error();
+    const json::Value* crv = curve->crv;
+    const char* type = curve->curve->opensslName;
+    const int length = curve->curve->bytes;
     Result<QByteArray> x = bytesMember(jwk, "x", ctx);
     if (!x)
         return x.error();
