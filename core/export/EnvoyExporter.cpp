@@ -175,7 +175,7 @@ public:
         y << YAML::EndMap << YAML::EndSeq; // rules
         y << YAML::EndMap; // typed_config
         y << YAML::EndMap;
-        result.text = exportBanner(policy, Target::Envoy, QStringLiteral("#")).toUtf8() + emitterBytes(y);
+        result.text = yamlExportText(policy, Target::Envoy, y);
         return result;
     }
 };

@@ -167,6 +167,23 @@ QString exportBanner(const policy::Policy& policy, Target target, const QString&
            + QStringLiteral(" Run `jwt-policy gaps` for what this target does not enforce; do not edit by hand.\n");
 }
 
+QByteArray yamlExportText(const policy::Policy& policy, Target target, const YAML::Emitter& e)
+{
+    return exportBanner(policy, target, QStringLiteral("#")).toUtf8() + emitterBytes(e);
+}
+
+QStringList refreshSettingsBeyondCache(const policy::KeyRefresh& refresh)
+{
+    QStringList set;
+    if (refresh.refetchOnUnknownKid.value_or(false))
+        set << QStringLiteral("refetch_on_unknown_kid");
+    if (refresh.maxStaleSeconds)
+        set << QStringLiteral("max_stale_seconds");
+    if (refresh.cooldownSeconds)
+        set << QStringLiteral("cooldown_seconds");
+    return set;
+}
+
 GapBuilder::GapBuilder(Target target, const IssuerPlan& plan) : m_target(targetName(target)), m_plan(plan) {}
 
 namespace {

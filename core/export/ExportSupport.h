@@ -9,6 +9,7 @@
 #include <QByteArray>
 #include <QList>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 
@@ -52,6 +53,11 @@ QString joined(const QStringList& l);   // "RS256, ES256"
 inline std::string s(const QString& q) { return q.toStdString(); }
 QByteArray emitterBytes(const YAML::Emitter& e); // the emitter's text with a trailing newline
 QString exportBanner(const policy::Policy& policy, Target target, const QString& commentPrefix);
+// A YAML target's whole export: the "#" banner, then the emitter's text.
+QByteArray yamlExportText(const policy::Policy& policy, Target target, const YAML::Emitter& e);
+// The keys.refresh settings other than cache_seconds that `refresh` sets, by their policy names
+// ("refetch_on_unknown_kid", "max_stale_seconds", "cooldown_seconds"), in that order.
+QStringList refreshSettingsBeyondCache(const policy::KeyRefresh& refresh);
 
 // Builds one target's gap rows for one issuer, so every exporter reports every control.
 class GapBuilder {

@@ -175,7 +175,7 @@ public:
         y << YAML::EndMap << YAML::EndSeq; // from
         y << YAML::EndMap << YAML::EndSeq; // rules
         y << YAML::EndMap << YAML::EndMap;
-        result.text = exportBanner(policy, Target::Istio, QStringLiteral("#")).toUtf8() + emitterBytes(y);
+        result.text = yamlExportText(policy, Target::Istio, y);
         return result;
     }
 };

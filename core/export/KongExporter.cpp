@@ -213,7 +213,7 @@ public:
         }
         y << YAML::EndSeq;
         y << YAML::EndMap;
-        result.text = exportBanner(policy, Target::Kong, QStringLiteral("#")).toUtf8() + emitterBytes(y);
+        result.text = yamlExportText(policy, Target::Kong, y);
         return result;
     }
 };

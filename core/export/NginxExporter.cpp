@@ -334,13 +334,7 @@ private:
             g.enforced(QStringLiteral("key_refresh"),
                        QStringLiteral("the policy sets no refresh; the JWKS is requested per auth_jwt_key_cache"));
         } else {
-            QStringList missing;
-            if (refresh->refetchOnUnknownKid.value_or(false))
-                missing << QStringLiteral("refetch_on_unknown_kid");
-            if (refresh->maxStaleSeconds)
-                missing << QStringLiteral("max_stale_seconds");
-            if (refresh->cooldownSeconds)
-                missing << QStringLiteral("cooldown_seconds");
+            const QStringList missing = refreshSettingsBeyondCache(*refresh);
             const QString exported = keyCache > 0 ? seconds(keyCache) : QStringLiteral("no cache");
             if (missing.isEmpty())
                 g.enforced(QStringLiteral("key_refresh"), QStringLiteral("auth_jwt_key_cache from cache_seconds"),

@@ -219,13 +219,7 @@ QList<GapEntry> opaGaps(const IssuerPlan& p, bool remote)
         g.enforced(QStringLiteral("key_refresh"),
                    QStringLiteral("the policy sets no refresh; http.send caches per the response headers"));
     } else {
-        QStringList missing;
-        if (refresh->refetchOnUnknownKid.value_or(false))
-            missing << QStringLiteral("refetch_on_unknown_kid");
-        if (refresh->maxStaleSeconds)
-            missing << QStringLiteral("max_stale_seconds");
-        if (refresh->cooldownSeconds)
-            missing << QStringLiteral("cooldown_seconds");
+        const QStringList missing = refreshSettingsBeyondCache(*refresh);
         const QString how = QStringLiteral("http.send force_cache_duration_seconds from cache_seconds");
         if (missing.isEmpty())
             g.emulated(QStringLiteral("key_refresh"), how,
