@@ -40,38 +40,6 @@ QString parentPath(const QString& path)
 
 } // namespace
 
-QString fieldName(Field field)
-{
-    switch (field) {
-    case Field::Algorithms: return QStringLiteral("algorithms");
-    case Field::ClockSkewSeconds: return QStringLiteral("clock_skew_seconds");
-    case Field::MaxLifetimeSeconds: return QStringLiteral("max_lifetime_seconds");
-    case Field::RequiredClaims: return QStringLiteral("required_claims");
-    case Field::AllowedHeaders: return QStringLiteral("allowed_headers");
-    case Field::AllowedTypes: return QStringLiteral("allowed_types");
-    case Field::RequireType: return QStringLiteral("require_type");
-    case Field::RequireKid: return QStringLiteral("require_kid");
-    case Field::MaxTokenBytes: return QStringLiteral("max_token_bytes");
-    }
-    return {};
-}
-
-bool isSet(const policy::Rules& rules, Field field)
-{
-    switch (field) {
-    case Field::Algorithms: return rules.algorithms.has_value();
-    case Field::ClockSkewSeconds: return rules.clockSkewSeconds.has_value();
-    case Field::MaxLifetimeSeconds: return rules.maxLifetimeSeconds.has_value();
-    case Field::RequiredClaims: return rules.requiredClaims.has_value();
-    case Field::AllowedHeaders: return rules.allowedHeaders.has_value();
-    case Field::AllowedTypes: return rules.allowedTypes.has_value();
-    case Field::RequireType: return rules.requireType.has_value();
-    case Field::RequireKid: return rules.requireKid.has_value();
-    case Field::MaxTokenBytes: return rules.maxTokenBytes.has_value();
-    }
-    return false;
-}
-
 QString IssuerView::issuerPath() const
 {
     return index < 0 ? QStringLiteral("defaults") : QStringLiteral("issuers[%1]").arg(index);

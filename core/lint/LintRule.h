@@ -5,6 +5,7 @@
 // functions grouped by topic (AlgorithmRules.cpp, TimeRules.cpp, ...); Lint.cpp runs them in table order.
 
 #include "lint/Lint.h"
+#include "policy/RuleField.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -15,12 +16,9 @@
 namespace jwb::lint::detail {
 
 // The inheritable fields of policy::Rules, by their file names.
-enum class Field {
-    Algorithms, ClockSkewSeconds, MaxLifetimeSeconds, RequiredClaims, AllowedHeaders, AllowedTypes,
-    RequireType, RequireKid, MaxTokenBytes,
-};
-QString fieldName(Field field); // "clock_skew_seconds"
-bool isSet(const policy::Rules& rules, Field field);
+using Field = policy::RuleField;
+using policy::fieldName;
+using policy::isSet;
 
 // One issuer as the engine sees it: its effective rules, and where each of them was written.
 // With no issuer in the policy, a single view of the defaults (issuer == nullptr) stands in, so a

@@ -5,6 +5,7 @@
 #include "policy/PolicyDiff.h"
 
 #include "keys/Key.h"
+#include "policy/RuleField.h"
 #include "util/Time.h"
 
 #include <QHash>
@@ -59,46 +60,7 @@ private:
     QList<Change> m_changes;
 };
 
-// The inheritable fields, by file name, with where an issuer's value comes from.
-enum class Field {
-    Algorithms, ClockSkewSeconds, MaxLifetimeSeconds, RequiredClaims, AllowedHeaders, AllowedTypes,
-    RequireType, RequireKid, MaxTokenBytes,
-};
-constexpr Field kFields[] = {Field::Algorithms,     Field::ClockSkewSeconds, Field::MaxLifetimeSeconds,
-                             Field::RequiredClaims, Field::AllowedHeaders,   Field::AllowedTypes,
-                             Field::RequireType,    Field::RequireKid,       Field::MaxTokenBytes};
-
-QString fieldName(Field f)
-{
-    switch (f) {
-    case Field::Algorithms: return QStringLiteral("algorithms");
-    case Field::ClockSkewSeconds: return QStringLiteral("clock_skew_seconds");
-    case Field::MaxLifetimeSeconds: return QStringLiteral("max_lifetime_seconds");
-    case Field::RequiredClaims: return QStringLiteral("required_claims");
-    case Field::AllowedHeaders: return QStringLiteral("allowed_headers");
-    case Field::AllowedTypes: return QStringLiteral("allowed_types");
-    case Field::RequireType: return QStringLiteral("require_type");
-    case Field::RequireKid: return QStringLiteral("require_kid");
-    case Field::MaxTokenBytes: return QStringLiteral("max_token_bytes");
-    }
-    return {};
-}
-
-bool isSet(const Rules& r, Field f)
-{
-    switch (f) {
-    case Field::Algorithms: return r.algorithms.has_value();
-    case Field::ClockSkewSeconds: return r.clockSkewSeconds.has_value();
-    case Field::MaxLifetimeSeconds: return r.maxLifetimeSeconds.has_value();
-    case Field::RequiredClaims: return r.requiredClaims.has_value();
-    case Field::AllowedHeaders: return r.allowedHeaders.has_value();
-    case Field::AllowedTypes: return r.allowedTypes.has_value();
-    case Field::RequireType: return r.requireType.has_value();
-    case Field::RequireKid: return r.requireKid.has_value();
-    case Field::MaxTokenBytes: return r.maxTokenBytes.has_value();
-    }
-    return false;
-}
+using Field = RuleField;
 
 // Field path in the new policy: the issuer's override when it has one, else the defaults.
 // issuerIndex < 0 means the defaults themselves.
