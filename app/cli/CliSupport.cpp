@@ -120,6 +120,13 @@ Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io)
     return data.trimmed();
 }
 
+Status noPositionalArguments(const QCommandLineParser& parser)
+{
+    if (!parser.positionalArguments().isEmpty())
+        return Error{QStringLiteral("ERR_USAGE_ARGS"), QStringLiteral("unexpected arguments"), {}};
+    return Ok{};
+}
+
 int reportError(CliIo& io, const QString& verb, const Error& error)
 {
     io.err << "jwt-policy " << verb << ": " << error.toString() << " [" << error.code << "]\n";

@@ -38,6 +38,8 @@ struct VerbInputs {
 Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser);
 // The same, for verbs that take the policy file as an argument instead of --policy.
 Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser, const QString& policyFile);
+// ERR_USAGE_ARGS when the verb, which takes none, was given positional arguments.
+Status noPositionalArguments(const QCommandLineParser& parser);
 // The single TOKEN positional, or standard input when it is "-" or absent. Surrounding whitespace
 // (a trailing newline from echo) is trimmed; inner whitespace is left for the parser to reject.
 Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io);

@@ -53,9 +53,8 @@ public:
 
     int run(const QCommandLineParser& parser, CliIo& io) const override
     {
-        if (!parser.positionalArguments().isEmpty())
-            return reportError(io, name(),
-                               Error{QStringLiteral("ERR_USAGE_ARGS"), QStringLiteral("unexpected arguments"), {}});
+        if (const Status none = noPositionalArguments(parser); !none)
+            return reportError(io, name(), none.error());
         QList<QPair<exporting::DriftSource, QString>> sources;
         if (parser.isSet(kEnvoy))
             sources.append({exporting::DriftSource::Envoy, parser.value(kEnvoy)});

@@ -118,9 +118,8 @@ public:
 
     int run(const QCommandLineParser& parser, CliIo& io) const override
     {
-        if (!parser.positionalArguments().isEmpty())
-            return reportError(io, name(),
-                               Error{QStringLiteral("ERR_USAGE_ARGS"), QStringLiteral("unexpected arguments"), {}});
+        if (const Status none = noPositionalArguments(parser); !none)
+            return reportError(io, name(), none.error());
         if (!parser.isSet(kTo))
             return reportError(io, name(), Error{QStringLiteral("ERR_USAGE_TARGET"), QStringLiteral("--to TARGET is required"), {}});
         const auto target = exporting::targetFromName(parser.value(kTo));

@@ -91,9 +91,8 @@ public:
 
     int run(const QCommandLineParser& parser, CliIo& io) const override
     {
-        if (!parser.positionalArguments().isEmpty())
-            return reportError(io, name(),
-                               Error{QStringLiteral("ERR_USAGE_ARGS"), QStringLiteral("unexpected arguments"), {}});
+        if (const Status none = noPositionalArguments(parser); !none)
+            return reportError(io, name(), none.error());
         const auto inputs = readVerbInputs(parser);
         if (!inputs)
             return reportError(io, name(), inputs.error());
