@@ -163,13 +163,9 @@ Result<SigningKey> SigningKey::generate(Algorithm alg, const QString& kid)
         pub = keys::detail::keyFromPublicPkey(publicHalf(impl->privateKey.get()), QStringLiteral("generated"),
                                               keys::detail::Strength::Enforce);
     }
-    if (!pub)
-        return pub.error();
-    SigningKey key;
-    key.m_impl = std::move(impl);
-    key.m_public = std::move(pub).value();
-    key.m_public.kid = kid;
-    key.m_public.testKey = true; // minted here: lint flags it if it ever lands in a policy
+    Result<SigningKey> key = assemble(std::move(impl), std::move(pub), kid);
+    if (key)
+        key.value().m_public.testKey = true; // minted here: lint flags it if it ever lands in a policy
     return key;
 }
 
@@ -187,13 +183,7 @@ Result<SigningKey> SigningKey::fromPrivatePem(QByteArrayView pem, const QString&
     }
     Result<keys::Key> pub = keys::detail::keyFromPublicPkey(publicHalf(impl->privateKey.get()), QStringLiteral("private PEM"),
                                                             keys::detail::Strength::Allow);
-    if (!pub)
-        return pub.error();
-    SigningKey key;
-    key.m_impl = std::move(impl);
-    key.m_public = std::move(pub).value();
-    key.m_public.kid = kid;
-    return key;
+    return assemble(std::move(impl), std::move(pub), kid);
 }
 
 Result<SigningKey> SigningKey::fromSecret(QByteArrayView secret, const QString& kid)
@@ -203,6 +193,14 @@ Result<SigningKey> SigningKey::fromSecret(QByteArrayView secret, const QString& 
         return pub.error();
     auto impl = std::make_shared<Impl>();
     impl->secret = secret.toByteArray();
+    return assemble(std::move(impl), std::move(pub), kid);
+}
+
+Result<SigningKey> SigningKey::assemble(std::shared_ptr<const Impl> impl, Result<keys::Key> pub,
+                                        const QString& kid)
+{
+    if (!pub)
+        return pub.error();
     SigningKey key;
     key.m_impl = std::move(impl);
     key.m_public = std::move(pub).value();

@@ -32,6 +32,11 @@ public:
 
 private:
     struct Impl;
+    // The key from its private half and its checked public half (or that check's error); `kid` is
+    // set on the public half.
+    static Result<SigningKey> assemble(std::shared_ptr<const Impl> impl, Result<keys::Key> pub,
+                                       const QString& kid);
+
     std::shared_ptr<const Impl> m_impl;
     keys::Key m_public;
 };
