@@ -136,8 +136,7 @@ struct CompiledKey {
     QString description; // "RSA 2048 ...": named in the key step
 };
 
-// Header and claim names are mostly three letters long, so a plain comparison calls memcmp for
-// nearly every pair; the first byte settles most of them without a call.
+// Byte equality; short strings (most header and claim names, many typ values) compare as packed tags.
 bool sameBytes(std::string_view a, std::string_view b)
 {
     if (a.size() != b.size())
@@ -169,10 +168,10 @@ public:
     const json::Value* operator[](Name n) const { return m_values[n]; }
 
     // Presence of any member: from the slots for the names recorded here, else by searching.
-    bool has(const json::Value& object, std::string_view name) const
+    bool has(const json::Value* object, std::string_view name) const
     {
         const int i = indexOf(name);
-        return i >= 0 ? m_values[static_cast<std::size_t>(i)] != nullptr : object.find(name) != nullptr;
+        return i >= 0 ? m_values[static_cast<std::size_t>(i)] != nullptr : object && object->find(name) != nullptr;
     }
 
 private:
@@ -1022,7 +1021,7 @@ void Run::requiredClaims(bool untrusted)
     }
     QStringList missing; // built only on failure
     for (const std::string& name : required) {
-        if (!m_c.has(*m_claims, name))
+        if (!m_c.has(m_claims, name))
             missing.append(QString::fromStdString(name));
     }
     TraceStep& s = add(StepId::RequiredClaims, missing.isEmpty() ? Verdict::Pass : Verdict::Fail,
