@@ -3,6 +3,7 @@
 // are judged on both sides of the evaluation instant; the sample policies show exactly what they
 // are meant to show.
 
+#include "PolicyFixtures.h"
 #include "crypto/Signer.h"
 #include "keys/Key.h"
 #include "lint/Lint.h"
@@ -19,6 +20,8 @@
 
 using namespace jwb;
 using policy::Policy;
+using testing::keyFromFile;
+using testing::partnerIssuer;
 
 namespace {
 
@@ -31,18 +34,6 @@ constexpr qint64 kDay = 86400;
 QDateTime instant(qint64 unixSeconds)
 {
     return QDateTime::fromSecsSinceEpoch(unixSeconds, Qt::UTC);
-}
-
-keys::Key keyFromFile(const char* name, const QString& kid = {})
-{
-    const QString path = QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(name);
-    Result<QList<keys::Key>> loaded = keys::loadKeyFile(path);
-    if (!loaded || loaded->isEmpty())
-        qFatal("cannot load test key %s", name);
-    keys::Key key = loaded->first();
-    if (!kid.isEmpty())
-        key.kid = kid;
-    return key;
 }
 
 // A weak key can only come from a signing key: the policy loaders refuse to build one.
@@ -66,51 +57,11 @@ keys::Key hmac(int bytes, const QString& kid)
 }
 
 // A policy that lints clean: every rule's near miss starts from here.
-Policy cleanPolicy()
-{
-    Policy p;
-    p.name = QStringLiteral("clean");
-    p.owner = QStringLiteral("security@example.com");
-    p.revision = 1;
-    p.defaults.algorithms = QStringList{QStringLiteral("RS256")};
-    p.defaults.clockSkewSeconds = 30;
-    p.defaults.maxLifetimeSeconds = 3600;
-    p.defaults.requiredClaims = QStringList{QStringLiteral("exp"), QStringLiteral("iat")};
-    p.defaults.allowedHeaders = QStringList{QStringLiteral("alg"), QStringLiteral("typ"), QStringLiteral("kid")};
-    p.defaults.allowedTypes = QStringList{QStringLiteral("at+jwt")};
-    p.defaults.requireKid = true;
-
-    policy::Issuer issuer;
-    issuer.issuer = QStringLiteral("https://login.example.com/");
-    issuer.trustDomain = QStringLiteral("workforce");
-    issuer.audiences = QStringList{QStringLiteral("payments-api")};
-    issuer.keys.jwksUri = QStringLiteral("https://login.example.com/.well-known/jwks.json");
-    issuer.keys.resolved.append(keyFromFile("rsa2048-public.pem", QStringLiteral("login-1")));
-    p.issuers.append(issuer);
-    return p;
-}
+Policy cleanPolicy() { return testing::cleanLoginPolicy(QStringLiteral("clean")); }
 
 policy::PolicyException exceptionFor(const Policy& p, qint64 expires)
 {
-    policy::PolicyException e;
-    e.id = QStringLiteral("rs384-migration");
-    e.owner = QStringLiteral("login-team@example.com");
-    e.reason = QStringLiteral("Login signs RS384 until SEC-7 ships");
-    e.issuer = p.issuers.first().issuer;
-    e.expires = instant(expires);
-    e.allow.algorithms = QStringList{QStringLiteral("RS384")};
-    return e;
-}
-
-policy::Issuer secondIssuer(const QString& trustDomain)
-{
-    policy::Issuer issuer;
-    issuer.issuer = QStringLiteral("https://auth.partner.example.net/");
-    issuer.trustDomain = trustDomain;
-    issuer.audiences = QStringList{QStringLiteral("partner-api")};
-    issuer.keys.resolved.append(keyFromFile("ec-p256-public.pem", QStringLiteral("partner-1")));
-    issuer.overrides.algorithms = QStringList{QStringLiteral("ES256")};
-    return issuer;
+    return testing::rs384Exception(p.issuers.first().issuer, instant(expires));
 }
 
 QList<lint::Finding> findingsOf(const QList<lint::Finding>& all, const QString& rule)
@@ -263,11 +214,11 @@ void triggerRows(const AddTrigger& add)
     add("exp-not-required", Mutation([](Policy& p) { p.defaults.requiredClaims = QStringList{QStringLiteral("iat")}; }), "exp-not-required", "error", "defaults.required_claims", login);
     add("issuer-no-audience", Mutation([](Policy& p) { p.issuers[0].audiences.clear(); }), "issuer-no-audience", "error", "issuers[0].audiences", login);
     add("audience-cross-trust-domain", Mutation([](Policy& p) {
-        p.issuers.append(secondIssuer(QStringLiteral("partners")));
+        p.issuers.append(partnerIssuer(QStringLiteral("partners")));
         p.issuers[1].audiences.append(QStringLiteral("payments-api"));
     }), "audience-cross-trust-domain", "warning", "issuers[1].audiences[1]", partner);
     add("audience-cross-trust-domain, undeclared domain", Mutation([](Policy& p) {
-        p.issuers.append(secondIssuer(QString()));
+        p.issuers.append(partnerIssuer(QString()));
         p.issuers[1].audiences = QStringList{QStringLiteral("payments-api")};
     }), "audience-cross-trust-domain", "warning", "issuers[1].audiences[0]", partner);
     add("jwks-uri-not-https", Mutation([](Policy& p) {
@@ -403,11 +354,11 @@ void TestLint::eachRule_silentOnNearMiss_data()
     }) << "exp-not-required";
     QTest::newRow("issuer-no-audience: one audience") << Mutation([](Policy&) {}) << "issuer-no-audience";
     QTest::newRow("audience-cross-trust-domain: same trust domain") << Mutation([](Policy& p) {
-        p.issuers.append(secondIssuer(QStringLiteral("workforce")));
+        p.issuers.append(partnerIssuer(QStringLiteral("workforce")));
         p.issuers[1].audiences.append(QStringLiteral("payments-api"));
     }) << "audience-cross-trust-domain";
     QTest::newRow("audience-cross-trust-domain: distinct audiences")
-        << Mutation([](Policy& p) { p.issuers.append(secondIssuer(QStringLiteral("partners"))); })
+        << Mutation([](Policy& p) { p.issuers.append(partnerIssuer(QStringLiteral("partners"))); })
         << "audience-cross-trust-domain";
     QTest::newRow("jwks-uri-not-https: https") << Mutation([](Policy&) {}) << "jwks-uri-not-https";
     QTest::newRow("jwks-uri-foreign-host: same host, other case") << Mutation([](Policy& p) {
@@ -520,7 +471,7 @@ void TestLint::expiredException_loosensNothing_soItsGrantsAreNotLinted()
 void TestLint::inheritedDefault_reportedOnceForAllInheritingIssuers()
 {
     Policy p = cleanPolicy();
-    p.issuers.append(secondIssuer(QStringLiteral("partners")));
+    p.issuers.append(partnerIssuer(QStringLiteral("partners")));
     p.defaults.clockSkewSeconds = 120;
     const QList<lint::Finding> skew = findingsOf(lint::lintPolicy(p, kAt), QStringLiteral("skew-above-60"));
     QCOMPARE(skew.size(), 1);
@@ -551,7 +502,7 @@ void TestLint::inheritedDefault_manyIssuers_messageNamesAFew()
 void TestLint::override_reportedOnTheIssuersOwnPath()
 {
     Policy p = cleanPolicy();
-    p.issuers.append(secondIssuer(QStringLiteral("partners")));
+    p.issuers.append(partnerIssuer(QStringLiteral("partners")));
     p.defaults.clockSkewSeconds = 120;
     p.issuers[0].overrides.clockSkewSeconds = 10;
     p.issuers[1].overrides.clockSkewSeconds = 90;

@@ -2,6 +2,7 @@
 // Semantic diff: one row per change kind, each asserting the one change it produces and how it is
 // classified; defaults changes reach exactly the issuers that inherit them.
 
+#include "PolicyFixtures.h"
 #include "keys/Key.h"
 #include "policy/PolicyDiff.h"
 #include "policy/PolicyIO.h"
@@ -15,6 +16,7 @@
 using namespace jwb;
 using policy::ChangeClass;
 using policy::Policy;
+using testing::keyFromFile;
 
 namespace {
 
@@ -28,61 +30,11 @@ QDateTime instant(const char* rfc3339)
     return QDateTime::fromString(QLatin1String(rfc3339), Qt::ISODate);
 }
 
-keys::Key keyFromFile(const char* name, const QString& kid)
-{
-    Result<QList<keys::Key>> loaded = keys::loadKeyFile(QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(name));
-    if (!loaded || loaded->isEmpty())
-        qFatal("cannot load test key %s", name);
-    keys::Key key = loaded->first();
-    key.kid = kid;
-    return key;
-}
+policy::Issuer partnerIssuer() { return testing::partnerIssuer(QStringLiteral("partners")); }
 
-policy::Issuer partnerIssuer()
-{
-    policy::Issuer issuer;
-    issuer.issuer = kPartner;
-    issuer.trustDomain = QStringLiteral("partners");
-    issuer.audiences = QStringList{QStringLiteral("partner-api")};
-    issuer.keys.resolved.append(keyFromFile("ec-p256-public.pem", QStringLiteral("partner-1")));
-    issuer.overrides.algorithms = QStringList{QStringLiteral("ES256")};
-    return issuer;
-}
+policy::PolicyException exception() { return testing::rs384Exception(kLogin, instant("2027-01-31T00:00:00Z")); }
 
-policy::PolicyException exception()
-{
-    policy::PolicyException e;
-    e.id = QStringLiteral("rs384-migration");
-    e.owner = QStringLiteral("login-team@example.com");
-    e.reason = QStringLiteral("Login signs RS384 until SEC-7 ships");
-    e.issuer = kLogin;
-    e.expires = instant("2027-01-31T00:00:00Z");
-    e.allow.algorithms = QStringList{QStringLiteral("RS384")};
-    return e;
-}
-
-Policy basePolicy()
-{
-    Policy p;
-    p.name = QStringLiteral("payments");
-    p.owner = QStringLiteral("security@example.com");
-    p.revision = 1;
-    p.defaults.algorithms = QStringList{QStringLiteral("RS256")};
-    p.defaults.clockSkewSeconds = 30;
-    p.defaults.maxLifetimeSeconds = 3600;
-    p.defaults.requiredClaims = QStringList{QStringLiteral("exp"), QStringLiteral("iat")};
-    p.defaults.allowedHeaders = QStringList{QStringLiteral("alg"), QStringLiteral("typ"), QStringLiteral("kid")};
-    p.defaults.allowedTypes = QStringList{QStringLiteral("at+jwt")};
-    p.defaults.requireKid = true;
-    policy::Issuer issuer;
-    issuer.issuer = kLogin;
-    issuer.trustDomain = QStringLiteral("workforce");
-    issuer.audiences = QStringList{QStringLiteral("payments-api")};
-    issuer.keys.jwksUri = QStringLiteral("https://login.example.com/.well-known/jwks.json");
-    issuer.keys.resolved.append(keyFromFile("rsa2048-public.pem", QStringLiteral("login-1")));
-    p.issuers.append(issuer);
-    return p;
-}
+Policy basePolicy() { return testing::cleanLoginPolicy(QStringLiteral("payments")); }
 
 struct Row {
     const char* tag;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The adversarial self-test: a strict policy withstands every variant, planted weaknesses are found.
+#include "PolicyFixtures.h"
 #include "crypto/Signer.h"
 #include "policy/PolicyIO.h"
 #include "verify/SelfTest.h"
@@ -40,17 +41,8 @@ private:
         policy::Policy p;
         p.name = QStringLiteral("strict");
         p.owner = QStringLiteral("sec@example.com");
-        p.defaults.algorithms = QStringList{crypto::algorithmName(alg)};
-        p.defaults.clockSkewSeconds = 30;
-        p.defaults.maxLifetimeSeconds = 3600;
-        p.defaults.requiredClaims = QStringList{QStringLiteral("exp"), QStringLiteral("iat")};
-        p.defaults.allowedHeaders = QStringList{QStringLiteral("alg"), QStringLiteral("typ"), QStringLiteral("kid")};
-        p.defaults.allowedTypes = QStringList{QStringLiteral("at+jwt")};
-        p.defaults.requireKid = true;
-        policy::Issuer a;
-        a.issuer = QStringLiteral("https://login.example.com/");
-        a.trustDomain = QStringLiteral("workforce");
-        a.audiences = QStringList{QStringLiteral("payments-api")};
+        testing::setStrictDefaults(p.defaults, QStringList{crypto::algorithmName(alg)});
+        policy::Issuer a = testing::workforceIssuer();
         a.keys.resolved = {key->publicKey()};
         policy::Issuer b;
         b.issuer = QStringLiteral("https://partner.example.net/");
