@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The corpus engine on corpora written here from tokens minted here: thread-count independence,
 // deduplication, the what-if comparison of two crafted policies, cancellation, log extraction.
+#include "CorpusFixtures.h"
 #include "corpus/CorpusAnalyzer.h"
 #include "crypto/Signer.h"
 #include "policy/Policy.h"
@@ -21,8 +22,8 @@ using crypto::Algorithm;
 
 namespace {
 
-const QString kLogin = QStringLiteral("https://login.example.com/");
-const QString kBilling = QStringLiteral("https://billing.internal/");
+const QString kLogin = testing::kCorpusLoginIssuer;
+const QString kBilling = testing::kCorpusBillingIssuer;
 const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), Qt::UTC).toSecsSinceEpoch();
 
 QByteArray compact(const QJsonObject& o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
@@ -130,21 +131,8 @@ private slots:
         QVERIFY(hs.ok());
         m_hs = std::move(hs).value();
 
-        m_a.name = QStringLiteral("policy-a");
-        m_a.revision = 1;
-        m_a.defaults.algorithms = QStringList{QStringLiteral("ES256")};
-        m_a.defaults.requiredClaims = QStringList{QStringLiteral("exp")};
-        m_a.defaults.clockSkewSeconds = 30;
-        policy::Issuer login;
-        login.issuer = kLogin;
-        login.audiences = QStringList{QStringLiteral("payments-api"), QStringLiteral("ledger-api")};
-        login.keys.resolved = {m_ec->publicKey()};
-        policy::Issuer billing;
-        billing.issuer = kBilling;
-        billing.audiences = QStringList{QStringLiteral("billing-api")};
-        billing.keys.resolved = {m_ec->publicKey(), m_hs->publicKey()};
-        billing.overrides.algorithms = QStringList{QStringLiteral("HS256"), QStringLiteral("ES256")};
-        m_a.issuers = {login, billing};
+        m_a = testing::corpusPolicy(QStringLiteral("policy-a"), 1, *m_ec, *m_hs);
+        m_a.issuers[1].overrides.algorithms = QStringList{QStringLiteral("HS256"), QStringLiteral("ES256")};
 
         m_b = m_a;
         m_b.name = QStringLiteral("policy-b");

@@ -2,6 +2,7 @@
 // The Corpus view driven like a user would: analyse files, read the table and the chart, drill down
 // to a bucket's fingerprints, open one in the Token Lab, switch grouping, cancel. With
 // JWB_SCREENSHOT_DIR set it also writes corpus.png there (used to refresh docs/screenshots).
+#include "CorpusFixtures.h"
 #include "crypto/Signer.h"
 #include "policy/Policy.h"
 #include "token/CompactToken.h"
@@ -28,8 +29,8 @@ using jwb::ui::CorpusView;
 
 namespace {
 
-const QString kLogin = QStringLiteral("https://login.example.com/");
-const QString kBilling = QStringLiteral("https://billing.internal/");
+const QString kLogin = testing::kCorpusLoginIssuer;
+const QString kBilling = testing::kCorpusBillingIssuer;
 const qint64 kNow = QDateTime(QDate(2026, 11, 1), QTime(10, 0), Qt::UTC).toSecsSinceEpoch();
 
 QByteArray compact(const QJsonObject& o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
@@ -87,20 +88,7 @@ private slots:
         m_ec = std::move(ec).value();
         m_hs = std::move(hs).value();
 
-        m_policy.name = QStringLiteral("payments-platform");
-        m_policy.revision = 4;
-        m_policy.defaults.algorithms = QStringList{QStringLiteral("ES256")};
-        m_policy.defaults.requiredClaims = QStringList{QStringLiteral("exp")};
-        m_policy.defaults.clockSkewSeconds = 30;
-        policy::Issuer login;
-        login.issuer = kLogin;
-        login.audiences = QStringList{QStringLiteral("payments-api"), QStringLiteral("ledger-api")};
-        login.keys.resolved = {m_ec->publicKey()};
-        policy::Issuer billing;
-        billing.issuer = kBilling;
-        billing.audiences = QStringList{QStringLiteral("billing-api")};
-        billing.keys.resolved = {m_ec->publicKey(), m_hs->publicKey()};
-        m_policy.issuers = {login, billing};
+        m_policy = testing::corpusPolicy(QStringLiteral("payments-platform"), 4, *m_ec, *m_hs);
 
         // A gateway log: mostly good tokens, plus expired ones, HS256 from billing (not pinned), a
         // foreign issuer, a wrong audience and a tampered signature.
