@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: Apache-2.0
-// Helpers shared by the widget tests: a dialog answerer for modal message boxes, sample loading.
+// Helpers shared by the widget tests: a dialog answerer for modal message boxes, sample loading,
+// a model under test over a document holding the sample.
 #pragma once
 
+#include "models/PolicyDocument.h"
 #include "policy/PolicyIO.h"
 
 #include <QAbstractButton>
+#include <QAbstractItemModelTester>
 #include <QApplication>
 #include <QMessageBox>
 #include <QPointer>
@@ -71,5 +74,22 @@ inline policy::Policy sample()
         qFatal("sample policy did not load: %s", qPrintable(loaded.error().toString()));
     return std::move(loaded).value();
 }
+
+// A document holding the sample and a Model over it, checked by QAbstractItemModelTester from
+// before the sample is loaded. Make one per test function (init) and drop it in cleanup: the
+// tester goes first, then the model, then the document it reads.
+template <typename Model>
+class SampleModelFixture final {
+public:
+    SampleModelFixture() { m_document.reset(sample(), {}); }
+
+    ui::PolicyDocument* document() { return &m_document; }
+    Model* model() { return &m_model; }
+
+private:
+    ui::PolicyDocument m_document;
+    Model m_model{&m_document};
+    QAbstractItemModelTester m_tester{&m_model, QAbstractItemModelTester::FailureReportingMode::QtTest};
+};
 
 } // namespace jwb::uitest

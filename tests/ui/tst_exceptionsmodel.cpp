@@ -5,7 +5,6 @@
 #include "models/ExceptionsModel.h"
 #include "models/PolicyDocument.h"
 
-#include <QAbstractItemModelTester>
 #include <QTest>
 #include <QUndoStack>
 
@@ -23,18 +22,11 @@ class TestExceptionsModel final : public QObject {
 private slots:
     void init()
     {
-        m_doc = std::make_unique<PolicyDocument>();
-        m_model = std::make_unique<ExceptionsModel>(m_doc.get());
-        m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
-                                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
-        m_doc->reset(uitest::sample(), {});
+        m_fixture = std::make_unique<uitest::SampleModelFixture<ExceptionsModel>>();
+        m_doc = m_fixture->document();
+        m_model = m_fixture->model();
     }
-    void cleanup()
-    {
-        m_tester.reset();
-        m_model.reset();
-        m_doc.reset();
-    }
+    void cleanup() { m_fixture.reset(); }
 
     void columns_showOwnerReasonAndDateAsWritten()
     {
@@ -100,9 +92,9 @@ private slots:
     }
 
 private:
-    std::unique_ptr<PolicyDocument> m_doc;
-    std::unique_ptr<ExceptionsModel> m_model;
-    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    std::unique_ptr<uitest::SampleModelFixture<ExceptionsModel>> m_fixture;
+    PolicyDocument* m_doc = nullptr;
+    ExceptionsModel* m_model = nullptr;
 };
 
 QTEST_MAIN(TestExceptionsModel)

@@ -5,7 +5,6 @@
 #include "models/IssuerAudienceMatrixModel.h"
 #include "models/PolicyDocument.h"
 
-#include <QAbstractItemModelTester>
 #include <QIcon>
 #include <QSignalSpy>
 #include <QTest>
@@ -20,18 +19,11 @@ class TestIssuerAudienceMatrixModel final : public QObject {
 private slots:
     void init()
     {
-        m_doc = std::make_unique<PolicyDocument>();
-        m_model = std::make_unique<IssuerAudienceMatrixModel>(m_doc.get());
-        m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
-                                                              QAbstractItemModelTester::FailureReportingMode::QtTest);
-        m_doc->reset(uitest::sample(), {});
+        m_fixture = std::make_unique<uitest::SampleModelFixture<IssuerAudienceMatrixModel>>();
+        m_doc = m_fixture->document();
+        m_model = m_fixture->model();
     }
-    void cleanup()
-    {
-        m_tester.reset();
-        m_model.reset();
-        m_doc.reset();
-    }
+    void cleanup() { m_fixture.reset(); }
 
     void shape_issuersAsRowsAudiencesAsColumns()
     {
@@ -48,7 +40,7 @@ private slots:
 
     void setCheckState_goesThroughDocument_undoRestores()
     {
-        QSignalSpy changed(m_model.get(), &QAbstractItemModel::dataChanged);
+        QSignalSpy changed(m_model, &QAbstractItemModel::dataChanged);
         const QModelIndex cell = m_model->index(1, 3); // partner x ledger-api
         QVERIFY(m_model->setData(cell, Qt::Checked, Qt::CheckStateRole));
         QVERIFY(changed.count() > 0);
@@ -83,9 +75,9 @@ private slots:
 
     void addRemoveIssuerAndAudience_rowsAndColumnsNotified()
     {
-        QSignalSpy rowsInserted(m_model.get(), &QAbstractItemModel::rowsInserted);
-        QSignalSpy columnsInserted(m_model.get(), &QAbstractItemModel::columnsInserted);
-        QSignalSpy columnsRemoved(m_model.get(), &QAbstractItemModel::columnsRemoved);
+        QSignalSpy rowsInserted(m_model, &QAbstractItemModel::rowsInserted);
+        QSignalSpy columnsInserted(m_model, &QAbstractItemModel::columnsInserted);
+        QSignalSpy columnsRemoved(m_model, &QAbstractItemModel::columnsRemoved);
         QVERIFY(m_doc->addIssuer(QStringLiteral("https://new.example.com/"), QStringLiteral("lab")).ok());
         QCOMPARE(rowsInserted.count(), 1);
         QCOMPARE(m_model->rowCount(), 4);
@@ -114,9 +106,9 @@ private slots:
     }
 
 private:
-    std::unique_ptr<PolicyDocument> m_doc;
-    std::unique_ptr<IssuerAudienceMatrixModel> m_model;
-    std::unique_ptr<QAbstractItemModelTester> m_tester;
+    std::unique_ptr<uitest::SampleModelFixture<IssuerAudienceMatrixModel>> m_fixture;
+    PolicyDocument* m_doc = nullptr;
+    IssuerAudienceMatrixModel* m_model = nullptr;
 };
 
 QTEST_MAIN(TestIssuerAudienceMatrixModel)
