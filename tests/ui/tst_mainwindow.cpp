@@ -41,6 +41,20 @@ int audienceColumn(const MainWindow& w, const QString& audience)
     return IssuerAudienceMatrixModel::FirstAudienceColumn + static_cast<int>(w.document()->audiences().indexOf(audience));
 }
 
+// Loads the sample and shows the window; false when it never gets exposed.
+bool showSample(MainWindow& w)
+{
+    w.loadSample();
+    w.show();
+    return QTest::qWaitForWindowExposed(&w);
+}
+
+// The first Problems panel row whose rule starts with `rule` (match() with its default flags and hits).
+QModelIndexList problemsWithRule(const ProblemsModel* problems, const QString& rule)
+{
+    return problems->match(problems->index(0, ProblemsModel::RuleColumn), Qt::DisplayRole, rule);
+}
+
 QString writeSample(const QTemporaryDir& dir, const QString& name = QStringLiteral("payments.yaml"))
 {
     const QString path = dir.filePath(name);
@@ -98,9 +112,7 @@ private slots:
     void matrixCellSpace_modelChanges_undoRestores()
     {
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         auto* view = w.findChild<QTableView*>(QStringLiteral("matrixView"));
         QVERIFY(view);
         const QModelIndex cell = view->model()->index(1, audienceColumn(w, QStringLiteral("ledger-api")));
@@ -116,9 +128,8 @@ private slots:
         QCOMPARE(undo->text(), QStringLiteral("&Undo Allow audience ledger-api for https://auth.partner.example.net/"));
         // The cross-domain column is flagged in the header and in the Problems panel.
         QVERIFY(view->model()->headerData(cell.column(), Qt::Horizontal, Qt::DecorationRole).isValid());
-        QTRY_VERIFY(w.problemsPanel()->model()->match(w.problemsPanel()->model()->index(0, ProblemsModel::RuleColumn),
-                                                      Qt::DisplayRole, QStringLiteral("audience-cross-trust-domain"))
-                        .size() == 1);
+        const ProblemsModel* problems = w.problemsPanel()->model();
+        QTRY_VERIFY(problemsWithRule(problems, QStringLiteral("audience-cross-trust-domain")).size() == 1);
         undo->trigger();
         QCOMPARE(cell.data(Qt::CheckStateRole).toInt(), int(Qt::Unchecked));
         QCOMPARE(w.document()->policy(), uitest::sample());
@@ -128,9 +139,7 @@ private slots:
     void matrixCellClick_togglesCheckbox()
     {
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         auto* view = w.findChild<QTableView*>(QStringLiteral("matrixView"));
         const QModelIndex cell = view->model()->index(0, audienceColumn(w, QStringLiteral("billing-api")));
         QRect rect = view->visualRect(cell);
@@ -147,9 +156,7 @@ private slots:
     {
         QTemporaryDir dir;
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         auto* add = w.findChild<QPushButton*>(QStringLiteral("addIssuerButton"));
         QVERIFY(add);
         QTest::mouseClick(add, Qt::LeftButton);
@@ -192,9 +199,7 @@ private slots:
     void audienceHeaderDoubleClick_renamesInPlace()
     {
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         auto* view = w.findChild<QTableView*>(QStringLiteral("matrixView"));
         const int column = audienceColumn(w, QStringLiteral("billing-api"));
         QHeaderView* header = view->horizontalHeader();
@@ -229,9 +234,7 @@ private slots:
     void clockSkew900_refusedWithMessage()
     {
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         // Through the document's setter: refused, the status bar says why.
         QVERIFY(!w.document()->setDefaultClockSkew(900));
         QVERIFY2(w.statusBar()->currentMessage().contains(QStringLiteral("900")), qPrintable(w.statusBar()->currentMessage()));
@@ -258,9 +261,7 @@ private slots:
     void dirtyClose_cancelKeepsWindow_discardCloses()
     {
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         QVERIFY(w.document()->setDefaultClockSkew(20).ok());
         QVERIFY(w.isWindowModified());
         {
@@ -501,17 +502,11 @@ private slots:
     void problemActivated_goesToField()
     {
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         QVERIFY(w.document()->addIssuer(QStringLiteral("https://new.example.com/"), QStringLiteral("lab")).ok());
         ProblemsModel* problems = w.problemsPanel()->model();
-        QTRY_VERIFY(!problems->match(problems->index(0, ProblemsModel::RuleColumn), Qt::DisplayRole,
-                                     QStringLiteral("issuer-no-keys"))
-                         .isEmpty());
-        const QModelIndex finding = problems->match(problems->index(0, ProblemsModel::RuleColumn), Qt::DisplayRole,
-                                                    QStringLiteral("issuer-no-keys"))
-                                        .first();
+        QTRY_VERIFY(!problemsWithRule(problems, QStringLiteral("issuer-no-keys")).isEmpty());
+        const QModelIndex finding = problemsWithRule(problems, QStringLiteral("issuer-no-keys")).first();
         w.pages()->setCurrentIndex(1);
         QTableView* view = w.problemsPanel()->view();
         view->scrollTo(finding);
@@ -526,9 +521,7 @@ private slots:
     void goToField_mapsPathsToEditors()
     {
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         QVERIFY(w.goToField(QStringLiteral("defaults.clock_skew_seconds")));
         QCOMPARE(w.pages()->currentIndex(), 1);
         QTRY_COMPARE(QApplication::focusWidget()->objectName(), QStringLiteral("defaultsClockSkew"));
@@ -546,9 +539,7 @@ private slots:
     void everyControlHasTooltipAndAccessibleName()
     {
         MainWindow w;
-        w.loadSample();
-        w.show();
-        QVERIFY(QTest::qWaitForWindowExposed(&w));
+        QVERIFY(showSample(w));
         QStringList missing;
         const auto widgets = w.findChildren<QWidget*>();
         for (QWidget* widget : widgets) {
