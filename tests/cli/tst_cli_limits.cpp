@@ -3,6 +3,7 @@
 // file. Each ends with a clear result or error, and the process's peak memory stays within 32 MiB of
 // its peak on small inputs (getrusage(RUSAGE_CHILDREN) after each run: the largest child so far).
 #include "CliProcess.h"
+#include "TestFiles.h"
 #include "crypto/Signer.h"
 #include "token/Base64Url.h"
 
@@ -18,6 +19,8 @@
 using namespace jwb;
 using testing::RunResult;
 using testing::runCli;
+using testing::writeFile;
+using testing::writeStreamed;
 
 namespace {
 
@@ -36,23 +39,6 @@ qint64 largestChildPeakBytes()
     rusage usage{};
     getrusage(RUSAGE_CHILDREN, &usage);
     return static_cast<qint64>(usage.ru_maxrss) * 1024;
-}
-
-bool writeStreamed(const QString& path, const QByteArray& head, char fill, qint64 total, const QByteArray& tail)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return false;
-    f.write(head);
-    const QByteArray chunk(kMiB, fill);
-    for (qint64 left = total - head.size() - tail.size(); left > 0;) {
-        const qint64 n = std::min<qint64>(left, chunk.size());
-        if (f.write(chunk.constData(), n) != n)
-            return false;
-        left -= n;
-    }
-    f.write(tail);
-    return f.size() == total;
 }
 
 } // namespace
@@ -79,13 +65,11 @@ private slots:
         auto key = crypto::SigningKey::fromSecret(QByteArray(32, 'q'), QStringLiteral("hs-1"));
         QVERIFY(key.ok());
         m_policy = m_dir.filePath(QStringLiteral("policy.yaml"));
-        QFile f(m_policy);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("jwt_policy: 1\nname: limits\nowner: sec@example.com\ndefaults:\n  algorithms: [HS256]\n"
-                "issuers:\n  - issuer: https://login.example.com/\n    audiences: [api]\n    keys:\n"
-                "      jwks: {keys: [{kty: oct, kid: hs-1, k: "
-                + token::encodeBase64Url(QByteArray(32, 'q')) + "}]}\n");
-        f.close();
+        QVERIFY(writeFile(m_policy,
+                          "jwt_policy: 1\nname: limits\nowner: sec@example.com\ndefaults:\n  algorithms: [HS256]\n"
+                          "issuers:\n  - issuer: https://login.example.com/\n    audiences: [api]\n    keys:\n"
+                          "      jwks: {keys: [{kty: oct, kid: hs-1, k: "
+                              + token::encodeBase64Url(QByteArray(32, 'q')) + "}]}\n"));
         const QJsonObject header{{QStringLiteral("alg"), QStringLiteral("HS256")}, {QStringLiteral("kid"), QStringLiteral("hs-1")}};
         const QJsonObject claims{{QStringLiteral("iss"), QStringLiteral("https://login.example.com/")},
                                  {QStringLiteral("aud"), QStringLiteral("api")}, {QStringLiteral("exp"), kNow + 600}};
@@ -98,10 +82,7 @@ private slots:
         QVERIFY2(ok.exitCode == 0, QByteArray(ok.out + ok.err).constData());
         // The same small token as a one-line corpus: the baseline of both verbs used below.
         const QString small = m_dir.filePath(QStringLiteral("small.log"));
-        QFile corpus(small);
-        QVERIFY(corpus.open(QIODevice::WriteOnly));
-        corpus.write("Bearer " + m_token + "\n");
-        corpus.close();
+        QVERIFY(writeFile(small, "Bearer " + m_token + "\n"));
         const RunResult check = runCli({QStringLiteral("check"), QStringLiteral("--policy"), m_policy,
                                         QStringLiteral("--at"), QString::number(kNow), small},
                                        kSlowRun);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The built jwt-policy binary: `lint` and `diff` exit codes (0 / 1 / 2) and their --format json shapes.
 #include "CliProcess.h"
+#include "TestFiles.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -12,6 +13,7 @@
 
 using jwb::testing::RunResult;
 using jwb::testing::runCli;
+using jwb::testing::writeFile;
 
 namespace {
 
@@ -67,12 +69,9 @@ void TestCliLint::initTestCase()
 {
     QVERIFY(QFile::exists(QStringLiteral(JWT_POLICY_BIN)));
     QVERIFY(m_dir.isValid());
-    QFile malformed(m_dir.filePath(QStringLiteral("malformed.yaml")));
-    QVERIFY(malformed.open(QIODevice::WriteOnly));
-    malformed.write("jwt_policy: 1\nname: [unclosed\n");
-    QFile unknown(m_dir.filePath(QStringLiteral("unknown-field.yaml")));
-    QVERIFY(unknown.open(QIODevice::WriteOnly));
-    unknown.write("jwt_policy: 1\nname: x\nowner: a@example.com\nclock_skew: 30\n");
+    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("malformed.yaml")), "jwt_policy: 1\nname: [unclosed\n"));
+    QVERIFY(writeFile(m_dir.filePath(QStringLiteral("unknown-field.yaml")),
+                      "jwt_policy: 1\nname: x\nowner: a@example.com\nclock_skew: 30\n"));
 }
 
 void TestCliLint::lint_samplePolicy_exitsZeroWithJsonShape()

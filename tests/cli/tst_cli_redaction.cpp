@@ -4,6 +4,7 @@
 // policy and in a key file), and stdout + stderr are searched for the secret (raw and base64url),
 // every token's signature segment and every full token. With the GUI built, jwt-workbench is run
 // offscreen on the same policy with every logging category at debug level, and searched the same way.
+#include "TestFiles.h"
 #include "crypto/Signer.h"
 #include "token/Base64Url.h"
 
@@ -87,22 +88,14 @@ private slots:
         m_keyFile = m_dir.filePath(QStringLiteral("secret.jwk.json"));
         m_policy = m_dir.filePath(QStringLiteral("policy.yaml"));
         m_corpus = m_dir.filePath(QStringLiteral("corpus.log"));
-        QFile key(m_keyFile);
-        QVERIFY(key.open(QIODevice::WriteOnly));
-        key.write(jwk);
-        key.close();
+        QVERIFY(testing::writeFile(m_keyFile, jwk));
         // The policy pins the secret through a JWKS file; `signature --key` gets the bare JWK.
-        QFile jwks(m_dir.filePath(QStringLiteral("secret.jwks.json")));
-        QVERIFY(jwks.open(QIODevice::WriteOnly));
-        jwks.write("{\"keys\":[" + jwk + "]}");
-        jwks.close();
-        QFile policy(m_policy);
-        QVERIFY(policy.open(QIODevice::WriteOnly));
-        policy.write("jwt_policy: 1\nname: redaction\nowner: sec@example.com\n"
-                     "defaults:\n  algorithms: [HS256]\n  required_claims: [exp]\n  require_kid: true\n"
-                     "issuers:\n  - issuer: https://login.example.com/\n    audiences: [payments-api]\n"
-                     "    keys:\n      jwks_file: secret.jwks.json\n");
-        policy.close();
+        QVERIFY(testing::writeFile(m_dir.filePath(QStringLiteral("secret.jwks.json")), "{\"keys\":[" + jwk + "]}"));
+        QVERIFY(testing::writeFile(m_policy,
+                                   "jwt_policy: 1\nname: redaction\nowner: sec@example.com\n"
+                                   "defaults:\n  algorithms: [HS256]\n  required_claims: [exp]\n  require_kid: true\n"
+                                   "issuers:\n  - issuer: https://login.example.com/\n    audiences: [payments-api]\n"
+                                   "    keys:\n      jwks_file: secret.jwks.json\n"));
 
         const QJsonObject header{{QStringLiteral("alg"), QStringLiteral("HS256")}, {QStringLiteral("kid"), QStringLiteral("hs-1")}};
         const QJsonObject claims{{QStringLiteral("iss"), kIssuer}, {QStringLiteral("aud"), QStringLiteral("payments-api")},
@@ -138,10 +131,10 @@ private slots:
             if (!sig.isEmpty())
                 m_forbidden.append(sig);
         }
-        QFile corpus(m_corpus);
-        QVERIFY(corpus.open(QIODevice::WriteOnly));
+        QByteArray corpus;
         for (const QByteArray& t : std::as_const(m_tokens))
-            corpus.write("2026-11-01T10:00:00Z GET /pay Authorization: Bearer " + t + "\n");
+            corpus += "2026-11-01T10:00:00Z GET /pay Authorization: Bearer " + t + "\n";
+        QVERIFY(testing::writeFile(m_corpus, corpus));
     }
 
     void verify_neverPrintsSecretsOrTokens_data()
@@ -216,10 +209,8 @@ private slots:
         // A bad policy and a bad key file whose bytes hold the secret: the errors name the file and
         // the field, never the content.
         const QString badKey = m_dir.filePath(QStringLiteral("bad.jwk.json"));
-        QFile f(badKey);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("{\"kty\":\"oct\",\"k\":\"" + token::encodeBase64Url(kSecret) + "\",\"d\":\"x\", \"bogus\": ");
-        f.close();
+        QVERIFY(testing::writeFile(badKey, "{\"kty\":\"oct\",\"k\":\"" + token::encodeBase64Url(kSecret)
+                                               + "\",\"d\":\"x\", \"bogus\": "));
         const Run r = runProgram(QStringLiteral(JWT_POLICY_BIN),
                                  {QStringLiteral("signature"), QStringLiteral("--key"), badKey, QString::fromLatin1(m_tokens.first())});
         QCOMPARE(r.exitCode, 2);

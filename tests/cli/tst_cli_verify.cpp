@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // jwt-policy verify and signature, run as the built binary: exit codes, stdin, --format json, errors.
 #include "CliProcess.h"
+#include "TestFiles.h"
 #include "crypto/Signer.h"
 #include "keys/Key.h"
 #include "token/Base64Url.h"
@@ -58,37 +59,28 @@ private slots:
         m_key = std::move(key).value();
         const QByteArray jwk = keys::toPublicJwk(m_key->publicKey());
         m_keyPath = m_dir.filePath(QStringLiteral("key.jwk.json"));
-        QFile keyFile(m_keyPath);
-        QVERIFY(keyFile.open(QIODevice::WriteOnly));
-        keyFile.write(jwk);
-        keyFile.close();
-
-        QFile jwks(m_dir.filePath(QStringLiteral("login.jwks.json")));
-        QVERIFY(jwks.open(QIODevice::WriteOnly));
-        jwks.write("{\"keys\":[" + jwk + "]}");
-        jwks.close();
+        QVERIFY(testing::writeFile(m_keyPath, jwk));
+        QVERIFY(testing::writeFile(m_dir.filePath(QStringLiteral("login.jwks.json")), "{\"keys\":[" + jwk + "]}"));
 
         m_policyPath = m_dir.filePath(QStringLiteral("policy.yaml"));
-        QFile policy(m_policyPath);
-        QVERIFY(policy.open(QIODevice::WriteOnly));
-        policy.write("jwt_policy: 1\n"
-                     "name: cli-test\n"
-                     "owner: sec@example.com\n"
-                     "revision: 1\n"
-                     "defaults:\n"
-                     "  algorithms: [ES256]\n"
-                     "  clock_skew_seconds: 30\n"
-                     "  max_lifetime_seconds: 3600\n"
-                     "  required_claims: [exp, iat]\n"
-                     "  allowed_headers: [alg, typ, kid]\n"
-                     "  require_kid: true\n"
-                     "issuers:\n"
-                     "  - issuer: https://login.example.com/\n"
-                     "    trust_domain: workforce\n"
-                     "    audiences: [payments-api]\n"
-                     "    keys:\n"
-                     "      jwks_file: login.jwks.json\n");
-        policy.close();
+        QVERIFY(testing::writeFile(m_policyPath,
+                                   "jwt_policy: 1\n"
+                                   "name: cli-test\n"
+                                   "owner: sec@example.com\n"
+                                   "revision: 1\n"
+                                   "defaults:\n"
+                                   "  algorithms: [ES256]\n"
+                                   "  clock_skew_seconds: 30\n"
+                                   "  max_lifetime_seconds: 3600\n"
+                                   "  required_claims: [exp, iat]\n"
+                                   "  allowed_headers: [alg, typ, kid]\n"
+                                   "  require_kid: true\n"
+                                   "issuers:\n"
+                                   "  - issuer: https://login.example.com/\n"
+                                   "    trust_domain: workforce\n"
+                                   "    audiences: [payments-api]\n"
+                                   "    keys:\n"
+                                   "      jwks_file: login.jwks.json\n"));
     }
 
     void version_andHelp_exitZero()
@@ -136,10 +128,7 @@ private slots:
     void badPolicy_exitTwo_namesFileAndLine()
     {
         const QString bad = m_dir.filePath(QStringLiteral("bad.yaml"));
-        QFile f(bad);
-        QVERIFY(f.open(QIODevice::WriteOnly));
-        f.write("jwt_policy: 1\nname: x\ndefaults:\n  clock_skew_seconds: 900\n");
-        f.close();
+        QVERIFY(testing::writeFile(bad, "jwt_policy: 1\nname: x\ndefaults:\n  clock_skew_seconds: 900\n"));
         const RunResult r = runCli({QStringLiteral("verify"), QStringLiteral("--policy"), bad, QString::fromLatin1(token())});
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.contains("bad.yaml:4"), r.err);

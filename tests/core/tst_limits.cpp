@@ -3,6 +3,7 @@
 // key count, RSA modulus size, PEM block count, policy file size, issuer count. The big inputs (a
 // 100 MB policy, a 1,000,000-issuer policy) are generated in a temporary directory, streamed so the
 // test itself stays small, and the loader's peak memory is compared with what reading them would cost.
+#include "TestFiles.h"
 #include "crypto/Signer.h"
 #include "keys/Key.h"
 #include "policy/PolicyIO.h"
@@ -19,6 +20,7 @@
 #include <sys/resource.h>
 
 using namespace jwb;
+using testing::writeStreamed;
 using verify::StepId;
 
 namespace {
@@ -39,25 +41,6 @@ QByteArray readData(const QString& relative)
     if (!f.open(QIODevice::ReadOnly))
         qFatal("missing test data %s", qPrintable(relative));
     return f.readAll();
-}
-
-// Writes `total` bytes made of `head`, then `fill` repeated, then `tail`, one MiB at a time.
-bool writeStreamed(const QString& path, const QByteArray& head, char fill, qint64 total, const QByteArray& tail)
-{
-    QFile f(path);
-    if (!f.open(QIODevice::WriteOnly))
-        return false;
-    f.write(head);
-    const QByteArray chunk(kMiB, fill);
-    qint64 left = total - head.size() - tail.size();
-    while (left > 0) {
-        const qint64 n = std::min<qint64>(left, chunk.size());
-        if (f.write(chunk.constData(), n) != n)
-            return false;
-        left -= n;
-    }
-    f.write(tail);
-    return f.size() == total;
 }
 
 // A JSON policy with `count` issuers, written issuer by issuer.
