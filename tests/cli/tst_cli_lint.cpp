@@ -38,6 +38,16 @@ QJsonObject parseObject(const QByteArray& text)
     return doc.object();
 }
 
+// Data rows name a file made in initTestCase as "@name"; this puts its path in `dir` in its place.
+QStringList inDir(QStringList args, const QTemporaryDir& dir)
+{
+    for (QString& arg : args) {
+        if (arg.startsWith(u'@'))
+            arg = dir.filePath(arg.mid(1));
+    }
+    return args;
+}
+
 } // namespace
 
 class TestCliLint final : public QObject {
@@ -181,11 +191,7 @@ void TestCliLint::lint_unreadableInput_exitsTwo_data()
 void TestCliLint::lint_unreadableInput_exitsTwo()
 {
     QFETCH(QStringList, args);
-    for (QString& arg : args) {
-        if (arg.startsWith(u'@'))
-            arg = m_dir.filePath(arg.mid(1));
-    }
-    const RunResult run = runCli(args);
+    const RunResult run = runCli(inDir(args, m_dir));
     QCOMPARE(run.exitCode, 2);
     QVERIFY(!run.err.isEmpty());
     QVERIFY(run.out.isEmpty());
@@ -268,11 +274,7 @@ void TestCliLint::diff_badInput_exitsTwo_data()
 void TestCliLint::diff_badInput_exitsTwo()
 {
     QFETCH(QStringList, args);
-    for (QString& arg : args) {
-        if (arg.startsWith(u'@'))
-            arg = m_dir.filePath(arg.mid(1));
-    }
-    const RunResult run = runCli(args);
+    const RunResult run = runCli(inDir(args, m_dir));
     QCOMPARE(run.exitCode, 2);
     QVERIFY(!run.err.isEmpty());
 }
