@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "commands/SetValueCommand.h"
 #include "policy/Policy.h"
 
 #include <QString>
@@ -10,22 +11,12 @@ namespace jwb::ui {
 
 class PolicyDocument;
 
-class SetExceptionCommand final : public QUndoCommand {
+class SetExceptionCommand final : public SetValueCommand<policy::PolicyException, SetExceptionId> {
 public:
-    SetExceptionCommand(PolicyDocument* document, int row, policy::PolicyException before,
-                        policy::PolicyException after, const QString& text, QString mergeKey = {},
-                        QUndoCommand* parent = nullptr);
-    void undo() override;
-    void redo() override;
-    int id() const override;
-    bool mergeWith(const QUndoCommand* other) override;
+    using SetValueCommand::SetValueCommand;
 
 private:
-    PolicyDocument* m_document;
-    int m_row;
-    policy::PolicyException m_before;
-    policy::PolicyException m_after;
-    QString m_mergeKey;
+    void apply(const policy::PolicyException& exception) override;
 };
 
 class InsertExceptionCommand final : public QUndoCommand {

@@ -1,38 +1,19 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "commands/IssuerCommands.h"
 
-#include "commands/CommandIds.h"
 #include "models/PolicyDocument.h"
 
 #include <utility>
 
 namespace jwb::ui {
 
-SetIssuerCommand::SetIssuerCommand(PolicyDocument* document, int row, policy::Issuer before, policy::Issuer after,
-                                   const QString& text, QString mergeKey, QUndoCommand* parent)
-    : QUndoCommand(text, parent)
-    , m_document(document)
-    , m_row(row)
-    , m_before(std::move(before))
-    , m_after(std::move(after))
-    , m_mergeKey(std::move(mergeKey))
-{
-}
+void SetIssuerCommand::apply(const policy::Issuer& issuer) { document()->applyIssuer(row(), issuer); }
 
-void SetIssuerCommand::undo() { m_document->applyIssuer(m_row, m_before); }
-void SetIssuerCommand::redo() { m_document->applyIssuer(m_row, m_after); }
-int SetIssuerCommand::id() const { return m_mergeKey.isEmpty() ? -1 : SetIssuerId; }
-
-bool SetIssuerCommand::mergeWith(const QUndoCommand* other)
+bool SetIssuerCommand::unchanged(const policy::Issuer& before, const policy::Issuer& after) const
 {
-    const auto* next = static_cast<const SetIssuerCommand*>(other);
-    if (next->m_row != m_row || next->m_mergeKey != m_mergeKey)
-        return false;
-    m_after = next->m_after;
-    setText(next->text());
-    // Typing back to the original value leaves nothing to undo.
-    setObsolete(m_after == m_before && m_after.keys.resolved.size() == m_before.keys.resolved.size());
-    return true;
+    // Issuer equality leaves out the resolved keys (derived, never saved): an edit that changed how
+    // many keys are pinned is still a change.
+    return after == before && after.keys.resolved.size() == before.keys.resolved.size();
 }
 
 InsertIssuerCommand::InsertIssuerCommand(PolicyDocument* document, int row, policy::Issuer issuer,

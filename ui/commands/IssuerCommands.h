@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "commands/SetValueCommand.h"
 #include "policy/Policy.h"
 
 #include <QString>
@@ -12,21 +13,13 @@ class PolicyDocument;
 
 // Replaces one issuer entry (any field: audiences, trust domain, keys, overrides...). Commands with
 // the same non-empty merge key on the same row merge, so typing into one field is one undo step.
-class SetIssuerCommand final : public QUndoCommand {
+class SetIssuerCommand final : public SetValueCommand<policy::Issuer, SetIssuerId> {
 public:
-    SetIssuerCommand(PolicyDocument* document, int row, policy::Issuer before, policy::Issuer after,
-                     const QString& text, QString mergeKey = {}, QUndoCommand* parent = nullptr);
-    void undo() override;
-    void redo() override;
-    int id() const override;
-    bool mergeWith(const QUndoCommand* other) override;
+    using SetValueCommand::SetValueCommand;
 
 private:
-    PolicyDocument* m_document;
-    int m_row;
-    policy::Issuer m_before;
-    policy::Issuer m_after;
-    QString m_mergeKey;
+    void apply(const policy::Issuer& issuer) override;
+    bool unchanged(const policy::Issuer& before, const policy::Issuer& after) const override;
 };
 
 class InsertIssuerCommand final : public QUndoCommand {

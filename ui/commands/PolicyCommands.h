@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include "commands/SetValueCommand.h"
 #include "policy/Policy.h"
 
 #include <QString>
@@ -18,37 +19,23 @@ struct PolicyMeta {
     bool operator==(const PolicyMeta&) const = default;
 };
 
-class SetMetaCommand final : public QUndoCommand {
+class SetMetaCommand final : public SetValueCommand<PolicyMeta, SetMetaId> {
 public:
     SetMetaCommand(PolicyDocument* document, PolicyMeta before, PolicyMeta after, const QString& text,
                    QString mergeKey);
-    void undo() override;
-    void redo() override;
-    int id() const override;
-    bool mergeWith(const QUndoCommand* other) override;
 
 private:
-    PolicyDocument* m_document;
-    PolicyMeta m_before;
-    PolicyMeta m_after;
-    QString m_mergeKey;
+    void apply(const PolicyMeta& meta) override;
 };
 
 // The `defaults` rule set. Same-key edits merge (spin box typing).
-class SetDefaultsCommand final : public QUndoCommand {
+class SetDefaultsCommand final : public SetValueCommand<policy::Rules, SetDefaultsId> {
 public:
     SetDefaultsCommand(PolicyDocument* document, policy::Rules before, policy::Rules after, const QString& text,
                        QString mergeKey);
-    void undo() override;
-    void redo() override;
-    int id() const override;
-    bool mergeWith(const QUndoCommand* other) override;
 
 private:
-    PolicyDocument* m_document;
-    policy::Rules m_before;
-    policy::Rules m_after;
-    QString m_mergeKey;
+    void apply(const policy::Rules& defaults) override;
 };
 
 } // namespace jwb::ui
