@@ -3,6 +3,7 @@
 // own keys, from tests/data/vectors: each verifies with its key and fails with a wrong key or one
 // changed byte; the examples that use something the product refuses on purpose are refused at the
 // step that owns the rule.
+#include "TraceAssertions.h"
 #include "crypto/Signer.h"
 #include "keys/Key.h"
 #include "token/Base64Url.h"
@@ -13,6 +14,7 @@
 
 using namespace jwb;
 using namespace Qt::StringLiterals;
+using testing::expectRejectedAt;
 using verify::StepId;
 
 namespace {
@@ -61,16 +63,6 @@ class TestVectors final : public QObject {
     Q_OBJECT
 
 private:
-    void expectFailureAt(const verify::Trace& trace, StepId step, const QString& code = {})
-    {
-        QVERIFY2(!trace.accepted, qPrintable(trace.toText()));
-        const verify::TraceStep* failure = trace.firstFailure();
-        QVERIFY(failure);
-        QCOMPARE(verify::stepIdName(failure->id), verify::stepIdName(step));
-        if (!code.isEmpty())
-            QCOMPARE(failure->code, code);
-    }
-
     static void publishedRows()
     {
         QTest::addColumn<QString>("token");
@@ -128,7 +120,7 @@ private slots:
         const QString kid = loadKeys(keyFile).first().kid;
         for (keys::Key& k : wrong)
             k.kid = kid;
-        expectFailureAt(check(readVector(token), wrong), StepId::Signature, QStringLiteral("ERR_SIGNATURE_INVALID"));
+        expectRejectedAt(check(readVector(token), wrong), StepId::Signature, QStringLiteral("ERR_SIGNATURE_INVALID"));
     }
 
     void published_failsWithOneChangedPayloadByte()
@@ -136,7 +128,7 @@ private slots:
         QFETCH(QString, token);
         QFETCH(QString, keyFile);
         const QByteArray original = readVector(token);
-        expectFailureAt(check(withCharChanged(original, payloadMiddle(original)), loadKeys(keyFile)), StepId::Signature);
+        expectRejectedAt(check(withCharChanged(original, payloadMiddle(original)), loadKeys(keyFile)), StepId::Signature);
     }
 
     void published_failsWithOneChangedSignatureByte()
@@ -147,7 +139,7 @@ private slots:
         QByteArray sig = *token::decodeBase64Url(original.mid(original.lastIndexOf('.') + 1));
         sig[sig.size() / 2] = static_cast<char>(sig.at(sig.size() / 2) ^ 0x20);
         const QByteArray changed = original.left(original.lastIndexOf('.') + 1) + token::encodeBase64Url(sig);
-        expectFailureAt(check(changed, loadKeys(keyFile)), StepId::Signature);
+        expectRejectedAt(check(changed, loadKeys(keyFile)), StepId::Signature);
     }
 
     void rfc7515A1_expiredPayload_stillVerifiesAtSignatureLayer()
@@ -164,7 +156,7 @@ private slots:
     {
         // Even with every published key offered, alg "none" never verifies.
         QList<keys::Key> all = loadKeys(QStringLiteral("rfc7515-a1.jwk.json")) + loadKeys(QStringLiteral("rfc7515-a2.jwk.json"));
-        expectFailureAt(check(readVector(QStringLiteral("rfc7515-a5.jwt")), all), StepId::Algorithm,
+        expectRejectedAt(check(readVector(QStringLiteral("rfc7515-a5.jwt")), all), StepId::Algorithm,
                         QStringLiteral("ERR_ALG_NONE"));
     }
 
@@ -173,13 +165,13 @@ private slots:
         const verify::Trace trace = check(readVector(QStringLiteral("rfc7797-4.2-detached.jwt")),
                                           loadKeys(QStringLiteral("rfc7515-a1.jwk.json")));
         // The example lists "b64" in crit, an extension the product does not implement on purpose.
-        expectFailureAt(trace, StepId::Header, QStringLiteral("ERR_HEADER_CRIT"));
+        expectRejectedAt(trace, StepId::Header, QStringLiteral("ERR_HEADER_CRIT"));
         QCOMPARE(trace.step(StepId::Signature) ? trace.step(StepId::Signature)->verdict : verify::Verdict::Skipped,
                  verify::Verdict::Skipped); // the MAC is never computed over a payload we refuse to interpret
         // The same header without crit is refused for b64 itself.
         const QByteArray bare = token::encodeBase64Url("{\"alg\":\"HS256\",\"b64\":false}") + ".."
             + readVector(QStringLiteral("rfc7797-4.2-detached.jwt")).split('.').at(2);
-        expectFailureAt(check(bare, loadKeys(QStringLiteral("rfc7515-a1.jwk.json"))), StepId::Header,
+        expectRejectedAt(check(bare, loadKeys(QStringLiteral("rfc7515-a1.jwk.json"))), StepId::Header,
                         QStringLiteral("ERR_HEADER_B64"));
     }
 
@@ -188,7 +180,7 @@ private slots:
         // Detached content (RFC 7515 Appendix F) is not supported: the empty payload segment is what
         // the signature is checked over, so the published MAC does not match.
         const QList<keys::Key> key = loadKeys(QStringLiteral("rfc7520-hmac.jwk.json"));
-        expectFailureAt(check(readVector(QStringLiteral("rfc7520-4.5-detached.jwt")), key), StepId::Signature,
+        expectRejectedAt(check(readVector(QStringLiteral("rfc7520-4.5-detached.jwt")), key), StepId::Signature,
                         QStringLiteral("ERR_SIGNATURE_INVALID"));
         // With its content attached it is exactly the 4.4 example, which verifies.
         QVERIFY(check(readVector(QStringLiteral("rfc7520-4.4.jwt")), key).accepted);
@@ -198,7 +190,7 @@ private slots:
     {
         const QByteArray flattened = readVector(QStringLiteral("rfc7520-4.1-flattened.json"));
         QVERIFY(flattened.startsWith('{'));
-        expectFailureAt(check(flattened, loadKeys(QStringLiteral("rfc7520-rsa.jwk.json"))), StepId::Structure);
+        expectRejectedAt(check(flattened, loadKeys(QStringLiteral("rfc7520-rsa.jwk.json"))), StepId::Structure);
     }
 
     void publishedKeys_meetStrengthRules()

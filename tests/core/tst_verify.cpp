@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The verification pipeline against tokens minted here: per algorithm, per step, and one row per
 // attack class with the exact step and code that reject it.
+#include "TraceAssertions.h"
 #include "crypto/Signer.h"
 #include "keys/Key.h"
 #include "policy/Policy.h"
@@ -17,6 +18,7 @@
 
 using namespace jwb;
 using crypto::Algorithm;
+using testing::expectRejectedAt;
 using verify::StepId;
 
 namespace {
@@ -103,15 +105,6 @@ private:
     verify::Trace check(const QByteArray& token, qint64 at = kNow) const
     {
         return m_verifier->verify(token, verify::VerifyOptions{at});
-    }
-    void expectRejectedAt(const verify::Trace& trace, StepId step, const QString& code = {})
-    {
-        QVERIFY2(!trace.accepted, qPrintable(trace.toText()));
-        const verify::TraceStep* failure = trace.firstFailure();
-        QVERIFY(failure);
-        QCOMPARE(verify::stepIdName(failure->id), verify::stepIdName(step));
-        if (!code.isEmpty())
-            QCOMPARE(failure->code, code);
     }
     void rebuildVerifier() { m_verifier = std::make_unique<verify::PolicyVerifier>(m_policy); }
 
