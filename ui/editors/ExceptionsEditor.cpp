@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "editors/ExceptionsEditor.h"
 
+#include "editors/ListText.h"
 #include "models/ExceptionsModel.h"
 #include "models/PolicyDocument.h"
 
@@ -25,17 +26,6 @@
 namespace jwb::ui {
 
 namespace {
-
-QStringList splitList(const QString& text)
-{
-    QStringList out;
-    for (const QString& part : text.split(u',', Qt::SkipEmptyParts)) {
-        const QString t = part.trimmed();
-        if (!t.isEmpty() && !out.contains(t))
-            out.append(t);
-    }
-    return out;
-}
 
 std::optional<QStringList> optionalList(const QString& text)
 {

@@ -3,6 +3,7 @@
 
 #include "editors/AlgorithmPinsWidget.h"
 #include "editors/ChecklistWidget.h"
+#include "editors/ListText.h"
 #include "models/Palette.h"
 
 #include <QCheckBox>
@@ -60,17 +61,6 @@ QList<Entry> knownClaims()
         {QStringLiteral("aud"), RulesEditor::tr("audience (RFC 7519 \u00A74.1.3)"), false},
         {QStringLiteral("jti"), RulesEditor::tr("token id, for replay detection (RFC 7519 \u00A74.1.7)"), false},
     };
-}
-
-QStringList splitList(const QString& text)
-{
-    QStringList out;
-    for (const QString& part : text.split(u',', Qt::SkipEmptyParts)) {
-        const QString t = part.trimmed();
-        if (!t.isEmpty() && !out.contains(t))
-            out.append(t);
-    }
-    return out;
 }
 
 QWidget* row(QWidget* control, QCheckBox* inherit)
