@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // jwt-policy check, run as the built binary: exit codes 0/1/2, the JSON shape, --compare, stdin.
 #include "CliProcess.h"
+#include "TestFiles.h"
 #include "crypto/Signer.h"
 #include "keys/Key.h"
 #include "token/CompactToken.h"
@@ -74,12 +75,7 @@ private:
 
     QString write(const QString& name, const QByteArray& content)
     {
-        const QString path = m_dir.filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            qFatal("cannot write %s", qPrintable(path));
-        f.write(content);
-        return path;
+        return testing::writeInto(m_dir, name, content);
     }
 
     QStringList check(const QStringList& extra) const

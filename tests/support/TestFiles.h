@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QFile>
 #include <QString>
+#include <QTemporaryDir>
 
 #include <algorithm>
 
@@ -19,6 +20,16 @@ inline bool writeFile(const QString& path, const QByteArray& content)
         return false;
     file.write(content);
     return true;
+}
+
+// Writes `content` as `name` in `dir` and returns its path, for inputs a test cannot run without:
+// a file that cannot be opened for writing stops the whole run.
+inline QString writeInto(const QTemporaryDir& dir, const QString& name, const QByteArray& content)
+{
+    const QString path = dir.filePath(name);
+    if (!writeFile(path, content))
+        qFatal("cannot write %s", qPrintable(path));
+    return path;
 }
 
 // Writes `total` bytes made of `head`, then `fill` repeated, then `tail`, one MiB at a time so a

@@ -3,6 +3,7 @@
 // to a bucket's fingerprints, open one in the Token Lab, switch grouping, cancel. With
 // JWB_SCREENSHOT_DIR set it also writes corpus.png there (used to refresh docs/screenshots).
 #include "CorpusFixtures.h"
+#include "TestFiles.h"
 #include "crypto/Signer.h"
 #include "policy/Policy.h"
 #include "token/CompactToken.h"
@@ -61,12 +62,7 @@ private:
 
     QString write(const QString& name, const QByteArray& content)
     {
-        const QString path = m_dir.filePath(name);
-        QFile f(path);
-        if (!f.open(QIODevice::WriteOnly))
-            qFatal("cannot write %s", qPrintable(path));
-        f.write(content);
-        return path;
+        return testing::writeInto(m_dir, name, content);
     }
 
     static bool runAndWait(CorpusView& view, const QStringList& files)
