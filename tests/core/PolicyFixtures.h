@@ -1,28 +1,15 @@
 // SPDX-License-Identifier: Apache-2.0
-// Policy builders shared by the core tests (lint, diff, self-test): test keys from tests/data/keys
-// and the strict, lint-clean policy their rows start from.
+// Policy builders shared by the core tests (lint, diff, self-test): the strict, lint-clean policy
+// their rows start from.
 #pragma once
 
-#include "keys/Key.h"
+#include "TestKeys.h"
 #include "policy/Policy.h"
 
 #include <QDateTime>
 #include <QStringList>
 
 namespace jwb::testing {
-
-// The first key of tests/data/keys/<name>, with `kid` when one is given. A fixture that does not
-// load stops the run: every row would fail for the wrong reason.
-inline keys::Key keyFromFile(const char* name, const QString& kid = {})
-{
-    Result<QList<keys::Key>> loaded = keys::loadKeyFile(QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(name));
-    if (!loaded || loaded->isEmpty())
-        qFatal("cannot load test key %s", name);
-    keys::Key key = loaded->first();
-    if (!kid.isEmpty())
-        key.kid = kid;
-    return key;
-}
 
 // Defaults no lint rule objects to: the given algorithms, 30 s skew, 1 h lifetime, exp and iat
 // required, only alg/typ/kid headers, typ at+jwt, kid required.

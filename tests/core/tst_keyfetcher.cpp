@@ -2,6 +2,7 @@
 // KeyFetcher against a local HTTPS server on 127.0.0.1 that this test starts, with a CA and server
 // certificate made by the openssl CLI in a temporary directory. Nothing leaves the loopback interface.
 #include "Command.h"
+#include "TestKeys.h"
 #include "keys/KeyFetcher.h"
 #include "policy/PolicyIO.h"
 
@@ -23,6 +24,7 @@
 #include <QTextStream>
 
 using namespace jwb;
+using testing::keyFromFile;
 
 namespace {
 
@@ -112,15 +114,6 @@ bool runOpenssl(const QString& dir, const QStringList& args) {
     if (p.exitCode() != 0)
         qWarning().noquote() << QString::fromLocal8Bit(p.readAll());
     return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-}
-
-keys::Key loadKey(const char* file, const char* kid) {
-    auto loaded = keys::loadKeyFile(QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(file));
-    if (!loaded || loaded->size() != 1)
-        qFatal("test key %s unreadable", file);
-    keys::Key key = loaded->first();
-    key.kid = QLatin1String(kid);
-    return key;
 }
 
 QByteArray jwksBytes(const QList<keys::Key>& list) {
@@ -239,9 +232,9 @@ private Q_SLOTS:
         m_clientTls = QSslConfiguration::defaultConfiguration();
         m_clientTls.setCaCertificates(ca);
 
-        m_rsa = loadKey("rsa2048-public.pem", "rsa-1");
-        m_ec = loadKey("ec-p256-public.pem", "ec-1");
-        m_ed = loadKey("ed25519-public.pem", "ed-1");
+        m_rsa = keyFromFile("rsa2048-public.pem", QStringLiteral("rsa-1"));
+        m_ec = keyFromFile("ec-p256-public.pem", QStringLiteral("ec-1"));
+        m_ed = keyFromFile("ed25519-public.pem", QStringLiteral("ed-1"));
     }
 
     void init() {

@@ -2,6 +2,7 @@
 // The Rotation view and the Fetch keys dialog (offscreen): the view shows exactly what the core's
 // rehearsal reports for the chosen issuer and plan; the dialog lists the diff and pins only on Pin.
 // JWB_UPDATE_SCREENSHOTS=1 also renders docs/screenshots/rotation.png.
+#include "TestKeys.h"
 #include "UiTestSupport.h"
 
 #include "dialogs/FetchKeysDialog.h"
@@ -22,6 +23,7 @@
 using namespace jwb;
 using jwb::ui::FetchKeysDialog;
 using jwb::ui::RotationView;
+using testing::keyFromFile;
 
 namespace {
 
@@ -33,15 +35,6 @@ template <typename T> T* child(QWidget& w, const char* name) {
     if (!c)
         qFatal("no child %s", name);
     return c;
-}
-
-keys::Key testKey(const char* file, const char* kid) {
-    auto loaded = keys::loadKeyFile(QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(file));
-    if (!loaded || loaded->size() != 1)
-        qFatal("test key %s unreadable", file);
-    keys::Key key = loaded->first();
-    key.kid = QLatin1String(kid);
-    return key;
 }
 
 } // namespace
@@ -117,7 +110,7 @@ private slots:
         fetched.jwksUrl = QUrl(QStringLiteral("https://login.example.com/.well-known/jwks.json"));
         const QList<keys::Key> pinnedNow = keys::pinnedKeys(*sample.findIssuer(kLogin));
         QVERIFY(!pinnedNow.isEmpty());
-        fetched.keys = {pinnedNow.first(), testKey("ec-p256-public.pem", "login-2027-01")};
+        fetched.keys = {pinnedNow.first(), keyFromFile("ec-p256-public.pem", QStringLiteral("login-2027-01"))};
         dialog.showFetched(fetched);
 
         auto* table = child<QTableWidget>(dialog, "keyDiffTable");
