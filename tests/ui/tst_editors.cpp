@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListWidget>
 #include <QSpinBox>
 #include <QTest>
@@ -79,6 +80,37 @@ private slots:
         inherit->click();
         QCOMPARE(m_doc.policy().issuers.at(0).overrides.clockSkewSeconds, std::nullopt);
         QCOMPARE(spin->value(), 30);
+    }
+
+    // The inherit boxes of the two lists sit inside the list widgets' "Add" rows; disabling a list while
+    // it inherits must not disable its own inherit box, or the override could never be set again.
+    void overrideListInherit_staysUsableWhileInheriting_data()
+    {
+        QTest::addColumn<QString>("name");
+        QTest::newRow("required claims") << QStringLiteral("RequiredClaims");
+        QTest::newRow("header allowlist") << QStringLiteral("AllowedHeaders");
+    }
+
+    void overrideListInherit_staysUsableWhileInheriting()
+    {
+        QFETCH(QString, name);
+        IssuerDetailsEditor editor(&m_doc);
+        editor.setIssuerRow(0); // login: no overrides
+        auto* inherit = editor.findChild<QCheckBox*>(QStringLiteral("overrides%1Inherit").arg(name));
+        auto* checklist = editor.findChild<ChecklistWidget*>(QStringLiteral("overrides%1").arg(name));
+        QVERIFY(inherit && checklist);
+        QVERIFY(inherit->isChecked());
+        QVERIFY(inherit->isEnabled());
+        QVERIFY(!checklist->list()->isEnabled());
+        QVERIFY(!checklist->addField()->isEnabled());
+        inherit->click();
+        const policy::Rules& own = m_doc.policy().issuers.at(0).overrides;
+        QVERIFY(name == QLatin1String("RequiredClaims") ? own.requiredClaims.has_value() : own.allowedHeaders.has_value());
+        QVERIFY(checklist->list()->isEnabled());
+        QVERIFY(checklist->addField()->isEnabled());
+        inherit->click();
+        QCOMPARE(m_doc.policy(), uitest::sample());
+        QVERIFY(inherit->isEnabled());
     }
 
     void undoElsewhere_refreshesEditor()

@@ -68,6 +68,13 @@ QListWidgetItem* ChecklistWidget::appendItem(const Entry& entry)
 
 void ChecklistWidget::addTrailingWidget(QWidget* widget) { m_addRow->addWidget(widget); }
 
+void ChecklistWidget::setContentEnabled(bool enabled)
+{
+    m_list->setEnabled(enabled);
+    m_addField->setEnabled(enabled);
+    m_addButton->setEnabled(enabled);
+}
+
 QListWidgetItem* ChecklistWidget::item(const QString& name) const
 {
     for (int i = 0; i < m_list->count(); ++i)

@@ -35,6 +35,9 @@ public:
     QLineEdit* addField() const { return m_addField; }
     // Puts `widget` at the end of the "Add" row (e.g. an inherit box), saving a row of height.
     void addTrailingWidget(QWidget* widget);
+    // Enables or disables the list and the "Add" field, but not the trailing widgets: an inherit box
+    // must stay usable while the list it governs is disabled (setEnabled would disable both).
+    void setContentEnabled(bool enabled);
     // Item of `name`, or nullptr.
     QListWidgetItem* item(const QString& name) const;
 

@@ -227,6 +227,15 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
         m_allowedHeaders->list()->setMinimumHeight(220);
     }
 
+    // Tab follows the reading order: pins, then the time/size/header form, then the lists. Without
+    // this the form's controls, reparented into their rows when the form was built, came last.
+    QWidget* formOrder[] = {m_algorithmsInherit, m_clockSkew,     m_clockSkewInherit,     m_maxLifetime,
+                            m_maxLifetimeInherit, m_maxTokenBytes, m_maxTokenBytesInherit, m_allowedTypes,
+                            m_allowedTypesInherit, m_requireType, m_requireTypeInherit,   m_requireKid,
+                            m_requireKidInherit};
+    for (std::size_t i = 1; i < std::size(formOrder); ++i)
+        setTabOrder(formOrder[i - 1], formOrder[i]);
+
     // --- Edits
     connect(m_algorithms, &AlgorithmPinsWidget::edited, this, [this] {
         m_own.algorithms = m_algorithms->algorithms();
@@ -344,8 +353,8 @@ void RulesEditor::updateEnabled()
     m_requireKid->setEnabled(!m_requireKidInherit->isChecked());
     m_requireType->setEnabled(!m_requireTypeInherit->isChecked());
     m_allowedTypes->setEnabled(!m_allowedTypesInherit->isChecked());
-    m_requiredClaims->setEnabled(!m_requiredClaimsInherit->isChecked());
-    m_allowedHeaders->setEnabled(!m_allowedHeadersInherit->isChecked());
+    m_requiredClaims->setContentEnabled(!m_requiredClaimsInherit->isChecked());
+    m_allowedHeaders->setContentEnabled(!m_allowedHeadersInherit->isChecked());
 }
 
 void RulesEditor::setRules(const policy::Rules& own, const policy::EffectiveRules& inherited)
