@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // The built jwt-policy binary: export, gaps and drift exit codes, files written and JSON shapes.
 #include "CliProcess.h"
+#include "TestFiles.h"
 
 #include <QDir>
 #include <QFile>
@@ -17,6 +18,8 @@
 using jwb::testing::RunOptions;
 using jwb::testing::RunResult;
 using jwb::testing::runCli;
+using jwb::testing::readFile;
+using jwb::testing::writeExactly;
 
 namespace {
 
@@ -36,18 +39,6 @@ QString drift(const QString& name)
 }
 
 const QString kAt = QStringLiteral("2026-12-01T00:00:00Z");
-
-bool writeBytes(const QString& path, const QByteArray& data)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
-}
-
-QByteArray readBytes(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 QStringList exportArgs(const QString& out)
 {
@@ -146,14 +137,14 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString parent = dir.filePath(QStringLiteral("plain-file"));
-        QVERIFY(writeBytes(parent, "keep me\n"));
+        QVERIFY(writeExactly(parent, "keep me\n"));
         const QString out = parent + QStringLiteral("/envoy.yaml");
         const RunResult r = runCli(exportArgs(out));
         QCOMPARE(r.exitCode, 2);
         QVERIFY(r.out.isEmpty());
         QVERIFY2(r.err.startsWith(QByteArray("jwt-policy export: " + out.toUtf8() + ": ")), r.err.constData());
         QVERIFY(r.err.contains("[ERR_OUTPUT_WRITE]"));
-        QCOMPARE(readBytes(parent), QByteArray("keep me\n"));
+        QCOMPARE(readFile(parent), QByteArray("keep me\n"));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("plain-file")});
     }
 
@@ -164,7 +155,7 @@ private slots:
         QTemporaryDir dir;
         QVERIFY(dir.isValid());
         const QString out = dir.filePath(QStringLiteral("envoy.yaml"));
-        QVERIFY(writeBytes(out, "previous export\n"));
+        QVERIFY(writeExactly(out, "previous export\n"));
         RunOptions options;
         options.inChild = [] {
             std::signal(SIGXFSZ, SIG_IGN);
@@ -175,7 +166,7 @@ private slots:
         QCOMPARE(r.exitCode, 2);
         QVERIFY2(r.err.startsWith(QByteArray("jwt-policy export: " + out.toUtf8() + ": ")), r.err.constData());
         QVERIFY(r.err.contains("[ERR_OUTPUT_WRITE]"));
-        QCOMPARE(readBytes(out), QByteArray("previous export\n"));
+        QCOMPARE(readFile(out), QByteArray("previous export\n"));
         QCOMPARE(QDir(dir.path()).entryList(QDir::Files | QDir::Hidden), QStringList{QStringLiteral("envoy.yaml")});
     }
 

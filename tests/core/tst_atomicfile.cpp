@@ -3,6 +3,7 @@
 // is a file, a write cut short by the file size limit) is an error naming the path, leaves the old
 // content as it was and no temporary file behind.
 #include "FileSizeCap.h"
+#include "TestFiles.h"
 #include "util/AtomicFile.h"
 
 #include <QDir>
@@ -14,22 +15,12 @@
 #include <unistd.h>
 
 using namespace jwb;
+using testing::readFile;
+using testing::writeExactly;
 
 namespace {
 
 const QByteArray kOld = "previous content\n";
-
-bool writePlain(const QString& path, const QByteArray& data)
-{
-    QFile file(path);
-    return file.open(QIODevice::WriteOnly) && file.write(data) == data.size();
-}
-
-QByteArray readAll(const QString& path)
-{
-    QFile file(path);
-    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
-}
 
 QStringList entries(const QTemporaryDir& dir)
 {
@@ -70,7 +61,7 @@ void TestAtomicFile::write_newFile_hasEveryByteAndNoTemporaryLeft()
     const QByteArray data = bigData();
     const Status status = util::writeFileAtomically(path, data);
     QVERIFY2(status.ok(), qPrintable(status ? QString() : status.error().toString()));
-    QCOMPARE(readAll(path), data);
+    QCOMPARE(readFile(path), data);
     QCOMPARE(entries(tmp), QStringList{QStringLiteral("out.txt")});
 }
 
@@ -79,10 +70,10 @@ void TestAtomicFile::write_existingFile_replacedWhole()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString path = tmp.filePath(QStringLiteral("out.txt"));
-    QVERIFY(writePlain(path, bigData()));
+    QVERIFY(writeExactly(path, bigData()));
     QVERIFY(util::writeFileAtomically(path, kOld).ok());
     // Shorter than before: no tail of the old content survives.
-    QCOMPARE(readAll(path), kOld);
+    QCOMPARE(readFile(path), kOld);
     QCOMPARE(entries(tmp), QStringList{QStringLiteral("out.txt")});
 }
 
@@ -91,7 +82,7 @@ void TestAtomicFile::write_emptyData_givesEmptyFile()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString path = tmp.filePath(QStringLiteral("out.txt"));
-    QVERIFY(writePlain(path, kOld));
+    QVERIFY(writeExactly(path, kOld));
     QVERIFY(util::writeFileAtomically(path, {}).ok());
     QVERIFY(QFile::exists(path));
     QCOMPARE(QFileInfo(path).size(), 0);
@@ -103,7 +94,7 @@ void TestAtomicFile::write_parentIsAFile_errorNamesPathAndNothingChanges()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString parent = tmp.filePath(QStringLiteral("plain-file"));
-    QVERIFY(writePlain(parent, kOld));
+    QVERIFY(writeExactly(parent, kOld));
     const QString path = parent + QStringLiteral("/out.txt");
     const Status status = util::writeFileAtomically(path, bigData());
     QVERIFY(!status.ok());
@@ -111,7 +102,7 @@ void TestAtomicFile::write_parentIsAFile_errorNamesPathAndNothingChanges()
     QCOMPARE(status.error().location, path);
     QVERIFY(status.error().toString().contains(path));
     QVERIFY(!status.error().message.isEmpty());
-    QCOMPARE(readAll(parent), kOld);
+    QCOMPARE(readFile(parent), kOld);
     QCOMPARE(entries(tmp), QStringList{QStringLiteral("plain-file")});
 }
 
@@ -135,7 +126,7 @@ void TestAtomicFile::write_readOnlyDirectory_keepsOldFile()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString path = tmp.filePath(QStringLiteral("out.txt"));
-    QVERIFY(writePlain(path, kOld));
+    QVERIFY(writeExactly(path, kOld));
     QVERIFY(QFile::setPermissions(tmp.path(), QFileDevice::ReadOwner | QFileDevice::ExeOwner));
     const Status status = util::writeFileAtomically(path, bigData());
     QFile::setPermissions(tmp.path(),
@@ -143,7 +134,7 @@ void TestAtomicFile::write_readOnlyDirectory_keepsOldFile()
     QVERIFY(!status.ok());
     QCOMPARE(status.error().code, QStringLiteral("ERR_FILE_WRITE"));
     QCOMPARE(status.error().location, path);
-    QCOMPARE(readAll(path), kOld);
+    QCOMPARE(readFile(path), kOld);
     QCOMPARE(entries(tmp), QStringList{QStringLiteral("out.txt")});
 }
 
@@ -155,7 +146,7 @@ void TestAtomicFile::write_cutShortByFileSizeLimit_keepsOldFile()
     QTemporaryDir tmp;
     QVERIFY(tmp.isValid());
     const QString path = tmp.filePath(QStringLiteral("out.txt"));
-    QVERIFY(writePlain(path, kOld));
+    QVERIFY(writeExactly(path, kOld));
     const QByteArray data = bigData();
     QVERIFY(data.size() > 4 * 512);
 
@@ -172,7 +163,7 @@ void TestAtomicFile::write_cutShortByFileSizeLimit_keepsOldFile()
     // The count is in the message: a short write has no error string of its own to show.
     QVERIFY2(status.error().message.contains(QString::number(data.size())),
              qPrintable(status.error().message));
-    QCOMPARE(readAll(path), kOld);
+    QCOMPARE(readFile(path), kOld);
     QCOMPARE(entries(tmp), QStringList{QStringLiteral("out.txt")});
 }
 

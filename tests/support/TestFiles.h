@@ -22,6 +22,20 @@ inline bool writeFile(const QString& path, const QByteArray& content)
     return true;
 }
 
+// Replaces `path` with `content`; false unless the file opened and took every byte.
+inline bool writeExactly(const QString& path, const QByteArray& content)
+{
+    QFile file(path);
+    return file.open(QIODevice::WriteOnly) && file.write(content) == content.size();
+}
+
+// The bytes of `path`; empty when it cannot be opened.
+inline QByteArray readFile(const QString& path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
 // Writes `content` as `name` in `dir` and returns its path, for inputs a test cannot run without:
 // a file that cannot be opened for writing stops the whole run.
 inline QString writeInto(const QTemporaryDir& dir, const QString& name, const QByteArray& content)
