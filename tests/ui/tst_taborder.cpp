@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// Keyboard users reach every field of each editor with Tab, in the order a reader sees them: down a
+// Keyboard users reach every field of each editor and workbench page with Tab, in the order a reader sees them: down a
 // column, left to right along a row, and on to the next column to the right. A widget added later in
 // code (or moved in a layout) would otherwise sit at the end of the chain, far from where it is shown.
 #include "UiTestSupport.h"
@@ -8,6 +8,11 @@
 #include "editors/IssuerDetailsEditor.h"
 #include "editors/MatrixEditor.h"
 #include "models/PolicyDocument.h"
+#include "views/CorpusView.h"
+#include "views/ExportView.h"
+#include "views/RotationView.h"
+#include "views/SelfTestView.h"
+#include "views/TokenLabView.h"
 
 #include <QTabWidget>
 #include <QTest>
@@ -71,16 +76,21 @@ class TestTabOrder final : public QObject {
 private slots:
     void init() { m_doc.reset(uitest::sample(), {}); }
 
-    void editors_tabVisitsEveryFieldInReadingOrder_data()
+    void pages_tabVisitsEveryFieldInReadingOrder_data()
     {
         QTest::addColumn<QString>("editor");
         QTest::newRow("defaults") << QStringLiteral("defaults");
         QTest::newRow("issuer details") << QStringLiteral("issuer");
         QTest::newRow("exceptions") << QStringLiteral("exceptions");
         QTest::newRow("matrix") << QStringLiteral("matrix");
+        QTest::newRow("token lab") << QStringLiteral("tokenlab");
+        QTest::newRow("self-test") << QStringLiteral("selftest");
+        QTest::newRow("corpus") << QStringLiteral("corpus");
+        QTest::newRow("export") << QStringLiteral("export");
+        QTest::newRow("key rotation") << QStringLiteral("rotation");
     }
 
-    void editors_tabVisitsEveryFieldInReadingOrder()
+    void pages_tabVisitsEveryFieldInReadingOrder()
     {
         QFETCH(QString, editor);
         std::unique_ptr<QWidget> w;
@@ -92,8 +102,18 @@ private slots:
             w = std::move(details);
         } else if (editor == QLatin1String("exceptions")) {
             w = std::make_unique<ExceptionsEditor>(&m_doc);
-        } else {
+        } else if (editor == QLatin1String("matrix")) {
             w = std::make_unique<MatrixEditor>(&m_doc);
+        } else if (editor == QLatin1String("tokenlab")) {
+            w = std::make_unique<TokenLabView>();
+        } else if (editor == QLatin1String("selftest")) {
+            w = std::make_unique<SelfTestView>();
+        } else if (editor == QLatin1String("corpus")) {
+            w = std::make_unique<CorpusView>();
+        } else if (editor == QLatin1String("export")) {
+            w = std::make_unique<ExportView>();
+        } else {
+            w = std::make_unique<RotationView>();
         }
         w->resize(1100, 900);
         w->show();

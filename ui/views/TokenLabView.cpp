@@ -313,9 +313,10 @@ void TokenLabView::buildUi()
     layout->addWidget(main, 1);
     layout->addWidget(m_status);
 
-    setTabOrder(m_edit, m_tokensView);
-    setTabOrder(m_tokensView, m_traceView);
-    setTabOrder(m_traceView, m_claims);
+    // Reading order: the token column, the decoded column, the claims, then the trace below them all.
+    QWidget* order[] = {m_edit, m_tokensView, m_header, m_payload, m_claims, m_traceView};
+    for (std::size_t i = 1; i < std::size(order); ++i)
+        setTabOrder(order[i - 1], order[i]);
 }
 
 void TokenLabView::setDocument(PolicyDocument* document) { m_document = document; }
