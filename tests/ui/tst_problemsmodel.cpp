@@ -5,6 +5,8 @@
 #include "models/ProblemsModel.h"
 
 #include <QAbstractItemModelTester>
+#include <QFile>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
 
@@ -83,6 +85,48 @@ private slots:
         QString path;
         QTRY_VERIFY(hasRule(*m_model, QStringLiteral("issuer-no-keys"), &path));
         QVERIFY2(path.startsWith(QStringLiteral("issuers[3]")), qPrintable(path));
+    }
+
+    // Line numbers point into the file: shown while the policy is as loaded or saved, hidden once it is
+    // edited (they would point at the wrong lines), back on undo, and renumbered from the saved text.
+    void lineNumbers_onlyWhileTheyMatchTheFile()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("weak.yaml"));
+        QVERIFY(QFile::copy(QStringLiteral(JWB_SOURCE_DIR "/resources/policies/weak.yaml"), path));
+        QFile::setPermissions(path, QFile::ReadOwner | QFile::WriteOwner);
+        QVERIFY(m_doc->open(path).ok());
+        const QString field = QStringLiteral("defaults.clock_skew_seconds");
+        auto location = [this, &field] {
+            for (int i = 0; i < m_model->rowCount(); ++i) {
+                if (m_model->finding(i).path == field)
+                    return m_model->index(i, ProblemsModel::LocationColumn).data().toString();
+            }
+            return QString();
+        };
+        auto lineText = [&path](int line) {
+            QFile f(path);
+            if (!f.open(QIODevice::ReadOnly))
+                return QByteArray();
+            const QList<QByteArray> lines = f.readAll().split('\n');
+            return line >= 1 && line <= lines.size() ? lines.at(line - 1) : QByteArray();
+        };
+        QTRY_VERIFY(location().startsWith(field + QStringLiteral(" (line ")));
+        const int loadedLine = m_doc->policy().sourceLines.value(field);
+        QVERIFY(lineText(loadedLine).contains("clock_skew_seconds"));
+        QCOMPARE(location(), QStringLiteral("%1 (line %2)").arg(field).arg(loadedLine));
+
+        QVERIFY(m_doc->setName(QStringLiteral("weak-demo-2")).ok());
+        QTRY_COMPARE(location(), field);
+        m_doc->undoStack()->undo();
+        QTRY_COMPARE(location(), QStringLiteral("%1 (line %2)").arg(field).arg(loadedLine));
+
+        QVERIFY(m_doc->setName(QStringLiteral("weak-demo-2")).ok());
+        QVERIFY(m_doc->save().ok());
+        const int savedLine = m_doc->policy().sourceLines.value(field);
+        QVERIFY(savedLine != loadedLine); // the saved file has no header comment
+        QVERIFY(lineText(savedLine).contains("clock_skew_seconds"));
+        QTRY_COMPARE(location(), QStringLiteral("%1 (line %2)").arg(field).arg(savedLine));
     }
 
 private:

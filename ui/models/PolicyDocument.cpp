@@ -114,6 +114,8 @@ PolicyDocument::~PolicyDocument() = default;
 
 bool PolicyDocument::isModified() const { return m_forcedModified || !m_undoStack->isClean(); }
 
+bool PolicyDocument::linesMatchFile() const { return !isModified() && !m_policy.sourceLines.isEmpty(); }
+
 QString PolicyDocument::displayName() const
 {
     return m_filePath.isEmpty() ? tr("untitled") : QFileInfo(m_filePath).fileName();
@@ -185,6 +187,11 @@ Status PolicyDocument::saveAs(const QString& path)
     m_filePath = absolute;
     m_format = policy::formatForPath(absolute);
     m_policy.sourcePath = absolute;
+    // The file now holds the canonical text, not the one loaded: line numbers come from what was
+    // written, so findings point at the right lines of the saved file.
+    const Result<policy::Policy> written = policy::parsePolicy(policy::serializePolicy(m_policy, m_format), m_format,
+                                                               absolute, QFileInfo(absolute).absolutePath());
+    m_policy.sourceLines = written ? written.value().sourceLines : policy::SourceLines{};
     m_forcedModified = false;
     m_undoStack->setClean();
     if (moved)

@@ -36,6 +36,9 @@ public:
     QString filePath() const { return m_filePath; }
     policy::Format format() const { return m_format; }
     bool isModified() const;
+    // True while the policy's source line numbers describe the file as it is on disk: it was loaded
+    // or saved and not edited since (undoing back to that state counts as not edited).
+    bool linesMatchFile() const;
     // The file name, or "untitled" for a document without a file.
     QString displayName() const;
     // Columns of the issuer x audience matrix, in display order: every audience any issuer lists,

@@ -20,6 +20,8 @@ ProblemsModel::ProblemsModel(PolicyDocument* document, QObject* parent)
     m_pending.setInterval(0);
     connect(&m_pending, &QTimer::timeout, this, &ProblemsModel::refresh);
     connect(document, &PolicyDocument::policyChanged, &m_pending, qOverload<>(&QTimer::start));
+    // Line numbers are shown only while they match the file: saving or undoing back changes that.
+    connect(document, &PolicyDocument::modifiedChanged, &m_pending, qOverload<>(&QTimer::start));
     refresh();
 }
 
@@ -111,7 +113,8 @@ QVariant ProblemsModel::data(const QModelIndex& index, int role) const
         case MessageColumn:
             return f.message;
         case LocationColumn:
-            return f.line > 0 ? QStringLiteral("%1 (line %2)").arg(f.path).arg(f.line) : f.path;
+            return f.line > 0 && m_document->linesMatchFile() ? QStringLiteral("%1 (line %2)").arg(f.path).arg(f.line)
+                                                              : f.path;
         case RuleColumn:
             return f.ruleId;
         default:
