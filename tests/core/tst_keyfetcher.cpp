@@ -1,124 +1,31 @@
 // SPDX-License-Identifier: Apache-2.0
 // KeyFetcher against a local HTTPS server on 127.0.0.1 that this test starts, with a CA and server
-// certificate made by the openssl CLI in a temporary directory. Nothing leaves the loopback interface.
+// certificate made by the openssl CLI in a temporary directory (tests/support/LoopbackHttpsServer.h).
+// Nothing leaves the loopback interface.
 #include "Command.h"
-#include "TestKeys.h"
+#include "LoopbackHttpsServer.h"
 #include "keys/KeyFetcher.h"
 #include "policy/PolicyIO.h"
 
 #include <QBuffer>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QProcess>
 #include <QSignalSpy>
-#include <QSslCertificate>
 #include <QSslConfiguration>
-#include <QSslKey>
-#include <QSslServer>
-#include <QSslSocket>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTextStream>
 
 using namespace jwb;
-using testing::keyFromFile;
+using testing::jwksBytes;
+using testing::LoopbackHttpsServer;
+using testing::makeLoopbackTls;
+using testing::policyPinning;
+using testing::Route;
 
 namespace {
-
-// One canned answer per path.
-struct Route {
-    int status = 200;
-    QByteArray body;
-    QByteArray location; // Location header for redirects
-    bool announceLength = true;
-    bool hang = false; // accept the request, never answer
-};
-
-// A minimal HTTP/1.1 server over TLS: reads one request head, answers, closes.
-class LoopbackHttpsServer final : public QObject {
-public:
-    explicit LoopbackHttpsServer(const QSslConfiguration& tls) {
-        m_server.setSslConfiguration(tls);
-        m_server.setHandshakeTimeout(5000);
-        connect(&m_server, &QSslServer::startedEncryptionHandshake, this,
-                [this](QSslSocket*) { ++m_connections; });
-        connect(&m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
-            while (m_server.hasPendingConnections())
-                serve(qobject_cast<QSslSocket*>(m_server.nextPendingConnection()));
-        });
-    }
-
-    bool listen() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    quint16 port() const { return m_server.serverPort(); }
-    QString base() const { return QStringLiteral("https://127.0.0.1:%1/").arg(port()); }
-    void route(const QByteArray& path, const Route& r) { m_routes.insert(path, r); }
-    int connections() const { return m_connections; }
-    const QList<QByteArray>& requests() const { return m_requests; }
-
-private:
-    void serve(QSslSocket* socket) {
-        if (!socket)
-            return;
-        socket->setParent(this);
-        connect(socket, &QSslSocket::disconnected, socket, &QObject::deleteLater);
-        connect(socket, &QSslSocket::readyRead, this, [this, socket] {
-            QByteArray& head = m_heads[socket];
-            head += socket->readAll();
-            if (!head.contains("\r\n\r\n") || head.isNull())
-                return;
-            const QByteArray requestLine = head.left(head.indexOf("\r\n"));
-            head = QByteArray(); // answered: ignore anything else on this connection
-            const QList<QByteArray> parts = requestLine.split(' ');
-            const QByteArray path = parts.size() >= 2 ? parts.at(1) : QByteArray();
-            m_requests.append(path);
-            answer(socket, m_routes.value(path, Route{404, "not found", {}, true, false}));
-        });
-    }
-
-    static void answer(QSslSocket* socket, const Route& r) {
-        if (r.hang)
-            return;
-        QByteArray out = "HTTP/1.1 " + QByteArray::number(r.status) +
-                         " X\r\nConnection: close\r\n"
-                         "Content-Type: application/json\r\n";
-        if (!r.location.isEmpty())
-            out += "Location: " + r.location + "\r\n";
-        if (r.announceLength)
-            out += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
-        out += "\r\n";
-        out += r.body;
-        socket->write(out);
-        socket->disconnectFromHost(); // after the write buffer drains
-    }
-
-    QSslServer m_server;
-    QHash<QByteArray, Route> m_routes;
-    QHash<QSslSocket*, QByteArray> m_heads;
-    QList<QByteArray> m_requests;
-    int m_connections = 0;
-};
-
-bool runOpenssl(const QString& dir, const QStringList& args) {
-    QProcess p;
-    p.setWorkingDirectory(dir);
-    p.setProcessChannelMode(QProcess::MergedChannels);
-    p.start(QStringLiteral("openssl"), args);
-    if (!p.waitForFinished(60000)) {
-        p.kill();
-        p.waitForFinished(5000);
-        return false;
-    }
-    if (p.exitCode() != 0)
-        qWarning().noquote() << QString::fromLocal8Bit(p.readAll());
-    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
-}
-
-QByteArray jwksBytes(const QList<keys::Key>& list) {
-    return QJsonDocument(keys::jwksObjectFor(list)).toJson(QJsonDocument::Compact);
-}
 
 // Runs `jwt-policy ARGS` in process; returns the exit code, fills out/err.
 int runCli(const QStringList& args, QString* out, QString* err) {
@@ -144,112 +51,49 @@ class TestKeyFetcher final : public QObject {
 
 private:
     QTemporaryDir m_dir;
-    QSslConfiguration m_serverTls;
-    QSslConfiguration m_clientTls;
+    testing::LoopbackTls m_tls;
     std::unique_ptr<LoopbackHttpsServer> m_server;
-    keys::Key m_rsa;
-    keys::Key m_ec;
-    keys::Key m_ed;
+    const testing::FetchTestKeys m_keys;
 
     QString issuer() const { return m_server->base(); }
 
     // A policy pinning the RSA key for the loopback issuer, optionally naming a jwks_uri.
     policy::Policy policyFor(const QString& iss, const QString& jwksUri = {}) const {
-        QByteArray yaml = "jwt_policy: 1\nissuers:\n  - issuer: \"" + iss.toUtf8() +
-                          "\"\n    audiences: [api]\n"
-                          "    keys:\n      jwks: " +
-                          jwksBytes({m_rsa}) + "\n";
-        if (!jwksUri.isEmpty())
-            yaml += "      jwks_uri: \"" + jwksUri.toUtf8() + "\"\n";
-        auto parsed =
-            policy::parsePolicy(yaml, policy::Format::Yaml, QStringLiteral("test.yaml"), m_dir.path());
-        if (!parsed)
-            qFatal("test policy refused: %s", qPrintable(parsed.error().toString()));
-        return parsed.value();
+        return policyPinning(iss, {m_keys.rsa}, m_dir.path(), jwksUri);
     }
 
     std::unique_ptr<keys::KeyFetcher> fetcher(int timeoutMs = 5000) const {
         auto f = std::make_unique<keys::KeyFetcher>();
-        f->setSslConfiguration(m_clientTls);
+        f->setSslConfiguration(m_tls.client);
         keys::FetchLimits limits;
         limits.timeoutMs = timeoutMs;
         f->setLimits(limits);
         return f;
     }
 
-    void serveMetadata(const QByteArray& jwksPath) {
-        QJsonObject metadata;
-        metadata.insert(QStringLiteral("issuer"), issuer());
-        metadata.insert(QStringLiteral("jwks_uri"), QString(issuer() + QString::fromLatin1(jwksPath.mid(1))));
-        m_server->route("/.well-known/openid-configuration",
-                        Route{200, QJsonDocument(metadata).toJson(QJsonDocument::Compact), {}, true, false});
-    }
+    void serveMetadata(const QByteArray& jwksPath) { m_server->serveMetadata(jwksPath); }
 
 private Q_SLOTS:
     void initTestCase() {
         QVERIFY(m_dir.isValid());
-        const QString d = m_dir.path();
-        QFile ext(d + QStringLiteral("/server.ext"));
-        QVERIFY(ext.open(QIODevice::WriteOnly));
-        ext.write("subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\n"
-                  "keyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n");
-        ext.close();
-        const QString ec = QStringLiteral("ec");
-        QVERIFY(
-            runOpenssl(d, {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"), ec,
-                           QStringLiteral("-pkeyopt"), QStringLiteral("ec_paramgen_curve:P-256"),
-                           QStringLiteral("-nodes"), QStringLiteral("-keyout"), QStringLiteral("ca.key"),
-                           QStringLiteral("-out"), QStringLiteral("ca.pem"), QStringLiteral("-days"),
-                           QStringLiteral("2"), QStringLiteral("-subj"), QStringLiteral("/CN=jwb test CA"),
-                           QStringLiteral("-addext"), QStringLiteral("basicConstraints=critical,CA:TRUE"),
-                           QStringLiteral("-addext"), QStringLiteral("keyUsage=critical,keyCertSign")}));
-        QVERIFY(runOpenssl(
-            d, {QStringLiteral("req"), QStringLiteral("-newkey"), ec, QStringLiteral("-pkeyopt"),
-                QStringLiteral("ec_paramgen_curve:P-256"), QStringLiteral("-nodes"),
-                QStringLiteral("-keyout"), QStringLiteral("server.key"), QStringLiteral("-out"),
-                QStringLiteral("server.csr"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")}));
-        QVERIFY(runOpenssl(d, {QStringLiteral("x509"), QStringLiteral("-req"), QStringLiteral("-in"),
-                               QStringLiteral("server.csr"), QStringLiteral("-CA"), QStringLiteral("ca.pem"),
-                               QStringLiteral("-CAkey"), QStringLiteral("ca.key"),
-                               QStringLiteral("-set_serial"), QStringLiteral("2"), QStringLiteral("-days"),
-                               QStringLiteral("2"), QStringLiteral("-extfile"), QStringLiteral("server.ext"),
-                               QStringLiteral("-out"), QStringLiteral("server.pem")}));
-        auto read = [&d](const char* name) {
-            QFile f(d + QLatin1Char('/') + QLatin1String(name));
-            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
-        };
-        const QList<QSslCertificate> ca = QSslCertificate::fromData(read("ca.pem"));
-        const QList<QSslCertificate> cert = QSslCertificate::fromData(read("server.pem"));
-        const QSslKey key(read("server.key"), QSsl::Ec);
-        QCOMPARE(ca.size(), 1);
-        QCOMPARE(cert.size(), 1);
-        QVERIFY(!key.isNull());
-
-        m_serverTls = QSslConfiguration::defaultConfiguration();
-        m_serverTls.setLocalCertificate(cert.first());
-        m_serverTls.setPrivateKey(key);
-        m_serverTls.setPeerVerifyMode(QSslSocket::VerifyNone);
-        m_clientTls = QSslConfiguration::defaultConfiguration();
-        m_clientTls.setCaCertificates(ca);
-
-        m_rsa = keyFromFile("rsa2048-public.pem", QStringLiteral("rsa-1"));
-        m_ec = keyFromFile("ec-p256-public.pem", QStringLiteral("ec-1"));
-        m_ed = keyFromFile("ed25519-public.pem", QStringLiteral("ed-1"));
+        const auto tls = makeLoopbackTls(m_dir.path());
+        QVERIFY2(tls, "cannot make the test CA and server certificate with openssl");
+        m_tls = *tls;
     }
 
     void init() {
-        m_server = std::make_unique<LoopbackHttpsServer>(m_serverTls);
-        QVERIFY(m_server->listen());
+        m_server = testing::startLoopbackServer(m_tls.server);
+        QVERIFY(m_server);
     }
     void cleanup() { m_server.reset(); }
 
     void metadataDiscovery_findsPublishedKeys() {
         serveMetadata("/jwks");
-        m_server->route("/jwks", Route{200, jwksBytes({m_rsa, m_ec}), {}, true, false});
+        m_server->route("/jwks", Route{200, jwksBytes({m_keys.rsa, m_keys.ec}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
         QCOMPARE(result->keys.size(), 2);
-        QCOMPARE(result->keys.at(0).thumbprint, m_rsa.thumbprint);
+        QCOMPARE(result->keys.at(0).thumbprint, m_keys.rsa.thumbprint);
         QCOMPARE(result->keys.at(1).kid, QStringLiteral("ec-1"));
         QCOMPARE(result->metadataUrl.path(), QStringLiteral("/.well-known/openid-configuration"));
         QCOMPARE(result->jwksUrl.path(), QStringLiteral("/jwks"));
@@ -260,7 +104,7 @@ private Q_SLOTS:
                              {QStringLiteral("jwks_uri"), QString(issuer() + QStringLiteral("oauth-jwks"))}};
         m_server->route("/.well-known/oauth-authorization-server",
                         Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
-        m_server->route("/oauth-jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
+        m_server->route("/oauth-jwks", Route{200, jwksBytes({m_keys.ec}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
         QCOMPARE(result->keys.size(), 1);
@@ -274,7 +118,7 @@ private Q_SLOTS:
                              {QStringLiteral("jwks_uri"), QString(issuer() + QStringLiteral("jwks"))}};
         m_server->route("/.well-known/openid-configuration",
                         Route{200, QJsonDocument(metadata).toJson(), {}, true, false});
-        m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
+        m_server->route("/jwks", Route{200, jwksBytes({m_keys.ec}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_METADATA_ISSUER"));
@@ -282,7 +126,7 @@ private Q_SLOTS:
     }
 
     void policyJwksUri_isFetchedWithoutMetadata() {
-        m_server->route("/keys.json", Route{200, jwksBytes({m_ed}), {}, true, false});
+        m_server->route("/keys.json", Route{200, jwksBytes({m_keys.ed}), {}, true, false});
         const auto result =
             fetcher()->fetch(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), issuer());
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
@@ -294,7 +138,7 @@ private Q_SLOTS:
     void sameHostRedirect_isFollowed() {
         serveMetadata("/jwks");
         m_server->route("/jwks", Route{302, {}, "/jwks-v2", true, false});
-        m_server->route("/jwks-v2", Route{200, jwksBytes({m_ec}), {}, true, false});
+        m_server->route("/jwks-v2", Route{200, jwksBytes({m_keys.ec}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY2(result.ok(), qPrintable(result.ok() ? QString() : result.error().toString()));
         QCOMPARE(result->jwksUrl.path(), QStringLiteral("/jwks-v2"));
@@ -305,7 +149,7 @@ private Q_SLOTS:
         // "localhost" reaches this same server, but it is another host name than the issuer's.
         const QByteArray elsewhere = "https://localhost:" + QByteArray::number(m_server->port()) + "/jwks-v2";
         m_server->route("/jwks", Route{302, {}, elsewhere, true, false});
-        m_server->route("/jwks-v2", Route{200, jwksBytes({m_ec}), {}, true, false});
+        m_server->route("/jwks-v2", Route{200, jwksBytes({m_keys.ec}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_REDIRECT"));
@@ -398,9 +242,9 @@ private Q_SLOTS:
 
     void duplicateKid_isRefused() {
         serveMetadata("/jwks");
-        keys::Key twin = m_ec;
-        twin.kid = m_rsa.kid;
-        m_server->route("/jwks", Route{200, jwksBytes({m_rsa, twin}), {}, true, false});
+        keys::Key twin = m_keys.ec;
+        twin.kid = m_keys.rsa.kid;
+        m_server->route("/jwks", Route{200, jwksBytes({m_keys.rsa, twin}), {}, true, false});
         const auto result = fetcher()->fetch(policyFor(issuer()), issuer());
         QVERIFY(!result.ok());
         QCOMPARE(result.error().code, QStringLiteral("ERR_FETCH_DUPLICATE_KID"));
@@ -420,7 +264,7 @@ private Q_SLOTS:
     }
 
     void caFromPem_isTrusted() {
-        m_server->route("/keys.json", Route{200, jwksBytes({m_ed}), {}, true, false});
+        m_server->route("/keys.json", Route{200, jwksBytes({m_keys.ed}), {}, true, false});
         keys::KeyFetcher f;
         QFile ca(m_dir.path() + QStringLiteral("/ca.pem"));
         QVERIFY(ca.open(QIODevice::ReadOnly));
@@ -433,7 +277,7 @@ private Q_SLOTS:
 
     void asyncStart_emitsFetchedOnce() {
         serveMetadata("/jwks");
-        m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
+        m_server->route("/jwks", Route{200, jwksBytes({m_keys.ec}), {}, true, false});
         auto f = fetcher();
         QSignalSpy fetched(f.get(), &keys::KeyFetcher::fetched);
         QSignalSpy failed(f.get(), &keys::KeyFetcher::failed);
@@ -517,7 +361,7 @@ private Q_SLOTS:
 
     void restart_dropsTheEarlierRunsReport() {
         serveMetadata("/jwks");
-        m_server->route("/jwks", Route{200, jwksBytes({m_ec}), {}, true, false});
+        m_server->route("/jwks", Route{200, jwksBytes({m_keys.ec}), {}, true, false});
         auto f = fetcher();
         QSignalSpy fetched(f.get(), &keys::KeyFetcher::fetched);
         QSignalSpy failed(f.get(), &keys::KeyFetcher::failed);
@@ -529,17 +373,17 @@ private Q_SLOTS:
     }
 
     void diff_sortsKeysByThumbprint() {
-        keys::Key renamed = m_ec;
+        keys::Key renamed = m_keys.ec;
         renamed.kid = QStringLiteral("ec-renamed"); // same material: unchanged
-        const keys::KeySetDiff diff = keys::diffKeySets({m_rsa, m_ec}, {renamed, m_ed});
+        const keys::KeySetDiff diff = keys::diffKeySets({m_keys.rsa, m_keys.ec}, {renamed, m_keys.ed});
         QCOMPARE(diff.added.size(), 1);
-        QCOMPARE(diff.added.first().thumbprint, m_ed.thumbprint);
+        QCOMPARE(diff.added.first().thumbprint, m_keys.ed.thumbprint);
         QCOMPARE(diff.removed.size(), 1);
         QCOMPARE(diff.removed.first().kid, QStringLiteral("rsa-1"));
         QCOMPARE(diff.unchanged.size(), 1);
         QCOMPARE(diff.unchanged.first().kid, QStringLiteral("ec-renamed"));
         QVERIFY(diff.changed());
-        QVERIFY(!keys::diffKeySets({m_rsa}, {m_rsa}).changed());
+        QVERIFY(!keys::diffKeySets({m_keys.rsa}, {m_keys.rsa}).changed());
 
         const QJsonObject json = keys::diffToJson(diff);
         QCOMPARE(json.value(QStringLiteral("added"))
@@ -560,25 +404,25 @@ private Q_SLOTS:
 
     void pinKeys_replacesThePinnedSet() {
         const policy::Policy before = policyFor(issuer(), issuer() + QStringLiteral("keys.json"));
-        const auto pinned = keys::pinKeys(before, issuer(), {m_ec, m_ed});
+        const auto pinned = keys::pinKeys(before, issuer(), {m_keys.ec, m_keys.ed});
         QVERIFY2(pinned.ok(), qPrintable(pinned.ok() ? QString() : pinned.error().toString()));
         const policy::Issuer* iss = pinned->findIssuer(issuer());
         QVERIFY(iss);
         QCOMPARE(iss->keys.jwksUri, issuer() + QStringLiteral("keys.json"));
         QCOMPARE(keys::pinnedKeys(*iss).size(), 2);
-        QVERIFY(!keys::diffKeySets(keys::pinnedKeys(*iss), {m_ec, m_ed}).changed());
+        QVERIFY(!keys::diffKeySets(keys::pinnedKeys(*iss), {m_keys.ec, m_keys.ed}).changed());
         // What is saved loads back equal.
         const QByteArray saved = policy::serializePolicy(*pinned, policy::Format::Yaml);
         const auto reloaded =
             policy::parsePolicy(saved, policy::Format::Yaml, QStringLiteral("saved.yaml"), m_dir.path());
         QVERIFY2(reloaded.ok(), qPrintable(reloaded.ok() ? QString() : reloaded.error().toString()));
         QVERIFY(*reloaded == *pinned);
-        QCOMPARE(keys::pinKeys(before, QStringLiteral("https://nobody/"), {m_ec}).error().code,
+        QCOMPARE(keys::pinKeys(before, QStringLiteral("https://nobody/"), {m_keys.ec}).error().code,
                  QStringLiteral("ERR_FETCH_UNKNOWN_ISSUER"));
     }
 
     void cli_keysFetch_reportsDiffThenPinsWithWrite() {
-        m_server->route("/keys.json", Route{200, jwksBytes({m_rsa, m_ec}), {}, true, false});
+        m_server->route("/keys.json", Route{200, jwksBytes({m_keys.rsa, m_keys.ec}), {}, true, false});
         const QString policyPath = m_dir.filePath(QStringLiteral("cli-policy.yaml"));
         QVERIFY(
             policy::savePolicyFile(policyFor(issuer(), issuer() + QStringLiteral("keys.json")), policyPath)
@@ -609,8 +453,8 @@ private Q_SLOTS:
         QVERIFY2(out.contains(QStringLiteral("Pinned 2 key(s)")), qPrintable(out + err));
         const auto written = policy::loadPolicyFile(policyPath);
         QVERIFY2(written.ok(), qPrintable(written.ok() ? QString() : written.error().toString()));
-        QVERIFY(
-            !keys::diffKeySets(keys::pinnedKeys(*written->findIssuer(issuer())), {m_rsa, m_ec}).changed());
+        QVERIFY(!keys::diffKeySets(keys::pinnedKeys(*written->findIssuer(issuer())), {m_keys.rsa, m_keys.ec})
+                     .changed());
         QCOMPARE(runCli(base, &out, &err), 0);
         QVERIFY(out.contains(QStringLiteral("up to date")));
     }
