@@ -12,6 +12,7 @@
 
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <stdexcept>
 
@@ -158,6 +159,53 @@ void printCheck(const std::string& what, double value, const std::string& unit, 
     const bool met = lowerIsBetter ? value <= target : value >= target;
     std::printf("  %-44s %10.3f %-3s target %s %-8.3g %s\n", what.c_str(), value, unit.c_str(),
                 lowerIsBetter ? "<=" : ">=", target, met ? "met" : "MISSED");
+}
+
+void MedianReporter::ReportRuns(const std::vector<Run>& runs)
+{
+    for (const Run& r : runs) {
+        if (r.error_occurred || r.iterations <= 0)
+            continue;
+        const auto iterations = static_cast<double>(r.iterations);
+        const double real = r.real_accumulated_time * 1e9 / iterations;
+        const double cpu = r.cpu_accumulated_time * 1e9 / iterations;
+        const std::string name = r.run_name.str(); // without the "_median" of an aggregate
+        if (r.run_type == Run::RT_Iteration) {
+            m_real[name].push_back(real);
+            m_cpu[name].push_back(cpu);
+        } else if (r.aggregate_name == "median") {
+            // With --benchmark_report_aggregates_only the single runs never reach a reporter.
+            m_reportedReal[name] = real;
+            m_reportedCpu[name] = cpu;
+        }
+        for (const auto& [counterName, counter] : r.counters)
+            m_counterMax[counterName] = std::max(m_counterMax[counterName], static_cast<double>(counter));
+    }
+    ConsoleReporter::ReportRuns(runs);
+}
+
+namespace {
+
+Times medians(const std::map<std::string, std::vector<double>>& samples, Times out)
+{
+    for (auto [name, values] : samples) {
+        std::sort(values.begin(), values.end());
+        const std::size_t n = values.size();
+        out[name] = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+    return out;
+}
+
+} // namespace
+
+Times MedianReporter::realMedians() const { return medians(m_real, m_reportedReal); }
+
+Times MedianReporter::cpuMedians() const { return medians(m_cpu, m_reportedCpu); }
+
+double MedianReporter::maxCounter(const std::string& name) const
+{
+    const auto it = m_counterMax.find(name);
+    return it == m_counterMax.end() ? 0 : it->second;
 }
 
 } // namespace jwb::bench

@@ -12,6 +12,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <benchmark/benchmark.h>
+
 #include <openssl/evp.h>
 
 #include <map>
@@ -50,6 +52,26 @@ qint64 peakRssBytes();
 
 // Times collected from the benchmark runs (nanoseconds per iteration, real time), by run name.
 using Times = std::map<std::string, double>;
+
+// Collects every iteration run as it is reported, and gives per benchmark the median over its
+// repetitions. On a shared VM a few per cent of drift between consecutive benchmarks is common; with
+// --benchmark_repetitions=N --benchmark_enable_random_interleaving=true the medians compare runs
+// taken under the same conditions, which single runs in a fixed order do not.
+class MedianReporter final : public benchmark::ConsoleReporter {
+public:
+    void ReportRuns(const std::vector<Run>& runs) override;
+    Times realMedians() const; // nanoseconds per iteration
+    Times cpuMedians() const;
+    // The largest value a counter reached in any run (0 when never reported).
+    double maxCounter(const std::string& name) const;
+
+private:
+    std::map<std::string, std::vector<double>> m_real;
+    std::map<std::string, std::vector<double>> m_cpu;
+    Times m_reportedReal; // medians Google Benchmark computed itself (aggregates-only output)
+    Times m_reportedCpu;
+    std::map<std::string, double> m_counterMax;
+};
 
 // Prints "name  value  target  met|MISSED" lines for the summary after the Google Benchmark table.
 void printCheck(const std::string& what, double value, const std::string& unit, double target, bool lowerIsBetter);

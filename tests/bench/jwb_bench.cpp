@@ -271,23 +271,6 @@ void corpusThroughput(benchmark::State& state)
         (processCpuSeconds() - cpuBefore) * 1e6 / static_cast<double>(state.iterations() * kCorpusTokens);
 }
 
-// Collects real time per iteration (ns) for the summary.
-class CollectingReporter final : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override
-    {
-        for (const Run& r : runs) {
-            if (r.run_type == Run::RT_Iteration && !r.error_occurred && r.iterations > 0) {
-                times[r.benchmark_name()] = r.real_accumulated_time * 1e9 / static_cast<double>(r.iterations);
-                cpuTimes[r.benchmark_name()] = r.cpu_accumulated_time * 1e9 / static_cast<double>(r.iterations);
-            }
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-    Times times;
-    Times cpuTimes; // on a loaded machine CPU time per operation is the steadier measure
-};
-
 double find(const Times& t, const std::string& name)
 {
     const auto it = t.find(name);
@@ -318,14 +301,14 @@ int main(int argc, char** argv)
         ->MinTime(3.0);
 
     benchmark::Initialize(&argc, argv);
-    CollectingReporter reporter;
+    MedianReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
 
     const std::map<std::string, double> targets{{"RS256", 1.15}, {"PS256", 1.15}, {"ES256", 1.05}, {"EdDSA", 1.05},
                                                 {"HS256", 3.0}};
     for (const bool cpu : {false, true}) {
-        const Times& t = cpu ? reporter.cpuTimes : reporter.times;
+        const Times t = cpu ? reporter.cpuMedians() : reporter.realMedians();
         std::printf("\nSummary, %s time per operation (ratios to raw_openssl)\n", cpu ? "CPU" : "real");
         std::printf("  %-8s %12s %12s %12s %9s %9s\n", "alg", "raw (us)", "signature", "policy", "sig/raw",
                     "full/raw");
@@ -352,7 +335,7 @@ int main(int argc, char** argv)
         if (mismatchCorpus > 0)
             printCheck("alg-mismatch rejection (corpus mode)", mismatchCorpus / 1e3, "us", 2.0, true);
     }
-    const Times& t = reporter.times; // corpus runs use threads: only real time means anything
+    const Times t = reporter.realMedians(); // corpus runs use threads: only real time means anything
     const double one = find(t, "corpus/threads/1/min_time:3.000/real_time");
     const double two = find(t, "corpus/threads/2/min_time:3.000/real_time");
     if (one > 0 && two > 0)

@@ -129,23 +129,6 @@ void runCorpus(benchmark::State& state, const QString* path, qint64 expectedToke
     state.counters["file_MB"] = static_cast<double>(QFileInfo(*path).size()) / (1024.0 * 1024.0);
 }
 
-class CollectingReporter final : public benchmark::ConsoleReporter {
-public:
-    void ReportRuns(const std::vector<Run>& runs) override
-    {
-        for (const Run& r : runs) {
-            if (r.run_type == Run::RT_Iteration && !r.error_occurred && r.iterations > 0) {
-                times[r.benchmark_name()] = r.real_accumulated_time * 1e9 / static_cast<double>(r.iterations);
-                const auto rss = r.counters.find("peak_rss_MB");
-                if (rss != r.counters.end())
-                    peakMb = std::max(peakMb, static_cast<double>(rss->second));
-            }
-        }
-        ConsoleReporter::ReportRuns(runs);
-    }
-    Times times;
-    double peakMb = 0;
-};
 
 } // namespace
 
@@ -197,18 +180,19 @@ int main(int argc, char** argv)
         ->Iterations(2);
 
     benchmark::Initialize(&argc, argv);
-    CollectingReporter reporter;
+    MedianReporter reporter;
     benchmark::RunSpecifiedBenchmarks(&reporter);
     benchmark::Shutdown();
 
-    const auto distinct = reporter.times.find("corpus_100k_distinct_once/iterations:2/real_time");
-    const auto million = reporter.times.find("corpus_1M_lines_10pct_distinct/iterations:2/real_time");
-    const auto same = reporter.times.find("corpus_1M_lines_one_token/iterations:2/real_time");
-    if (same != reporter.times.end())
+    const Times times = reporter.realMedians();
+    const auto distinct = times.find("corpus_100k_distinct_once/iterations:2/real_time");
+    const auto million = times.find("corpus_1M_lines_10pct_distinct/iterations:2/real_time");
+    const auto same = times.find("corpus_1M_lines_one_token/iterations:2/real_time");
+    if (same != times.end())
         std::printf("\nreading, hashing and counting alone: %.3f us per line\n", same->second / 1e3 / (kDistinct * kRepeats));
     std::printf("\nTargets\n");
-    if (distinct != reporter.times.end() && million != reporter.times.end())
+    if (distinct != times.end() && million != times.end())
         printCheck("1M lines / its 100k distinct tokens once", million->second / distinct->second, "x", 1.25, true);
-    printCheck("peak RSS of the whole process", reporter.peakMb, "MB", 200, true);
+    printCheck("peak RSS of the whole process", reporter.maxCounter("peak_rss_MB"), "MB", 200, true);
     return 0;
 }
