@@ -17,7 +17,6 @@
 #include <QLoggingCategory>
 #include <QThread>
 
-#include <openssl/evp.h>
 
 #include <algorithm>
 #include <array>
@@ -38,11 +37,10 @@ Q_LOGGING_CATEGORY(lcCorpus, "jwb.core.corpus")
 constexpr size_t kBatchSize = 64;           // tokens per work item: small enough to balance the tail
 constexpr size_t kQueuedBatchesPerThread = 4; // bounds the tokens waiting for a worker
 constexpr qint64 kProgressIntervalMs = 100;
-constexpr int kMaxDisplayChars = 96;
 constexpr qint32 kAccepted = -1;
 constexpr qint32 kUnverified = -2;
 
-using Digest = std::array<unsigned char, 32>;
+using Digest = crypto::ossl::Sha256;
 
 struct DigestHash {
     size_t operator()(const Digest& d) const noexcept
@@ -104,25 +102,6 @@ struct Entry {
     qint32 audiences = -1;
 };
 
-QString fingerprintText(const std::array<unsigned char, 8>& fp)
-{
-    const QByteArray hex = QByteArray::fromRawData(reinterpret_cast<const char*>(fp.data()), 8).toHex();
-    return QLatin1String("sha256:") + QLatin1String(hex);
-}
-
-// Claim values are attacker-chosen: bounded and stripped of control characters, as in a trace.
-QString displayValue(std::string_view raw)
-{
-    QString text = QString::fromUtf8(raw.data(),
-                                     static_cast<qsizetype>(std::min<size_t>(raw.size(), 4 * kMaxDisplayChars)));
-    for (QChar& ch : text) {
-        if (ch.category() == QChar::Other_Control || ch.category() == QChar::Other_Format)
-            ch = QChar(0xFFFD);
-    }
-    if (text.size() > kMaxDisplayChars)
-        text = text.left(kMaxDisplayChars) + QStringLiteral("…");
-    return text;
-}
 
 // Issuer and audiences of a token both policies rejected early (a trace stops at the first failure
 // in corpus mode, before iss or aud may have been read). Used for grouping only, never for a verdict.
@@ -133,14 +112,14 @@ void readGroupingClaims(QByteArrayView token, QString& issuer, QStringList& audi
     if (!t || !t->claims)
         return;
     if (const json::Value* iss = t->claims->find("iss"); iss && iss->isString())
-        issuer = displayValue(iss->toString());
+        issuer = verify::displayValue(iss->toString());
     if (const json::Value* aud = t->claims->find("aud")) {
         if (aud->isString()) {
-            audiences.append(displayValue(aud->toString()));
+            audiences.append(verify::displayValue(aud->toString()));
         } else if (aud->isArray()) {
             for (const json::Value& item : aud->items()) {
                 if (item.isString())
-                    audiences.append(displayValue(item.toString()));
+                    audiences.append(verify::displayValue(item.toString()));
             }
         }
     }
@@ -273,7 +252,6 @@ public:
         , m_progress(progress)
         , m_cancel(cancel)
         , m_verifyOptions{options.atUnixSeconds, /*stopAtFirstFailure=*/true, /*computeFingerprint=*/false}
-        , m_digest(EVP_MD_CTX_new())
     {
         m_threads = options.threads > 0 ? options.threads : std::max(1, QThread::idealThreadCount());
     }
@@ -285,7 +263,6 @@ private:
     {
         return m_stop.load(std::memory_order_relaxed) || (m_cancel && m_cancel->load(std::memory_order_relaxed));
     }
-    bool digestOf(QByteArrayView token, Digest& out);
     void addToken(QByteArrayView token);
     void handleLine(QByteArrayView line);
     void flushBatch();
@@ -310,7 +287,6 @@ private:
     int m_threads = 1;
     std::atomic<bool> m_stop{false};
 
-    crypto::ossl::MdCtx m_digest;
     std::unordered_map<Digest, quint32, DigestHash> m_index;
     std::vector<Entry> m_entries;
     std::vector<QByteArray> m_kept; // index-aligned with m_entries when keepTokens
@@ -333,21 +309,11 @@ private:
     qint64 m_overlong = 0;
 };
 
-bool Run::digestOf(QByteArrayView token, Digest& out)
-{
-    // The digest context is reused: re-initialising a kept context is cheaper than a new one per line.
-    const EVP_MD* sha256 = crypto::ossl::sha(256);
-    unsigned int length = 0;
-    return m_digest && sha256 && EVP_DigestInit_ex2(m_digest.get(), sha256, nullptr) == 1
-           && EVP_DigestUpdate(m_digest.get(), token.data(), static_cast<size_t>(token.size())) == 1
-           && EVP_DigestFinal_ex(m_digest.get(), out.data(), &length) == 1 && length == out.size();
-}
-
 void Run::addToken(QByteArrayView token)
 {
     ++m_state.tokens;
     Digest digest{};
-    if (!digestOf(token, digest)) {
+    if (!crypto::ossl::sha256(token, digest)) {
         // Without a hash the token cannot be deduplicated; give it its own entry, keyed by its
         // position, so it is still verified and counted (fail visible, not silent).
         qCWarning(lcCorpus) << "SHA-256 unavailable; token verified without deduplication";
@@ -653,7 +619,7 @@ template <typename T>
 void addFingerprint(T& tally, const Entry& e, int limit)
 {
     if (tally.fingerprints.size() < limit)
-        tally.fingerprints.append(fingerprintText(e.fingerprint));
+        tally.fingerprints.append(token::fingerprintText(e.fingerprint));
 }
 
 PolicyReport Run::buildPolicyReport(const verify::PolicyVerifier& verifier, bool isB) const
@@ -813,7 +779,7 @@ CorpusReport Run::buildReport() const
     if (m_options.keepTokens) {
         for (size_t i = 0; i < m_entries.size(); ++i) {
             if (m_entries[i].bucketA != kUnverified && !m_kept[i].isEmpty())
-                report.tokensByFingerprint.insert(fingerprintText(m_entries[i].fingerprint), m_kept[i]);
+                report.tokensByFingerprint.insert(token::fingerprintText(m_entries[i].fingerprint), m_kept[i]);
         }
     }
     return report;

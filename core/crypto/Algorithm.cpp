@@ -154,6 +154,16 @@ int hashBytes(Algorithm alg)
     return a ? a->hashBits / 8 : 0;
 }
 
+bool sha256(QByteArrayView data, Sha256& out)
+{
+    thread_local const MdCtx context(EVP_MD_CTX_new());
+    const EVP_MD* md = sha(256);
+    unsigned int length = 0;
+    return context && md && EVP_DigestInit_ex2(context.get(), md, nullptr) == 1
+           && EVP_DigestUpdate(context.get(), data.data(), static_cast<std::size_t>(data.size())) == 1
+           && EVP_DigestFinal_ex(context.get(), out.data(), &length) == 1 && length == out.size();
+}
+
 EVP_MAC* hmac()
 {
     static EVP_MAC* const mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);

@@ -6,9 +6,12 @@
 
 #include "crypto/Algorithm.h"
 
+#include <QByteArrayView>
+
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 
+#include <array>
 #include <memory>
 
 namespace jwb::crypto::ossl {
@@ -32,6 +35,11 @@ const EVP_MD* sha(int bits);
 const EVP_MD* digestFor(Algorithm alg);
 // Output length in bytes of the algorithm's hash (32/48/64), 0 for EdDSA and Unsupported.
 int hashBytes(Algorithm alg);
+using Sha256 = std::array<unsigned char, 32>;
+// SHA-256 of `data` with the calling thread's kept digest context (EVP_Digest would allocate and
+// initialise a fresh context per call, which costs more than hashing a typical token). False only
+// when OpenSSL fails.
+bool sha256(QByteArrayView data, Sha256& out);
 // The HMAC implementation, fetched once.
 EVP_MAC* hmac();
 

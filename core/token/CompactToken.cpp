@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "token/CompactToken.h"
 
+#include "crypto/OpenSsl.h"
 #include "token/Base64Url.h"
 
-#include <openssl/evp.h>
 
 #include <array>
 #include <cstring>
@@ -147,43 +147,18 @@ std::variant<CompactToken, ParseFailure> parseCompact(QByteArrayView token, cons
     return result;
 }
 
-namespace {
-
-// One digest context per thread, kept for the life of the thread: EVP_Digest would allocate and
-// initialise a fresh context on every call, which costs more than hashing a typical token.
-class ThreadDigest final {
-public:
-    ThreadDigest() : m_ctx(EVP_MD_CTX_new()) {}
-    ~ThreadDigest() { EVP_MD_CTX_free(m_ctx); }
-    ThreadDigest(const ThreadDigest&) = delete;
-    ThreadDigest& operator=(const ThreadDigest&) = delete;
-
-    // SHA-256 of `data` into `out`; false on any OpenSSL failure.
-    bool sha256(QByteArrayView data, std::array<unsigned char, EVP_MAX_MD_SIZE>& out)
-    {
-        // Fetched once: an implicit fetch on every call takes OpenSSL's global provider lock, which
-        // serialises corpus threads that fingerprint every token.
-        static EVP_MD* const md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-        unsigned int length = 0;
-        return m_ctx && md && EVP_DigestInit_ex2(m_ctx, md, nullptr) == 1
-               && EVP_DigestUpdate(m_ctx, data.data(), static_cast<std::size_t>(data.size())) == 1
-               && EVP_DigestFinal_ex(m_ctx, out.data(), &length) == 1 && length == 32;
-    }
-
-private:
-    EVP_MD_CTX* m_ctx;
-};
-
-} // namespace
-
 QString fingerprint(QByteArrayView token)
 {
-    thread_local ThreadDigest digest;
-    std::array<unsigned char, EVP_MAX_MD_SIZE> hash{};
-    if (!digest.sha256(token, hash)) {
+    crypto::ossl::Sha256 hash{};
+    if (!crypto::ossl::sha256(token, hash)) {
         // Only an OpenSSL failure gets here; a fixed marker keeps the token itself out of any output.
         return QStringLiteral("sha256:unavailable");
     }
+    return fingerprintText(std::span(hash).first<8>());
+}
+
+QString fingerprintText(std::span<const unsigned char, 8> digestStart)
+{
     // "sha256:" and 16 hex digits written straight into the result: one allocation per token.
     static constexpr char16_t kHex[] = u"0123456789abcdef";
     static constexpr char16_t kPrefix[] = u"sha256:";
@@ -191,9 +166,9 @@ QString fingerprint(QByteArrayView token)
     QString text(prefixLength + 16, Qt::Uninitialized);
     char16_t* out = reinterpret_cast<char16_t*>(text.data());
     std::memcpy(out, kPrefix, prefixLength * sizeof(char16_t));
-    for (int i = 0; i < 8; ++i) {
-        out[prefixLength + 2 * i] = kHex[hash[static_cast<std::size_t>(i)] >> 4];
-        out[prefixLength + 2 * i + 1] = kHex[hash[static_cast<std::size_t>(i)] & 0xF];
+    for (std::size_t i = 0; i < digestStart.size(); ++i) {
+        out[prefixLength + 2 * static_cast<qsizetype>(i)] = kHex[digestStart[i] >> 4];
+        out[prefixLength + 2 * static_cast<qsizetype>(i) + 1] = kHex[digestStart[i] & 0xF];
     }
     return text;
 }

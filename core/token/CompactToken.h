@@ -9,6 +9,7 @@
 #include <QString>
 
 #include <optional>
+#include <span>
 #include <variant>
 
 namespace jwb::token {
@@ -51,5 +52,8 @@ std::variant<CompactToken, ParseFailure> parseCompact(QByteArrayView token, cons
 // Short, stable name for a token in traces and logs: first 16 hex digits of SHA-256 over the token
 // bytes, prefixed "sha256:". Never the token itself.
 QString fingerprint(QByteArrayView token);
+// The same text from the first 8 bytes of a SHA-256 the caller already computed (the corpus engine
+// hashes every token once, for deduplication).
+QString fingerprintText(std::span<const unsigned char, 8> digestStart);
 
 } // namespace jwb::token

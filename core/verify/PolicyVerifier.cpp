@@ -22,6 +22,23 @@
 
 namespace jwb::verify {
 
+QString displayValue(std::string_view raw)
+{
+    constexpr int kMaxDisplayChars = 96;
+    // Fast path: short printable ASCII, the usual case for iss, aud, kid and sub.
+    if (raw.size() <= static_cast<size_t>(kMaxDisplayChars)
+        && std::all_of(raw.begin(), raw.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
+        return QString::fromLatin1(raw.data(), static_cast<qsizetype>(raw.size()));
+    QString text = QString::fromUtf8(raw.data(), static_cast<qsizetype>(std::min<size_t>(raw.size(), 4 * kMaxDisplayChars)));
+    for (QChar& ch : text) {
+        if (ch.category() == QChar::Other_Control || ch.category() == QChar::Other_Format)
+            ch = QChar(0xFFFD);
+    }
+    if (text.size() > kMaxDisplayChars)
+        text = text.left(kMaxDisplayChars) + QStringLiteral("…");
+    return text;
+}
+
 namespace {
 
 Q_LOGGING_CATEGORY(lcVerify, "jwb.core.verify")
@@ -30,7 +47,6 @@ using crypto::Algorithm;
 using crypto::AlgorithmSet;
 
 constexpr qint64 kMaxNumericDate = 253402300799; // 9999-12-31T23:59:59Z
-constexpr int kMaxDisplayChars = 96;
 constexpr int kMaxActChain = 16; // hard bound on walking nested act claims, whatever the policy says
 
 // JOSE member names are a few bytes long. Packed into one integer with their length, they compare
@@ -53,22 +69,6 @@ bool isKeySelector(std::string_view name)
     return tag == nameTag("jku") || tag == nameTag("x5u") || tag == nameTag("jwk") || tag == nameTag("x5c");
 }
 
-// Claim values shown in a trace are attacker-chosen: bounded and stripped of control characters.
-QString displayValue(std::string_view raw)
-{
-    // Fast path: short printable ASCII, the usual case for iss, aud, kid and sub.
-    if (raw.size() <= static_cast<size_t>(kMaxDisplayChars)
-        && std::all_of(raw.begin(), raw.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
-        return QString::fromLatin1(raw.data(), static_cast<qsizetype>(raw.size()));
-    QString text = QString::fromUtf8(raw.data(), static_cast<qsizetype>(std::min<size_t>(raw.size(), 4 * kMaxDisplayChars)));
-    for (QChar& ch : text) {
-        if (ch.category() == QChar::Other_Control || ch.category() == QChar::Other_Format)
-            ch = QChar(0xFFFD);
-    }
-    if (text.size() > kMaxDisplayChars)
-        text = text.left(kMaxDisplayChars) + QStringLiteral("…");
-    return text;
-}
 
 // RFC 7515 §4.1.9: MIME comparison is case-insensitive and "application/" is implied without a '/'.
 // Both sides are reduced to the form without that prefix, so the hot path compares without allocating.
@@ -1122,8 +1122,9 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
 
     // Choose the trust entry from the untrusted iss (or, for a nested JWT, the iss header
     // replicated per RFC 7519 §5.3). It only selects which rules and keys apply.
+    const json::Value* claimsObject = t && t->claims ? &*t->claims : nullptr;
     const Members headerMembers = Members::of(t ? &t->header : nullptr);
-    const Members claimMembers = Members::of(t && t->claims ? &*t->claims : nullptr);
+    const Members claimMembers = Members::of(claimsObject);
     const bool nested = t && isNestedJwt(headerMembers);
     const json::Value* iss = nested ? headerMembers[Members::Iss] : claimMembers[Members::Iss];
     const CompiledIssuer* entry = nullptr;
@@ -1133,7 +1134,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
             entry = &c.issuers[it->second];
     }
     Run run(entry, entry ? *entry : c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
-    run.useMembers(headerMembers, claimMembers, t && t->claims ? &*t->claims : nullptr);
+    run.useMembers(headerMembers, claimMembers, claimsObject);
     Trace& trace = run.trace();
     if (options.computeFingerprint)
         trace.fingerprint = token::fingerprint(token);

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string_view>
 
 namespace jwb::verify {
 
@@ -28,6 +29,11 @@ QString stepReference(StepId id);       // "RFC 7519 §4.1.5"
 
 enum class Verdict : std::uint8_t { Pass, Fail, Skipped, Warning };
 QString verdictName(Verdict v); // "pass" | "fail" | "skipped" | "warning"
+
+// How a trace shows a value read from a token (iss, aud, kid, typ, sub...): the values are
+// attacker-chosen, so the text is bounded to 96 characters and control and format characters are
+// replaced. Whoever groups or shows such values beside a trace uses this, so both read the same.
+QString displayValue(std::string_view raw);
 
 // One step's outcome. The human reason is built from (code, args) only when read, so the corpus
 // path pays nothing for texts nobody looks at.
