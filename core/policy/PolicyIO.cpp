@@ -767,8 +767,11 @@ Format formatForPath(const QString& path)
     return path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive) ? Format::Json : Format::Yaml;
 }
 
-Result<Policy> parsePolicy(const QByteArray& text, Format format, const QString& sourceName, const QString& baseDir,
-                           const LoadLimits& limits)
+namespace {
+
+// parsePolicy, and (without reading key files) the source lines of a text the writer produced.
+Result<Policy> readPolicy(const QByteArray& text, Format format, const QString& sourceName, const QString& baseDir,
+                          const LoadLimits& limits, bool resolveKeyFiles)
 {
     if (text.size() > limits.maxFileBytes)
         return Error{QStringLiteral("ERR_POLICY_TOO_LARGE"),
@@ -780,6 +783,8 @@ Result<Policy> parsePolicy(const QByteArray& text, Format format, const QString&
             return tree.error();
         PolicyReader reader(sourceName, limits);
         Policy policy = reader.read(tree.value());
+        if (!resolveKeyFiles)
+            return policy;
         const SourceLines& lines = policy.sourceLines;
         const Locator where = [&](const QString& path) { return locate(sourceName, lineFor(lines, path), path); };
         const Status keys = resolveAll(policy, baseDir, limits.maxKeysPerIssuer, where);
@@ -797,6 +802,20 @@ Result<Policy> parsePolicy(const QByteArray& text, Format format, const QString&
     } catch (...) {
         return Error{QStringLiteral("ERR_POLICY_SYNTAX"), QStringLiteral("the policy could not be read"), sourceName};
     }
+}
+
+} // namespace
+
+Result<Policy> parsePolicy(const QByteArray& text, Format format, const QString& sourceName, const QString& baseDir,
+                           const LoadLimits& limits)
+{
+    return readPolicy(text, format, sourceName, baseDir, limits, /*resolveKeyFiles=*/true);
+}
+
+SourceLines sourceLinesOf(const QByteArray& text, Format format)
+{
+    const Result<Policy> policy = readPolicy(text, format, QString(), QString(), LoadLimits{}, /*resolveKeyFiles=*/false);
+    return policy ? policy.value().sourceLines : SourceLines{};
 }
 
 Result<Policy> loadPolicyFile(const QString& path, const LoadLimits& limits)

@@ -33,6 +33,9 @@ Result<Policy> loadSamplePolicy();
 // Canonical, stable-ordered output: fields in schema order, defaults omitted only where unset,
 // lists as written. load -> save -> load gives an equal Policy; saving twice gives identical bytes.
 QByteArray serializePolicy(const Policy& policy, Format format);
+// The line of every field in `text` (as serializePolicy wrote it), without reading key files: what
+// a saved policy's sourceLines become. Empty when the text does not read as a policy.
+SourceLines sourceLinesOf(const QByteArray& text, Format format);
 // Atomic save (QSaveFile): the previous file stays intact until the new one is complete.
 Status savePolicyFile(const Policy& policy, const QString& path);
 

@@ -83,6 +83,7 @@ private slots:
     void sample_hasResolvedKeysAndExpectedShape();
     void sampleJson_isCanonicalSaveOfSampleYaml();
     void embeddedSample_equalsFileSample();
+    void sourceLinesOf_matchesLoaderWithoutReadingKeyFiles();
     void effectiveRules_defaultsThenOverrides();
     void effectiveRules_withoutDefaults_failsClosed();
     void findIssuer_isExactMatch();
@@ -171,6 +172,20 @@ void TestPolicyIO::embeddedSample_equalsFileSample()
     QVERIFY2(embedded.ok(), qPrintable(embedded ? QString() : embedded.error().toString()));
     QVERIFY(embedded.value() == loadOrFail(kSampleYaml));
     QCOMPARE(embedded->issuers.at(2).keys.resolved.size(), 1);
+}
+
+void TestPolicyIO::sourceLinesOf_matchesLoaderWithoutReadingKeyFiles()
+{
+    // The canonical JSON sample on disk: what the loader records for it is what sourceLinesOf gives.
+    const QByteArray json = readAll(kSampleJson);
+    const SourceLines lines = sourceLinesOf(json, Format::Json);
+    QVERIFY(!lines.isEmpty());
+    QCOMPARE(lines, loadOrFail(kSampleJson).sourceLines);
+    // A key file that does not exist (a policy saved away from its keys) still gives its lines.
+    const QByteArray text = "jwt_policy: 1\nissuers:\n  - issuer: https://a.example/\n    keys:\n"
+                            "      jwks_file: keys/absent.json\n";
+    QCOMPARE(sourceLinesOf(text, Format::Yaml).value(QStringLiteral("issuers[0].keys.jwks_file")), 5);
+    QVERIFY(sourceLinesOf("jwt_policy: [", Format::Yaml).isEmpty());
 }
 
 void TestPolicyIO::effectiveRules_defaultsThenOverrides()

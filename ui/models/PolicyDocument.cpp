@@ -189,9 +189,7 @@ Status PolicyDocument::saveAs(const QString& path)
     m_policy.sourcePath = absolute;
     // The file now holds the canonical text, not the one loaded: line numbers come from what was
     // written, so findings point at the right lines of the saved file.
-    const Result<policy::Policy> written = policy::parsePolicy(policy::serializePolicy(m_policy, m_format), m_format,
-                                                               absolute, QFileInfo(absolute).absolutePath());
-    m_policy.sourceLines = written ? written.value().sourceLines : policy::SourceLines{};
+    m_policy.sourceLines = policy::sourceLinesOf(policy::serializePolicy(m_policy, m_format), m_format);
     m_forcedModified = false;
     m_undoStack->setClean();
     if (moved)
