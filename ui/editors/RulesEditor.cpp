@@ -5,6 +5,7 @@
 #include "editors/ChecklistWidget.h"
 #include "editors/ListText.h"
 #include "models/Palette.h"
+#include "widgets/TabChain.h"
 
 #include <QCheckBox>
 #include <QFormLayout>
@@ -229,12 +230,9 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
 
     // Tab follows the reading order: pins, then the time/size/header form, then the lists. Without
     // this the form's controls, reparented into their rows when the form was built, came last.
-    QWidget* formOrder[] = {m_algorithmsInherit, m_clockSkew,     m_clockSkewInherit,     m_maxLifetime,
-                            m_maxLifetimeInherit, m_maxTokenBytes, m_maxTokenBytesInherit, m_allowedTypes,
-                            m_allowedTypesInherit, m_requireType, m_requireTypeInherit,   m_requireKid,
-                            m_requireKidInherit};
-    for (std::size_t i = 1; i < std::size(formOrder); ++i)
-        setTabOrder(formOrder[i - 1], formOrder[i]);
+    setTabChain({m_algorithmsInherit, m_clockSkew, m_clockSkewInherit, m_maxLifetime, m_maxLifetimeInherit,
+                 m_maxTokenBytes, m_maxTokenBytesInherit, m_allowedTypes, m_allowedTypesInherit, m_requireType,
+                 m_requireTypeInherit, m_requireKid, m_requireKidInherit});
 
     // --- Edits
     connect(m_algorithms, &AlgorithmPinsWidget::edited, this, [this] {

@@ -7,6 +7,7 @@
 #include "models/TraceModel.h"
 #include "models/TraceTokensModel.h"
 #include "util/Time.h"
+#include "widgets/TabChain.h"
 #include "widgets/TimelineStrip.h"
 #include "widgets/TokenEdit.h"
 
@@ -314,9 +315,7 @@ void TokenLabView::buildUi()
     layout->addWidget(m_status);
 
     // Reading order: the token column, the decoded column, the claims, then the trace below them all.
-    QWidget* order[] = {m_edit, m_tokensView, m_header, m_payload, m_claims, m_traceView};
-    for (std::size_t i = 1; i < std::size(order); ++i)
-        setTabOrder(order[i - 1], order[i]);
+    setTabChain({m_edit, m_tokensView, m_header, m_payload, m_claims, m_traceView});
 }
 
 void TokenLabView::setDocument(PolicyDocument* document) { m_document = document; }
