@@ -20,8 +20,12 @@ ProblemsModel::ProblemsModel(PolicyDocument* document, QObject* parent)
     m_pending.setInterval(0);
     connect(&m_pending, &QTimer::timeout, this, &ProblemsModel::refresh);
     connect(document, &PolicyDocument::policyChanged, &m_pending, qOverload<>(&QTimer::start));
-    // Line numbers are shown only while they match the file: saving or undoing back changes that.
-    connect(document, &PolicyDocument::modifiedChanged, &m_pending, qOverload<>(&QTimer::start));
+    // Line numbers are shown only while they match the file: saving or undoing back changes that,
+    // and only the location column, so the findings are not recomputed for it.
+    connect(document, &PolicyDocument::modifiedChanged, this, [this] {
+        if (!m_findings.isEmpty())
+            emit dataChanged(index(0, LocationColumn), index(rowCount() - 1, LocationColumn), {Qt::DisplayRole});
+    });
     refresh();
 }
 
