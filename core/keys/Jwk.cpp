@@ -66,7 +66,7 @@ Result<QByteArray> bytesMember(const json::Value& jwk, const char* name, const C
     const Result<const json::Value*> v = requiredStringMember(jwk, name, ctx);
     if (!v)
         return v.error();
-    const std::string& text = (*v)->toString();
+    const std::string_view text = (*v)->toString();
     std::optional<QByteArray> decoded = token::decodeBase64Url(QByteArrayView(text.data(), static_cast<qsizetype>(text.size())));
     if (!decoded || decoded->isEmpty())
         return memberError(ctx, name,
@@ -108,7 +108,7 @@ Result<CurveMember> curveMember(const json::Value& jwk, const Ctx& ctx, std::spa
     if (!crvMember)
         return crvMember.error();
     const json::Value* crv = *crvMember;
-    const std::string& name = crv->toString();
+    const std::string_view name = crv->toString();
     for (const Curve& curve : curves) {
         if (name == curve.jwkName)
             return CurveMember{crv, &curve};
@@ -274,7 +274,7 @@ Result<Key> keyFromJwkValue(const json::Value& jwk, const QString& location)
         }
     }
 
-    const std::string& type = kty->toString();
+    const std::string_view type = kty->toString();
     Result<Key> key = type == "RSA"  ? rsaFromJwk(jwk, ctx)
                       : type == "EC" ? ecFromJwk(jwk, ctx)
                       : type == "OKP" ? okpFromJwk(jwk, ctx)

@@ -206,6 +206,132 @@ std::uint64_t keyTag(std::string_view key, std::size_t readable)
 
 namespace detail {
 
+// One block of a document's arena. Blocks are chained newest first; the root Value frees the chain.
+struct Arena {
+    Arena* previous = nullptr;
+    std::size_t capacity = 0;
+    std::size_t used = 0;
+    std::size_t reserved = 0; // keeps the header a multiple of the strictest alignment
+    char* data() { return reinterpret_cast<char*>(this + 1); }
+};
+static_assert(sizeof(Arena) % alignof(std::max_align_t) == 0);
+
+void releaseArena(Arena* arena) noexcept
+{
+    while (arena) {
+        Arena* previous = arena->previous;
+        arena->~Arena();
+        ::operator delete(arena);
+        arena = previous;
+    }
+}
+
+// Fills an arena: bump allocation in the newest block, a new block (at least twice as large) when it
+// is full. Sized well, a document takes one block. Nothing placed here is ever destroyed one by one:
+// Values in an arena own nothing (their m_arena is null), names and texts are plain bytes.
+class Builder final {
+public:
+    explicit Builder(std::size_t expectedBytes) : m_head(newBlock(expectedBytes, nullptr)) {}
+    ~Builder() { releaseArena(m_head); }
+    Q_DISABLE_COPY_MOVE(Builder)
+
+    void* allocate(std::size_t bytes, std::size_t alignment)
+    {
+        std::size_t at = (m_head->used + alignment - 1) & ~(alignment - 1);
+        if (at + bytes > m_head->capacity) {
+            m_head = newBlock(std::max(bytes, 2 * m_head->capacity), m_head);
+            at = 0;
+        }
+        m_head->used = at + bytes;
+        return m_head->data() + at;
+    }
+    const char* text(std::string_view t)
+    {
+        if (t.empty())
+            return nullptr;
+        char* out = static_cast<char*>(allocate(t.size(), 1));
+        std::memcpy(out, t.data(), t.size());
+        return out;
+    }
+    Value* values(std::size_t count)
+    {
+        auto* out = static_cast<Value*>(allocate(count * sizeof(Value), alignof(Value)));
+        for (std::size_t i = 0; i < count; ++i)
+            new (out + i) Value();
+        return out;
+    }
+    Value::Member* members(std::size_t count)
+    {
+        auto* out = static_cast<Value::Member*>(allocate(count * sizeof(Value::Member), alignof(Value::Member)));
+        for (std::size_t i = 0; i < count; ++i)
+            new (out + i) Value::Member();
+        return out;
+    }
+    // The blocks, now owned by the caller (a root Value).
+    Arena* release() { return std::exchange(m_head, nullptr); }
+
+    // Bytes a deep copy of `v` takes, alignment included: one block holds it.
+    static std::size_t footprint(const Value& v)
+    {
+        std::size_t bytes = v.hasText() ? v.m_size : 0;
+        if (v.m_type == Type::Array) {
+            bytes += v.m_size * sizeof(Value) + alignof(Value);
+            for (const Value& item : v.items())
+                bytes += footprint(item);
+        } else if (v.m_type == Type::Object) {
+            bytes += v.m_size * sizeof(Value::Member) + alignof(Value::Member);
+            for (const auto& [name, member] : v.members())
+                bytes += name.size() + footprint(member);
+        }
+        return bytes;
+    }
+    // Copies `in` into `out` (a null Value in this arena or about to own it), children included.
+    void copy(Value& out, const Value& in)
+    {
+        out.m_type = in.m_type;
+        out.m_bool = in.m_bool;
+        out.m_isInteger = in.m_isInteger;
+        out.m_scalar = in.m_scalar;
+        out.m_size = in.m_size;
+        switch (in.m_type) {
+        case Type::Null:
+        case Type::Bool: break;
+        case Type::Number:
+        case Type::String: out.m_data.text = text(in.toString()); break;
+        case Type::Array: {
+            Value* items = values(in.m_size);
+            for (std::size_t i = 0; i < in.m_size; ++i)
+                copy(items[i], in.m_data.items[i]);
+            out.m_data.items = items;
+            break;
+        }
+        case Type::Object: {
+            Value::Member* list = members(in.m_size);
+            for (std::size_t i = 0; i < in.m_size; ++i) {
+                const Value::Member& from = in.m_data.members[i];
+                list[i].first = std::string_view(text(from.first), from.first.size());
+                copy(list[i].second, from.second);
+            }
+            out.m_data.members = list;
+            break;
+        }
+        }
+    }
+
+private:
+    static Arena* newBlock(std::size_t capacity, Arena* previous)
+    {
+        capacity = std::max<std::size_t>(capacity, 64);
+        void* memory = ::operator new(sizeof(Arena) + capacity);
+        Arena* block = new (memory) Arena;
+        block->previous = previous;
+        block->capacity = capacity;
+        return block;
+    }
+
+    Arena* m_head;
+};
+
 // Where a string's text (or a number's source text) is: in the input, or, once its escapes are
 // decoded, in Scratch::arena. Offsets, not pointers: the arena may move as it grows.
 struct TextRef {
@@ -215,17 +341,17 @@ struct TextRef {
 };
 
 // A finished value whose container is still open. Scalars stay a description of where their text is
-// and become Values only when the container closes, straight in its exactly sized vector, so no
-// std::string is built, moved and destroyed again on the way. A closed array or object waits as a
-// Value on Scratch::containers. Kept small and trivial: one is written for every value.
+// and become Values only when the container closes, straight in its exactly sized block of the arena.
+// A closed array or object is its block and count. Kept small and trivial: one is written for every value.
 struct Pending {
     Type type = Type::Null;
     bool boolean = false;
     bool isInteger = false;
-    TextRef text; // Type::String, Type::Number
+    TextRef text; // Type::String, Type::Number; for Type::Array and Type::Object, text.size is the count
     union {
-        double number;     // Type::Number unless isInteger
-        long long integer; // Type::Number when isInteger
+        double number;        // Type::Number unless isInteger
+        long long integer;    // Type::Number when isInteger
+        const void* children; // Type::Array (Values), Type::Object (Members), in the arena
     };
 };
 
@@ -235,22 +361,19 @@ struct PendingKey {
     qsizetype offset = 0; // byte offset of its opening quote, for a duplicate found when the object closes
 };
 
-// One open array or object. Its values are on Scratch::values from `valueBase` on, those that are
-// closed containers on Scratch::containers from `containerBase` on and, for an object, its names on
-// Scratch::keys (and their tags on Scratch::keyTags) from `keyBase` on.
+// One open array or object. Its values are on Scratch::values from `valueBase` on and, for an object,
+// its names on Scratch::keys (and their tags on Scratch::keyTags) from `keyBase` on.
 struct Frame {
     bool isObject = false;
     std::size_t valueBase = 0;
-    std::size_t containerBase = 0;
     std::size_t keyBase = 0;
 };
 
-// Per-thread working memory, reused from parse to parse so a typical token allocates only for the
-// values it returns.
+// Per-thread working memory, reused from parse to parse so a typical token allocates only the arena
+// of the values it returns.
 struct Scratch {
     std::vector<Frame> frames;
     std::vector<Pending> values;
-    std::vector<Value> containers;
     std::vector<PendingKey> keys;
     std::vector<std::uint64_t> keyTags; // keyTag() of each entry of `keys`, same index
     std::string arena;                  // decoded text of the strings that have escapes
@@ -260,7 +383,7 @@ class Parser final {
 public:
     Parser(QByteArrayView text, const Limits& limits, Scratch& scratch)
         : m_p(text.data()), m_begin(text.data()), m_end(text.data() + text.size()), m_limits(limits),
-          m_s(scratch)
+          m_s(scratch), m_arena(expectedArenaBytes(text.size()))
     {
     }
     ~Parser()
@@ -270,14 +393,11 @@ public:
         constexpr std::size_t kKeep = 256;
         m_s.frames.clear();
         m_s.values.clear();
-        m_s.containers.clear();
         m_s.keys.clear();
         m_s.keyTags.clear();
         m_s.arena.clear();
         if (m_s.values.capacity() > kKeep)
             std::vector<Pending>().swap(m_s.values);
-        if (m_s.containers.capacity() > kKeep)
-            std::vector<Value>().swap(m_s.containers);
         if (m_s.keys.capacity() > kKeep) {
             std::vector<PendingKey>().swap(m_s.keys);
             std::vector<std::uint64_t>().swap(m_s.keyTags);
@@ -313,25 +433,27 @@ private:
     {
         return std::string_view((t.inArena ? m_s.arena.data() : m_begin) + t.offset, t.size);
     }
-    // Nearly every name and many values fit a std::string's inline buffer. Those are built from a
-    // fixed kInlineCopy bytes (two word moves) and cut to length, instead of a variable-length library
-    // copy per string: this returns where to copy from when that is possible (the text's buffer holds
-    // that many bytes from its start), else nullptr.
-    static constexpr std::size_t kInlineCopy = 15; // libstdc++, libc++ and MSVC all keep 15 inline
-    const char* inlineCopySource(const TextRef& t) const
+    // A first arena block that holds a typical document whole: a copy of the input (which plain
+    // strings then point into) plus its values; objects of names and short values need about four
+    // times their text. Larger documents chain more blocks.
+    static std::size_t expectedArenaBytes(qsizetype inputBytes)
     {
-        const char* data = (t.inArena ? m_s.arena.data() : m_begin) + t.offset;
-        const char* bufferEnd = t.inArena ? m_s.arena.data() + m_s.arena.size() : m_end;
-        return t.size <= kInlineCopy && static_cast<std::size_t>(bufferEnd - data) >= kInlineCopy ? data : nullptr;
+        return 5 * static_cast<std::size_t>(inputBytes) + 256;
     }
-    void constructText(std::string* where, const TextRef& t) const
+    // A text's final place: plain strings and numbers point into the arena's copy of the input; decoded
+    // escapes are copied from the scratch buffer (which may still move as it grows) when their
+    // container closes.
+    std::string_view finalText(const TextRef& t)
     {
-        if (const char* source = inlineCopySource(t)) {
-            new (where) std::string(source, kInlineCopy);
-            where->resize(t.size);
-        } else {
-            new (where) std::string(view(t));
-        }
+        if (!t.inArena)
+            return std::string_view(inputCopy() + t.offset, t.size);
+        return std::string_view(m_arena.text(view(t)), t.size);
+    }
+    const char* inputCopy()
+    {
+        if (!m_inputCopy)
+            m_inputCopy = m_arena.text(std::string_view(m_begin, static_cast<std::size_t>(m_end - m_begin)));
+        return m_inputCopy;
     }
     // The hot paths (run, readKey, scanString) keep the read position in a local `p` the compiler can
     // hold in a register; m_p carries it into and out of the cold or bulky helpers that use it.
@@ -360,7 +482,7 @@ private:
     std::optional<Error> checkLargeObject(const Frame& frame) const;
     std::optional<Error> openContainer(const char* at, bool isObject);
     void closeContainer();
-    void materialize(const Pending& pending, Value& out, Value*& nextContainer) const;
+    void materialize(const Pending& pending, Value& out);
     // A value on the stack; its fields are set by the caller.
     Pending& pushValue(Type type)
     {
@@ -374,6 +496,8 @@ private:
     const char* m_end;
     const Limits& m_limits;
     Scratch& m_s;
+    Builder m_arena;                    // the document's values; handed to its root on success
+    const char* m_inputCopy = nullptr;  // the input, copied into the arena once a text needs it
 };
 
 // The rest of a string whose plain start [run, m_p) has been skipped; the decoded text is appended to
@@ -668,73 +792,70 @@ std::optional<Error> Parser::openContainer(const char* at, bool isObject)
     // The bound is enforced before the container exists, so no input can grow the stack past it.
     if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
         return failAt(at, kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
-    m_s.frames.push_back(Frame{isObject, m_s.values.size(), m_s.containers.size(), m_s.keys.size()});
+    m_s.frames.push_back(Frame{isObject, m_s.values.size(), m_s.keys.size()});
     return std::nullopt;
 }
 
-// Builds the Value a pending value describes into `out`, a fresh null Value; a container is taken
-// from *nextContainer, which then moves on.
-void Parser::materialize(const Pending& pending, Value& out, Value*& nextContainer) const
+// Builds the Value a pending value describes into `out`, a fresh null Value in the arena.
+void Parser::materialize(const Pending& pending, Value& out)
 {
+    out.m_type = pending.type;
     switch (pending.type) {
     case Type::Null: break;
     case Type::Bool: out.m_bool = pending.boolean; break;
     case Type::Number:
-        constructText(&out.m_u.text, pending.text);
         out.m_isInteger = pending.isInteger;
         if (pending.isInteger)
             out.m_scalar.integer = pending.integer;
         else
             out.m_scalar.number = pending.number;
+        [[fallthrough]];
+    case Type::String: {
+        const std::string_view text = finalText(pending.text);
+        out.m_data.text = text.data();
+        out.m_size = text.size();
         break;
-    case Type::String: constructText(&out.m_u.text, pending.text); break;
-    case Type::Array:
-    case Type::Object: out.constructFrom(std::move(*nextContainer++)); return;
     }
-    out.m_type = pending.type;
+    case Type::Array:
+        out.m_data.items = static_cast<const Value*>(pending.children);
+        out.m_size = pending.text.size;
+        break;
+    case Type::Object:
+        out.m_data.members = static_cast<const Value::Member*>(pending.children);
+        out.m_size = pending.text.size;
+        break;
+    }
 }
 
 void Parser::closeContainer()
 {
-    // The container's values are built once, in place in an exactly sized vector, which waits on
-    // Scratch::containers for the parent to close (or to become the document).
+    // The container's values are built once, in place in an exactly sized block of the arena; the
+    // container itself becomes a pending value of its parent (or the document).
     const Frame top = m_s.frames.back();
     m_s.frames.pop_back();
     const Pending* values = m_s.values.data() + top.valueBase;
     const std::size_t count = m_s.values.size() - top.valueBase;
-    Value* nextContainer = m_s.containers.data() + top.containerBase;
-    Value done;
+    const void* children = nullptr;
     if (top.isObject) {
-        std::vector<Value::Member> members;
-        members.reserve(count);
+        Value::Member* members = m_arena.members(count);
         const PendingKey* keys = m_s.keys.data() + top.keyBase;
         for (std::size_t i = 0; i < count; ++i) {
-            Value::Member* m;
-            if (const char* source = inlineCopySource(keys[i].text)) { // as constructText
-                m = &members.emplace_back(std::piecewise_construct, std::forward_as_tuple(source, kInlineCopy),
-                                          std::forward_as_tuple());
-                m->first.resize(keys[i].text.size);
-            } else {
-                m = &members.emplace_back(std::piecewise_construct, std::forward_as_tuple(view(keys[i].text)),
-                                          std::forward_as_tuple());
-            }
-            materialize(values[i], m->second, nextContainer);
+            members[i].first = finalText(keys[i].text);
+            materialize(values[i], members[i].second);
         }
         m_s.keys.resize(top.keyBase);
         m_s.keyTags.resize(top.keyBase);
-        new (&done.m_u.members) std::vector<Value::Member>(std::move(members));
-        done.m_type = Type::Object;
+        children = members;
     } else {
-        std::vector<Value> items(count);
+        Value* items = m_arena.values(count);
         for (std::size_t i = 0; i < count; ++i)
-            materialize(values[i], items[i], nextContainer);
-        new (&done.m_u.items) std::vector<Value>(std::move(items));
-        done.m_type = Type::Array;
+            materialize(values[i], items[i]);
+        children = items;
     }
     m_s.values.resize(top.valueBase);
-    m_s.containers.resize(top.containerBase);
-    pushValue(done.m_type);
-    m_s.containers.push_back(std::move(done));
+    Pending& closed = pushValue(top.isObject ? Type::Object : Type::Array);
+    closed.text.size = count;
+    closed.children = children;
 }
 
 Result<Value> Parser::run()
@@ -794,8 +915,8 @@ Result<Value> Parser::run()
                 if (p != m_end)
                     return failAt(p, kSyntax, QStringLiteral("trailing data after the JSON value"));
                 Value document;
-                Value* container = m_s.containers.data();
-                materialize(m_s.values.back(), document, container);
+                materialize(m_s.values.back(), document);
+                document.m_arena = m_arena.release();
                 return document;
             }
             const bool inObject = m_s.frames.back().isObject;
@@ -828,7 +949,7 @@ Result<Value> Parser::run()
 
 namespace {
 
-void serializeString(QByteArray& out, const std::string& s)
+void serializeString(QByteArray& out, std::string_view s)
 {
     static constexpr char kHex[] = "0123456789abcdef";
     out.append('"');
@@ -918,15 +1039,24 @@ void serializeValue(QByteArray& out, const Value& v)
 
 Value::Value(const Value& other)
 {
-    constructFrom(other);
+    copyFrom(other);
+}
+
+Value::Value(Value&& other) noexcept
+{
+    // A root hands over its arena; a value inside another's arena cannot, so it is copied.
+    if (other.borrows())
+        copyFrom(other);
+    else
+        adoptFrom(other);
 }
 
 Value& Value::operator=(const Value& other)
 {
     if (this != &other) {
         Value copy(other); // other may live inside *this
-        destroy();
-        constructFrom(std::move(copy));
+        detail::releaseArena(std::exchange(m_arena, nullptr));
+        adoptFrom(copy);
     }
     return *this;
 }
@@ -935,29 +1065,35 @@ Value& Value::operator=(Value&& other) noexcept
 {
     if (this != &other) {
         Value moved(std::move(other)); // other may live inside *this
-        destroy();
-        constructFrom(std::move(moved));
+        detail::releaseArena(std::exchange(m_arena, nullptr));
+        adoptFrom(moved);
     }
     return *this;
 }
 
-
-const std::string& Value::emptyText()
+void Value::adoptFrom(Value& other) noexcept
 {
-    static const std::string empty;
-    return empty;
+    m_type = std::exchange(other.m_type, Type::Null);
+    m_bool = std::exchange(other.m_bool, false);
+    m_isInteger = std::exchange(other.m_isInteger, false);
+    m_scalar = other.m_scalar;
+    m_data = std::exchange(other.m_data, Data{});
+    m_size = std::exchange(other.m_size, 0);
+    m_arena = std::exchange(other.m_arena, nullptr);
 }
 
-const std::vector<Value>& Value::emptyItems()
+void Value::copyFrom(const Value& other)
 {
-    static const std::vector<Value> empty;
-    return empty;
-}
-
-const std::vector<Value::Member>& Value::emptyMembers()
-{
-    static const std::vector<Member> empty;
-    return empty;
+    if (other.m_size == 0) { // nothing outside the Value itself
+        m_type = other.m_type;
+        m_bool = other.m_bool;
+        m_isInteger = other.m_isInteger;
+        m_scalar = other.m_scalar;
+        return;
+    }
+    detail::Builder builder(detail::Builder::footprint(other));
+    builder.copy(*this, other);
+    m_arena = builder.release();
 }
 
 Value Value::boolean(bool b)
@@ -968,9 +1104,10 @@ Value Value::boolean(bool b)
     return v;
 }
 
-Value Value::number(double d, bool isInteger, std::string rawText)
+Value Value::number(double d, bool isInteger, std::string_view rawText)
 {
-    Value v;
+    Value v = string(rawText);
+    v.m_type = Type::Number;
     v.m_scalar.number = d;
     if (isInteger) {
         long long i = 0;
@@ -982,43 +1119,75 @@ Value Value::number(double d, bool isInteger, std::string rawText)
             v.m_scalar.integer = i;
         }
     }
-    new (&v.m_u.text) std::string(std::move(rawText));
-    v.m_type = Type::Number;
     return v;
 }
 
 Value Value::integer(long long i)
 {
-    Value v;
-    v.m_isInteger = true;
-    v.m_scalar.integer = i;
-    new (&v.m_u.text) std::string(std::to_string(i));
-    v.m_type = Type::Number;
+    char digits[24];
+    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, i);
+    Value v = number(0, true, std::string_view(digits, static_cast<std::size_t>(end - digits)));
+    Q_ASSERT(ec == std::errc() && v.m_isInteger);
     return v;
 }
 
-Value Value::string(std::string s)
+Value Value::string(std::string_view s)
 {
     Value v;
-    new (&v.m_u.text) std::string(std::move(s));
     v.m_type = Type::String;
+    if (!s.empty()) {
+        detail::Builder builder(s.size());
+        v.m_data.text = builder.text(s);
+        v.m_size = s.size();
+        v.m_arena = builder.release();
+    }
     return v;
 }
 
-Value Value::array(std::vector<Value> items)
+Value Value::array(const std::vector<Value>& items)
 {
     Value v;
-    new (&v.m_u.items) std::vector<Value>(std::move(items));
     v.m_type = Type::Array;
+    if (items.empty())
+        return v;
+    std::size_t bytes = items.size() * sizeof(Value) + alignof(Value);
+    for (const Value& item : items)
+        bytes += detail::Builder::footprint(item);
+    detail::Builder builder(bytes);
+    Value* copies = builder.values(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i)
+        builder.copy(copies[i], items[i]);
+    v.m_data.items = copies;
+    v.m_size = items.size();
+    v.m_arena = builder.release();
     return v;
 }
 
-Value Value::object(std::vector<Member> members)
+Value Value::object(const std::vector<Entry>& members)
 {
     Value v;
-    new (&v.m_u.members) std::vector<Member>(std::move(members));
     v.m_type = Type::Object;
+    if (members.empty())
+        return v;
+    std::size_t bytes = members.size() * sizeof(Member) + alignof(Member);
+    for (const auto& [name, member] : members)
+        bytes += name.size() + detail::Builder::footprint(member);
+    detail::Builder builder(bytes);
+    Member* copies = builder.members(members.size());
+    for (std::size_t i = 0; i < members.size(); ++i) {
+        copies[i].first = std::string_view(builder.text(members[i].first), members[i].first.size());
+        builder.copy(copies[i].second, members[i].second);
+    }
+    v.m_data.members = copies;
+    v.m_size = members.size();
+    v.m_arena = builder.release();
     return v;
+}
+
+QString Value::toQString() const
+{
+    const std::string_view text = toString();
+    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
 }
 
 long long Value::toInteger() const
@@ -1043,8 +1212,8 @@ const Value* Value::find(std::string_view name) const
         return nullptr;
     // Length and first byte first: claim names mostly differ there, and a library compare per member
     // showed in profiles of the verification pipeline.
-    for (const auto& member : m_u.members) {
-        const std::string& key = member.first;
+    for (const Member& member : members()) {
+        const std::string_view key = member.first;
         if (key.size() == name.size() && (name.empty() || key[0] == name[0])
             && std::memcmp(key.data(), name.data(), name.size()) == 0)
             return &member.second;
@@ -1064,14 +1233,14 @@ QJsonValue Value::toQJsonValue() const
     case Type::String: return QJsonValue(toQString());
     case Type::Array: {
         QJsonArray a;
-        for (const auto& item : m_u.items)
+        for (const Value& item : items())
             a.append(item.toQJsonValue());
         return a;
     }
     case Type::Object: {
         QJsonObject o;
-        for (const auto& [name, member] : m_u.members)
-            o.insert(QString::fromStdString(name), member.toQJsonValue());
+        for (const auto& [name, member] : members())
+            o.insert(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())), member.toQJsonValue());
         return o;
     }
     }

@@ -7,8 +7,8 @@
 #include <QByteArrayView>
 #include <QJsonValue>
 
-#include <memory>
-#include <new>
+#include <cstddef>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,27 +24,42 @@ enum class Type { Null, Bool, Number, String, Array, Object };
 
 namespace detail {
 class Parser;
-}
+class Builder;
+struct Arena;
+void releaseArena(Arena* arena) noexcept;
+} // namespace detail
 
+// A JSON value. A parsed document lives in one arena (usually a single allocation) owned by its root
+// Value: strings, numbers' source text, arrays and member lists are views into it, so decoding a token
+// allocates once per document and destroying it frees once, instead of once per string and container.
+// Values reached through a root (items(), members(), find()) are views valid while the root lives;
+// copying any Value, or moving one that is not a root, makes an independent deep copy.
 class Value {
 public:
-    using Member = std::pair<std::string, Value>;
+    // A member of a parsed or built object. The name is a view into the object's arena.
+    using Member = std::pair<std::string_view, Value>;
+    // A member given to object(): it owns its name, so a caller can build names on the fly.
+    using Entry = std::pair<std::string, Value>;
 
     Value() noexcept {}
     Value(const Value& other);
-    Value(Value&& other) noexcept { constructFrom(std::move(other)); }
+    Value(Value&& other) noexcept;
     Value& operator=(const Value& other);
     Value& operator=(Value&& other) noexcept;
-    ~Value() { destroy(); }
+    ~Value()
+    {
+        if (m_arena)
+            detail::releaseArena(m_arena);
+    }
 
     static Value null() { return Value(); }
     static Value boolean(bool b);
     // isInteger is honoured only when rawText is an integer literal that fits in 64 bits.
-    static Value number(double d, bool isInteger, std::string rawText);
+    static Value number(double d, bool isInteger, std::string_view rawText);
     static Value integer(long long v); // raw text is the decimal form
-    static Value string(std::string s);
-    static Value array(std::vector<Value> items);
-    static Value object(std::vector<Member> members);
+    static Value string(std::string_view s);
+    static Value array(const std::vector<Value>& items);
+    static Value object(const std::vector<Entry>& members);
 
     Type type() const { return m_type; }
     bool isNull() const { return m_type == Type::Null; }
@@ -61,12 +76,18 @@ public:
     // Exact for isInteger(); otherwise the double truncated and saturated to the 64-bit range (NaN: 0),
     // so a hostile 1e400 never reaches undefined behaviour.
     long long toInteger() const;
-    // A number's source text; a string's text. Empty for every other type.
-    const std::string& rawNumber() const { return hasText() ? m_u.text : emptyText(); }
-    const std::string& toString() const { return hasText() ? m_u.text : emptyText(); }
-    QString toQString() const { return QString::fromStdString(toString()); }
-    const std::vector<Value>& items() const { return m_type == Type::Array ? m_u.items : emptyItems(); }
-    const std::vector<Member>& members() const { return m_type == Type::Object ? m_u.members : emptyMembers(); }
+    // A number's source text; a string's text (UTF-8). Empty for every other type.
+    std::string_view rawNumber() const { return hasText() ? std::string_view(m_data.text, m_size) : std::string_view(); }
+    std::string_view toString() const { return rawNumber(); }
+    QString toQString() const;
+    std::span<const Value> items() const
+    {
+        return m_type == Type::Array ? std::span<const Value>(m_data.items, m_size) : std::span<const Value>();
+    }
+    std::span<const Member> members() const
+    {
+        return m_type == Type::Object ? std::span<const Member>(m_data.members, m_size) : std::span<const Member>();
+    }
 
     // Object member lookup (linear: JOSE objects are small). nullptr when absent or not an object.
     const Value* find(std::string_view name) const;
@@ -75,25 +96,15 @@ public:
     QJsonValue toQJsonValue() const;
 
 private:
-    friend class detail::Parser; // builds values in place: this runs on every token of a corpus
+    friend class detail::Parser; // builds values in place in its arena: this runs on every token of a corpus
+    friend class detail::Builder; // builds copies and in-memory values in a new arena
 
     bool hasText() const { return m_type == Type::String || m_type == Type::Number; }
-    static const std::string& emptyText();
-    static const std::vector<Value>& emptyItems();
-    static const std::vector<Member>& emptyMembers();
-    // Inline: they run for every value destroyed, and for every move of a value (a finished container
-    // moving to its parent, a vector of values growing).
-    void destroy() noexcept;
-    // Copies or moves `other`'s storage into *this, which must hold none (just constructed, or
-    // destroy()ed). A moved-from `other` keeps its type with an emptied string or vector.
-    template <typename V>
-    void constructFrom(V&& other);
+    // Points into memory this Value does not own (a view into some root's arena)?
+    bool borrows() const { return !m_arena && m_size != 0; }
+    void adoptFrom(Value& other) noexcept; // takes other's fields; other becomes null
+    void copyFrom(const Value& other);     // a deep copy into a new arena owned by *this (which is null)
 
-    // Shaped for speed: every token of a corpus decodes to a few dozen values that are built, moved and
-    // destroyed, so a Value is 48 bytes (it was 112 with a separate string, two vectors and both number
-    // forms). Only the storage the type needs exists: text for a string or a number's source text
-    // (numbers like timestamps fit the string's inline buffer), a vector for an array or an object.
-    // The parser (a friend) writes these members directly.
     Type m_type = Type::Null;
     bool m_bool = false;
     bool m_isInteger = false;
@@ -101,51 +112,18 @@ private:
         double number = 0;
         long long integer; // exact value when m_isInteger (a double loses digits beyond 2^53)
     } m_scalar;
-    union Storage {
-        Storage() noexcept {}
-        ~Storage() {}
-        Storage(const Storage&) = delete;
-        Storage& operator=(const Storage&) = delete;
-        std::string text;          // Type::String, Type::Number
-        std::vector<Value> items;  // Type::Array
-        std::vector<Member> members; // Type::Object
-    } m_u;
+    union Data {
+        const char* text = nullptr; // Type::String, Type::Number
+        const Value* items;         // Type::Array
+        const Member* members;      // Type::Object
+    } m_data;
+    std::size_t m_size = 0;              // bytes of text, or number of items or members
+    detail::Arena* m_arena = nullptr;    // owned by this Value when it is a root
 };
-
-inline void Value::destroy() noexcept
-{
-    switch (m_type) {
-    case Type::Null:
-    case Type::Bool: break;
-    case Type::Number:
-    case Type::String: std::destroy_at(&m_u.text); break;
-    case Type::Array: std::destroy_at(&m_u.items); break;
-    case Type::Object: std::destroy_at(&m_u.members); break;
-    }
-    m_type = Type::Null;
-}
-
-template <typename V>
-inline void Value::constructFrom(V&& other)
-{
-    m_bool = other.m_bool;
-    m_isInteger = other.m_isInteger;
-    m_scalar = other.m_scalar;
-    // std::forward<V>(other).member is an lvalue for a copy and an xvalue for a move.
-    switch (other.m_type) {
-    case Type::Null:
-    case Type::Bool: break;
-    case Type::Number:
-    case Type::String: new (&m_u.text) std::string(std::forward<V>(other).m_u.text); break;
-    case Type::Array: new (&m_u.items) std::vector<Value>(std::forward<V>(other).m_u.items); break;
-    case Type::Object: new (&m_u.members) std::vector<Member>(std::forward<V>(other).m_u.members); break;
-    }
-    m_type = other.m_type;
-}
 
 struct Limits {
     // Objects/arrays nested deeper than this are rejected ("{}" is depth 1; 0 allows only scalars).
-    // Parsing never recurses, but destroying, serialising or converting a value does, once per level:
+    // Parsing and destroying never recurse, but copying, serialising or converting a value does, once per level:
     // keep this small for untrusted input.
     int maxDepth = 16;
     qsizetype maxBytes = 65536; // input larger than this is rejected before parsing

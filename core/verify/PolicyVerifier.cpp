@@ -302,12 +302,18 @@ void compileRules(CompiledIssuer& ci)
     ci.pinnedText = ci.rules.algorithms.join(QStringLiteral(", "));
 }
 
+// Lets the issuer index be searched with a token's iss as read, without building a std::string.
+struct TextHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+
 } // namespace
 
 struct PolicyVerifier::Compiled {
     policy::Policy policy;
     std::vector<CompiledIssuer> issuers;
-    std::unordered_map<std::string, size_t> byIssuer;
+    std::unordered_map<std::string, size_t, TextHash, std::equal_to<>> byIssuer;
     CompiledIssuer fallback; // the defaults, for diagnosis when no trust entry matches
     qint64 globalMaxTokenBytes = 0;
 };
@@ -569,7 +575,7 @@ void Run::type()
         s.arg2 = QStringLiteral("a string");
         return;
     }
-    const std::string& value = typ->toString();
+    const std::string_view value = typ->toString();
     for (const PolicyString& t : m_rules.allowedTypes) {
         if (sameMediaType(t.bytes, value)) {
             // Shown as the token spells it; the policy's text serves when the spelling is the same.
@@ -590,7 +596,7 @@ bool Run::algorithm(Algorithm& alg)
         add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_HEADER_ALG_MISSING"));
         return false;
     }
-    const std::string& rawName = algValue->toString();
+    const std::string_view rawName = algValue->toString();
     const QLatin1StringView name(rawName.data(), static_cast<qsizetype>(std::min<size_t>(rawName.size(), 64)));
     if (crypto::isNoneSpelling(name)) {
         TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NONE"));
@@ -1285,7 +1291,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         QString selector;
         for (const auto& [name, value] : header.members()) {
             if (isKeySelector(name))
-                selector = QString::fromStdString(name);
+                selector = QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
         }
         if (!selector.isEmpty()) {
             TraceStep& s = run.add(StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"));

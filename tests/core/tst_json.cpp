@@ -65,6 +65,8 @@ private slots:
     void serialize_escapesControlsQuotesAndBackslashes();
     void serialize_roundTripsThroughParse();
     void toQJsonValue_convertsForDisplay();
+    void copiesAndMoves_outliveTheirDocument();
+    void largeDocument_spansSeveralArenaBlocks();
 };
 
 void TstJson::validText_parsesAndSerializesCompactly_data()
@@ -308,7 +310,7 @@ void TstJson::numbers_keepRawTextAndIntegerness()
     QCOMPARE(result->isInteger(), isInteger);
     QCOMPARE(result->toInteger(), integer);
     QCOMPARE(result->toDouble(), number);
-    QCOMPARE(QByteArray::fromStdString(result->rawNumber()), text);
+    QCOMPARE(QByteArrayView(result->rawNumber()).toByteArray(), text);
 }
 
 void TstJson::hugeNumbers_doNotCrashAndSaturate()
@@ -337,7 +339,7 @@ void TstJson::hugeNumbers_doNotCrashAndSaturate()
     QVERIFY(longInt.ok());
     QVERIFY(!longInt->isInteger());
     QVERIFY(std::isinf(longInt->toDouble()));
-    QCOMPARE(QByteArray::fromStdString(longInt->rawNumber()), manyDigits);
+    QCOMPARE(QByteArrayView(longInt->rawNumber()).toByteArray(), manyDigits);
 
     const auto hugeExponent = json::parse("1e99999999999999999999");
     QVERIFY(hugeExponent.ok());
@@ -369,7 +371,7 @@ void TstJson::escapes_decodeToUtf8()
     const auto result = json::parse(text);
     QVERIFY(result.ok());
     QVERIFY(result->isString());
-    QCOMPARE(QByteArray::fromStdString(result->toString()), decoded);
+    QCOMPARE(QByteArrayView(result->toString()).toByteArray(), decoded);
 }
 
 void TstJson::specialByteAtEveryPosition_isSeen()
@@ -389,13 +391,13 @@ void TstJson::specialByteAtEveryPosition_isSeen()
 
         const auto escaped = parsed("\\n");
         QVERIFY(escaped.ok());
-        QCOMPARE(QByteArray::fromStdString(escaped->toString()), before + "\n" + after);
+        QCOMPARE(QByteArrayView(escaped->toString()).toByteArray(), before + "\n" + after);
         const auto utf8 = parsed("\xc3\xa9");
         QVERIFY(utf8.ok());
-        QCOMPARE(QByteArray::fromStdString(utf8->toString()), before + "\xc3\xa9" + after);
+        QCOMPARE(QByteArrayView(utf8->toString()).toByteArray(), before + "\xc3\xa9" + after);
         const auto del = parsed("\x7f ~");
         QVERIFY(del.ok());
-        QCOMPARE(QByteArray::fromStdString(del->toString()), before + "\x7f ~" + after);
+        QCOMPARE(QByteArrayView(del->toString()).toByteArray(), before + "\x7f ~" + after);
     }
 }
 
@@ -469,4 +471,68 @@ void TstJson::toQJsonValue_convertsForDisplay()
 }
 
 QTEST_GUILESS_MAIN(TstJson)
+// Parsed values are views into one arena owned by the document's root: whatever is copied out of a
+// document, or a document moved elsewhere, must stay readable after the original is gone.
+void TstJson::copiesAndMoves_outliveTheirDocument()
+{
+    const QByteArray text = "{\"iss\":\"https://login.example.com/tenant\",\"aud\":[\"payments-api\",\"a\\u00e9\"],"
+                            "\"act\":{\"sub\":\"svc-deploy\",\"act\":{\"sub\":\"ci\"}},\"exp\":1767225600}";
+    json::Value copiedChild;
+    json::Value copiedArray;
+    json::Value movedRoot;
+    json::Value assigned = json::Value::string("replaced");
+    {
+        QByteArray input = text;
+        auto document = json::parse(input);
+        QVERIFY(document.ok());
+        copiedChild = *document->find("act");
+        copiedArray = json::Value(*document->find("aud"));
+        assigned = *document->find("exp");
+        movedRoot = std::move(*document);
+        input.fill('#'); // nothing may still point into the input
+    }
+    QCOMPARE(json::serialize(copiedChild), QByteArray("{\"sub\":\"svc-deploy\",\"act\":{\"sub\":\"ci\"}}"));
+    QCOMPARE(copiedChild.find("act")->find("sub")->toQString(), QStringLiteral("ci"));
+    QCOMPARE(copiedArray.items().size(), std::size_t(2));
+    QCOMPARE(copiedArray.items()[1].toQString(), QStringLiteral("a\u00e9"));
+    QVERIFY(assigned.isInteger());
+    QCOMPARE(assigned.toInteger(), 1767225600LL);
+    QCOMPARE(QByteArrayView(assigned.rawNumber()).toByteArray(), QByteArray("1767225600"));
+    QCOMPARE(json::serialize(movedRoot), QByteArray(text).replace("a\\u00e9", "a\xc3\xa9"));
+
+    // Assigning a document one of its own members: the member is copied before the document goes.
+    json::Value self = movedRoot;
+    self = *self.find("act");
+    QCOMPARE(json::serialize(self), QByteArray("{\"sub\":\"svc-deploy\",\"act\":{\"sub\":\"ci\"}}"));
+    self = std::move(self);
+    QCOMPARE(self.find("sub")->toQString(), QStringLiteral("svc-deploy"));
+
+    // A vector of values grows by moving them: built roots move their arenas along.
+    std::vector<json::Value> grown;
+    for (int i = 0; i < 100; ++i)
+        grown.push_back(json::Value::string(std::string(40, static_cast<char>('a' + i % 26))));
+    QCOMPARE(grown[99].toString(), std::string_view(std::string(40, 'v')));
+    const json::Value built = json::Value::array(grown);
+    grown.clear();
+    QCOMPARE(built.items()[25].toString(), std::string_view(std::string(40, 'z')));
+}
+
+// Far more values than the first arena block was sized for: later blocks hold them, and every one
+// reads back.
+void TstJson::largeDocument_spansSeveralArenaBlocks()
+{
+    QByteArray text = "[";
+    for (int i = 0; i < 20000; ++i)
+        text += (i ? "," : "") + QByteArray::number(i % 10);
+    text += "]";
+    const auto document = json::parse(text, json::Limits{16, 1 << 20});
+    QVERIFY(document.ok());
+    QCOMPARE(document->items().size(), std::size_t(20000));
+    for (std::size_t i = 0; i < document->items().size(); ++i) {
+        if (document->items()[i].toInteger() != static_cast<long long>(i % 10))
+            QFAIL(qPrintable(QStringLiteral("item %1 reads back wrong").arg(i)));
+    }
+    QCOMPARE(json::serialize(*document), text);
+}
+
 #include "tst_json.moc"

@@ -374,7 +374,7 @@ void MintTokenDialog::showError(const QString& message)
 
 QByteArray MintTokenDialog::headerJson() const
 {
-    std::vector<json::Value::Member> header;
+    std::vector<json::Value::Entry> header;
     header.emplace_back("alg", json::Value::string(utf8(m_algorithm->currentText())));
     const QString typ = m_type->currentText().trimmed();
     if (!typ.isEmpty())
@@ -382,20 +382,20 @@ QByteArray MintTokenDialog::headerJson() const
     const QString kid = m_kid->text().trimmed();
     if (!kid.isEmpty())
         header.emplace_back("kid", json::Value::string(utf8(kid)));
-    return json::serialize(json::Value::object(std::move(header)));
+    return json::serialize(json::Value::object(header));
 }
 
 Result<QByteArray> MintTokenDialog::payloadJson() const
 {
-    std::vector<json::Value::Member> claims;
-    const auto set = [&claims](const std::string& name, json::Value value) {
-        for (json::Value::Member& m : claims) {
+    std::vector<json::Value::Entry> claims;
+    const auto set = [&claims](std::string_view name, json::Value value) {
+        for (json::Value::Entry& m : claims) {
             if (m.first == name) {
                 m.second = std::move(value);
                 return;
             }
         }
-        claims.emplace_back(name, std::move(value));
+        claims.emplace_back(std::string(name), std::move(value));
     };
     const qint64 iat = m_issuedAt->dateTime().toSecsSinceEpoch();
     if (const QString iss = m_issuer->currentText().trimmed(); !iss.isEmpty())
@@ -409,7 +409,7 @@ Result<QByteArray> MintTokenDialog::payloadJson() const
         std::vector<json::Value> items;
         for (const QString& a : audiences)
             items.push_back(json::Value::string(utf8(a.trimmed())));
-        set("aud", json::Value::array(std::move(items)));
+        set("aud", json::Value::array(items));
     }
     set("iat", json::Value::integer(iat));
     if (m_notBefore->isChecked())
@@ -427,7 +427,7 @@ Result<QByteArray> MintTokenDialog::payloadJson() const
         for (const json::Value::Member& m : parsed->members())
             set(m.first, m.second);
     }
-    return json::serialize(json::Value::object(std::move(claims)));
+    return json::serialize(json::Value::object(claims));
 }
 
 Result<QString> MintTokenDialog::mint()
