@@ -8,6 +8,7 @@
 #include <QJsonValue>
 
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -20,7 +21,7 @@ namespace jwb::json {
 // member names and accepts nesting up to 1024, so token headers and payloads go through this reader:
 // duplicate names, invalid UTF-8, lone surrogates, trailing data and excessive depth are errors.
 // Members keep document order so a decoded header is shown as it was written.
-enum class Type { Null, Bool, Number, String, Array, Object };
+enum class Type : std::uint8_t { Null, Bool, Number, String, Array, Object };
 
 namespace detail {
 class Parser;
@@ -105,9 +106,11 @@ private:
     void adoptFrom(Value& other) noexcept; // takes other's fields; other becomes null
     void copyFrom(const Value& other);     // a deep copy into a new arena owned by *this (which is null)
 
+    // 32 bytes: a parsed token is a few dozen of these, and its arena then fits one small block.
     Type m_type = Type::Null;
     bool m_bool = false;
     bool m_isInteger = false;
+    std::uint32_t m_size = 0; // bytes of text, or number of items or members (inputs are bounded below 4 GiB)
     union Scalar {
         double number = 0;
         long long integer; // exact value when m_isInteger (a double loses digits beyond 2^53)
@@ -117,8 +120,7 @@ private:
         const Value* items;         // Type::Array
         const Member* members;      // Type::Object
     } m_data;
-    std::size_t m_size = 0;              // bytes of text, or number of items or members
-    detail::Arena* m_arena = nullptr;    // owned by this Value when it is a root
+    detail::Arena* m_arena = nullptr; // owned by this Value when it is a root
 };
 
 struct Limits {
