@@ -522,15 +522,15 @@ void Run::header(const json::Value& header)
     for (const auto& [name, value] : header.members()) {
         if (contains(m_rules.allowedHeaders, name)) {
             if (isKeySelector(name) && !warning)
-                warning = TraceStep{StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"),
-                                    displayValue(name), {}, 0, 0, QStringLiteral("RFC 8725 §3.10"), {}, false};
+                warning = TraceStep{StepId::Header, Verdict::Warning, false, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"),
+                                    displayValue(name), {}, 0, 0, QStringLiteral("RFC 8725 §3.10"), {}};
             continue;
         }
         if (const CompiledException* ex =
                 activeException([&member = name](const CompiledException& e) { return contains(e.headers, member); })) {
             if (!warning)
-                warning = TraceStep{StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_BY_EXCEPTION"),
-                                    displayValue(name), ex->id, 0, 0, {}, ex->id, false};
+                warning = TraceStep{StepId::Header, Verdict::Warning, false, QStringLiteral("WARN_HEADER_BY_EXCEPTION"),
+                                    displayValue(name), ex->id, 0, 0, {}, ex->id};
             continue;
         }
         TraceStep& s = add(StepId::Header, Verdict::Fail,
@@ -717,8 +717,9 @@ Candidates<CompiledKey> Run::key(Algorithm alg)
         add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_UNKNOWN_KID")).arg1 = displayValue(kid->toString());
         return candidates;
     }
-    QString why;
-    if (!matched->key.usableWith(alg, &why)) {
+    if (!matched->usable.contains(alg)) { // usable holds exactly the algorithms usableWith accepts
+        QString why;
+        matched->key.usableWith(alg, &why);
         TraceStep& s = add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_UNUSABLE"));
         s.arg1 = displayValue(kid->toString());
         s.arg2 = crypto::algorithmName(alg) + QStringLiteral(": ") + why;

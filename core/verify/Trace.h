@@ -40,6 +40,7 @@ QString displayValue(std::string_view raw);
 struct TraceStep {
     StepId id = StepId::Size;
     Verdict verdict = Verdict::Skipped;
+    bool untrusted = false;      // based on claims read before the signature was verified
     QString code;                // stable code, e.g. "ERR_ALG_NOT_PINNED", "OK_ALG", "SKIPPED_AFTER_FAILURE"
     QString arg1;                // values the reason needs (an alg, a claim name, a date); never secrets
     QString arg2;
@@ -47,7 +48,6 @@ struct TraceStep {
     qint64 num2 = 0;
     QString ref;                 // overrides stepReference(id) when the rule rests on another section
     QString exceptionId;         // set when the step passed only because of a dated exception
-    bool untrusted = false;      // based on claims read before the signature was verified
 
     QString reason() const;      // formatted message for `code`
     QString reference() const { return ref.isEmpty() ? stepReference(id) : ref; }
