@@ -1108,7 +1108,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
     if (size > c.globalMaxTokenBytes) {
         Run run(nullptr, c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
         if (options.computeFingerprint)
-            run.trace().fingerprint = token::fingerprint(token.first(std::min<qsizetype>(size, 1 << 20)));
+            run.trace().setFingerprintSource(token.first(std::min<qsizetype>(size, 1 << 20)));
         TraceStep& s = run.add(StepId::Size, Verdict::Fail, QStringLiteral("ERR_TOKEN_TOO_LARGE"));
         s.num1 = size;
         s.num2 = c.globalMaxTokenBytes;
@@ -1137,7 +1137,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
     run.useMembers(headerMembers, claimMembers, claimsObject);
     Trace& trace = run.trace();
     if (options.computeFingerprint)
-        trace.fingerprint = token::fingerprint(token);
+        trace.setFingerprintSource(token);
 
     const qint64 sizeLimit = entry ? entry->rules.maxTokenBytes : c.fallback.rules.maxTokenBytes;
     {
@@ -1239,7 +1239,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
     CompiledIssuer rules; // no policy: only structural rules apply
     Run run(nullptr, rules, 0, false);
     Trace& trace = run.trace();
-    trace.fingerprint = token::fingerprint(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
+    trace.setFingerprintSource(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
     const StepId jwsSteps[] = {StepId::Structure, StepId::Header, StepId::Algorithm, StepId::Key, StepId::Signature};
     auto skipJwsFrom = [&run, &jwsSteps](StepId first) {
         for (StepId id : jwsSteps) {
