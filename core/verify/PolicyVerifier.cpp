@@ -740,7 +740,7 @@ const QString& labelOf(const CompiledKey* k) { return k->label; }
 template <typename K>
 bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm alg, const token::CompactToken& t)
 {
-    if (t.signature.isEmpty()) {
+    if (t.signature().isEmpty()) {
         run.add(StepId::Signature, Verdict::Fail, QStringLiteral("ERR_SIGNATURE_MISSING"));
         return false;
     }
@@ -749,7 +749,7 @@ bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm a
     const K* lastKey = nullptr;
     for (const K* k : candidates) {
         QString d;
-        const crypto::SignatureResult r = crypto::verifySignature(keyOf(k), alg, t.signingInput, t.signature, &d);
+        const crypto::SignatureResult r = crypto::verifySignature(keyOf(k), alg, t.signingInput(), t.signature(), &d);
         if (r == crypto::SignatureResult::Valid) {
             TraceStep& s = run.add(StepId::Signature, Verdict::Pass, QStringLiteral("OK_SIGNATURE"));
             s.arg1 = crypto::algorithmName(alg);
@@ -1213,7 +1213,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
         } else {
             VerifyOptions inner = options;
             inner.nestedDepth = options.nestedDepth + 1;
-            auto innerTrace = std::make_shared<Trace>(verify(t->payloadBytes, inner));
+            auto innerTrace = std::make_shared<Trace>(verify(t->payloadBytes(), inner));
             if (innerTrace->accepted) {
                 run.add(StepId::Nested, Verdict::Pass, QStringLiteral("OK_NESTED")).num1 = inner.nestedDepth;
             } else {
