@@ -152,17 +152,37 @@ Base64UrlDefect diagnoseBase64Url(QByteArrayView encoded)
     return Base64UrlDefect::None;
 }
 
+qsizetype decodedBase64UrlSize(qsizetype encodedLength)
+{
+    const qsizetype rest = encodedLength % 4;
+    if (encodedLength < 0 || rest == 1)
+        return -1;
+    return encodedLength / 4 * 3 + (rest == 0 ? 0 : rest - 1);
+}
+
 std::optional<QByteArray> decodeBase64Url(QByteArrayView encoded)
+{
+    const qsizetype size = decodedBase64UrlSize(encoded.size());
+    if (size < 0)
+        return std::nullopt;
+    QByteArray out(size, Qt::Uninitialized);
+    if (!decodeBase64UrlInto(encoded, std::span<char>(out.data(), static_cast<std::size_t>(size))))
+        return std::nullopt;
+    return out;
+}
+
+bool decodeBase64UrlInto(QByteArrayView encoded, std::span<char> out)
 {
     // One table-driven pass that validates and decodes together. Qt's decoder would be correct here
     // after the checks above, but it branches per character to tolerate padding and junk, and measured
-    // about five times slower; this runs for every segment of every token in a corpus.
+    // about five times slower; this runs for every segment of every token in a corpus. Every store
+    // below stays inside the first decodedBase64UrlSize(n) bytes of `out`.
     const qsizetype n = encoded.size();
+    const qsizetype size = decodedBase64UrlSize(n);
+    if (size < 0 || static_cast<std::size_t>(size) > out.size())
+        return false;
     const qsizetype rest = n % 4;
-    if (rest == 1)
-        return std::nullopt;
     const qsizetype full = n / 4;
-    QByteArray out(full * 3 + (rest == 0 ? 0 : rest - 1), Qt::Uninitialized);
     const auto* in = reinterpret_cast<const unsigned char*>(encoded.data());
     auto* o = reinterpret_cast<unsigned char*>(out.data());
     const auto& dec = kTable.decode;
@@ -174,7 +194,7 @@ std::optional<QByteArray> decodeBase64Url(QByteArrayView encoded)
         // Blocks of 4 groups while at least 2 more groups follow: 6 bytes of room for the wide store.
         const qsizetype blocks = (full - 2) / 4;
         if (!decodeBlocksSsse3(in, o, blocks))
-            return std::nullopt;
+            return false;
         i = blocks * 4;
     }
 #endif
@@ -211,9 +231,7 @@ std::optional<QByteArray> decodeBase64Url(QByteArrayView encoded)
         o[1] = static_cast<unsigned char>(v);
         unused = c & 0x03;
     }
-    if ((invalid & kInvalid) != 0 || unused != 0)
-        return std::nullopt;
-    return out;
+    return (invalid & kInvalid) == 0 && unused == 0;
 }
 
 QByteArray encodeBase64Url(QByteArrayView raw)

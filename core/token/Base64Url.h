@@ -5,6 +5,7 @@
 #include <QByteArrayView>
 
 #include <optional>
+#include <span>
 
 namespace jwb::token {
 
@@ -13,6 +14,16 @@ namespace jwb::token {
 // character are zero), so every byte string has exactly one accepted encoding. Decoding itself is
 // Qt's; this adds the checks Qt does not make. nullopt on any violation.
 std::optional<QByteArray> decodeBase64Url(QByteArrayView encoded);
+
+// The number of bytes `encodedLength` base64url characters decode to, or -1 for a length no strict
+// encoding has (length mod 4 == 1). Sizes the destination of decodeBase64UrlInto.
+qsizetype decodedBase64UrlSize(qsizetype encodedLength);
+
+// decodeBase64Url into a caller's buffer, so several segments can share one allocation. `out` must
+// hold at least decodedBase64UrlSize(encoded.size()) bytes; nothing is written past that many, so
+// segments decoded back to back never overlap. false on any violation (or a too small or impossible
+// size); the bytes written to `out` are then unspecified.
+bool decodeBase64UrlInto(QByteArrayView encoded, std::span<char> out);
 
 // Why decodeBase64Url refused an input, for a precise trace reason.
 enum class Base64UrlDefect { None, Padding, Alphabet, Whitespace, Length, NonCanonical };

@@ -5,6 +5,7 @@
 #include "token/Base64Url.h"
 
 
+#include <algorithm>
 #include <array>
 #include <cstring>
 
@@ -98,18 +99,32 @@ std::variant<CompactToken, ParseFailure> parseCompact(QByteArrayView token, cons
                                 segmentLocation(0));
     }
 
-    std::array<QByteArray, 3> decoded;
-    for (int i = 0; i < 3; ++i) {
-        auto bytes = decodeBase64Url(segments[static_cast<std::size_t>(i)]);
-        if (!bytes) {
-            const auto defect = diagnoseBase64Url(segments[static_cast<std::size_t>(i)]);
+    // One buffer: the signing input copied, then the three segments decoded in place behind it. A
+    // segment of impossible length gets size 0 here and is refused by its decode below, in order.
+    CompactToken result;
+    const qsizetype signingInputSize = dots[1];
+    std::array<qsizetype, 3> decodedSizes{};
+    qsizetype total = signingInputSize;
+    for (std::size_t i = 0; i < 3; ++i) {
+        decodedSizes[i] = std::max<qsizetype>(decodedBase64UrlSize(segments[i].size()), 0);
+        total += decodedSizes[i];
+    }
+    result.m_parts = QByteArray(total, Qt::Uninitialized);
+    char* buffer = result.m_parts.data();
+    std::memcpy(buffer, data, static_cast<std::size_t>(signingInputSize));
+    std::array<QByteArrayView, 3> decoded;
+    char* out = buffer + signingInputSize;
+    for (std::size_t i = 0; i < 3; ++i) {
+        const auto size = static_cast<std::size_t>(decodedSizes[i]);
+        if (!decodeBase64UrlInto(segments[i], std::span<char>(out, size))) {
+            const auto defect = diagnoseBase64Url(segments[i]);
             return structureFailure("ERR_TOKEN_BASE64URL",
                                     QStringLiteral("the %1 segment is not strict base64url: %2")
-                                        .arg(QLatin1String(kSegmentNames[static_cast<std::size_t>(i)]),
-                                             defectText(defect)),
-                                    segmentLocation(i));
+                                        .arg(QLatin1String(kSegmentNames[i]), defectText(defect)),
+                                    segmentLocation(static_cast<int>(i)));
         }
-        decoded[static_cast<std::size_t>(i)] = std::move(*bytes);
+        decoded[i] = QByteArrayView(out, decodedSizes[i]);
+        out += size;
     }
 
     // Decoded JSON is never longer than the token, so the token bound also bounds it.
@@ -122,7 +137,6 @@ std::variant<CompactToken, ParseFailure> parseCompact(QByteArrayView token, cons
                                 segmentLocation(0));
     }
 
-    CompactToken result;
     auto payload = json::parse(decoded[1], jsonLimits);
     if (!payload) {
         Error error = jsonError("ERR_TOKEN_PAYLOAD_JSON", "payload", 1, payload.error());
@@ -139,12 +153,31 @@ std::variant<CompactToken, ParseFailure> parseCompact(QByteArrayView token, cons
         result.claims = std::move(payload).value();
     }
 
-    result.signingInput = token.first(dots[1]).toByteArray();
-    result.headerBytes = std::move(decoded[0]);
-    result.payloadBytes = std::move(decoded[1]);
-    result.signature = std::move(decoded[2]);
+    result.m_signingInputSize = signingInputSize;
+    result.m_headerSize = decodedSizes[0];
+    result.m_payloadSize = decodedSizes[1];
     result.header = std::move(header).value();
     return result;
+}
+
+QByteArrayView CompactToken::signingInput() const
+{
+    return QByteArrayView(m_parts).first(m_signingInputSize);
+}
+
+QByteArrayView CompactToken::headerBytes() const
+{
+    return QByteArrayView(m_parts).sliced(m_signingInputSize, m_headerSize);
+}
+
+QByteArrayView CompactToken::payloadBytes() const
+{
+    return QByteArrayView(m_parts).sliced(m_signingInputSize + m_headerSize, m_payloadSize);
+}
+
+QByteArrayView CompactToken::signature() const
+{
+    return QByteArrayView(m_parts).sliced(m_signingInputSize + m_headerSize + m_payloadSize);
 }
 
 QString fingerprint(QByteArrayView token)

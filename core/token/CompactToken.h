@@ -33,14 +33,26 @@ struct ParseFailure {
 };
 
 // A decoded JWS in compact serialisation. Nothing here is trusted: it is what the token claims.
+// The four byte strings live back to back in one buffer (one allocation per token, as a corpus
+// decodes millions); the accessors build views from stored lengths on each call, so the views stay
+// right after the token is copied or moved. A view is valid while this token (or a copy) lives.
 struct CompactToken {
-    QByteArray signingInput;  // ASCII(BASE64URL(header) || '.' || BASE64URL(payload))
-    QByteArray headerBytes;   // decoded header JSON text
-    QByteArray payloadBytes;  // decoded payload (JSON for a JWT; arbitrary for a bare JWS)
-    QByteArray signature;     // decoded signature bytes (never printed)
+    QByteArrayView signingInput() const; // ASCII(BASE64URL(header) || '.' || BASE64URL(payload))
+    QByteArrayView headerBytes() const;  // decoded header JSON text
+    QByteArrayView payloadBytes() const; // decoded payload (JSON for a JWT; arbitrary for a bare JWS)
+    QByteArrayView signature() const;    // decoded signature bytes (never printed)
+
     json::Value header;       // always an object when parsing succeeded
     std::optional<json::Value> claims; // the payload as an object, when it is one
     std::optional<Error> claimsError;  // why the payload is not a JSON object (JWT parsing requires it)
+
+private:
+    friend std::variant<CompactToken, ParseFailure> parseCompact(QByteArrayView, const ParseLimits&, bool);
+
+    QByteArray m_parts; // signingInput, headerBytes, payloadBytes, signature, in this order
+    qsizetype m_signingInputSize = 0;
+    qsizetype m_headerSize = 0;
+    qsizetype m_payloadSize = 0;
 };
 
 // Decodes compact JWS. With requireJsonPayload the payload must be a JSON object (a JWT); the

@@ -747,7 +747,7 @@ const QString& labelOf(const CompiledKey* k) { return k->label; }
 template <typename K>
 bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm alg, const token::CompactToken& t)
 {
-    if (t.signature.isEmpty()) {
+    if (t.signature().isEmpty()) {
         run.add(StepId::Signature, Verdict::Fail, QStringLiteral("ERR_SIGNATURE_MISSING"));
         return false;
     }
@@ -756,7 +756,7 @@ bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm a
     const K* lastKey = nullptr;
     for (const K* k : candidates) {
         QString d;
-        const crypto::SignatureResult r = crypto::verifySignature(keyOf(k), alg, t.signingInput, t.signature, &d);
+        const crypto::SignatureResult r = crypto::verifySignature(keyOf(k), alg, t.signingInput(), t.signature(), &d);
         if (r == crypto::SignatureResult::Valid) {
             TraceStep& s = run.add(StepId::Signature, Verdict::Pass, QStringLiteral("OK_SIGNATURE"));
             s.arg1 = crypto::algorithmName(alg);
@@ -1115,7 +1115,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
     if (size > c.globalMaxTokenBytes) {
         Run run(nullptr, c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
         if (options.computeFingerprint)
-            run.trace().fingerprint = token::fingerprint(token.first(std::min<qsizetype>(size, 1 << 20)));
+            run.trace().setFingerprintSource(token.first(std::min<qsizetype>(size, 1 << 20)));
         TraceStep& s = run.add(StepId::Size, Verdict::Fail, QStringLiteral("ERR_TOKEN_TOO_LARGE"));
         s.num1 = size;
         s.num2 = c.globalMaxTokenBytes;
@@ -1144,7 +1144,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
     run.useMembers(headerMembers, claimMembers, claimsObject);
     Trace& trace = run.trace();
     if (options.computeFingerprint)
-        trace.fingerprint = token::fingerprint(token);
+        trace.setFingerprintSource(token);
 
     const qint64 sizeLimit = entry ? entry->rules.maxTokenBytes : c.fallback.rules.maxTokenBytes;
     {
@@ -1220,7 +1220,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
         } else {
             VerifyOptions inner = options;
             inner.nestedDepth = options.nestedDepth + 1;
-            auto innerTrace = std::make_shared<Trace>(verify(t->payloadBytes, inner));
+            auto innerTrace = std::make_shared<Trace>(verify(t->payloadBytes(), inner));
             if (innerTrace->accepted) {
                 run.add(StepId::Nested, Verdict::Pass, QStringLiteral("OK_NESTED")).num1 = inner.nestedDepth;
             } else {
@@ -1246,7 +1246,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
     CompiledIssuer rules; // no policy: only structural rules apply
     Run run(nullptr, rules, 0, false);
     Trace& trace = run.trace();
-    trace.fingerprint = token::fingerprint(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
+    trace.setFingerprintSource(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
     const StepId jwsSteps[] = {StepId::Structure, StepId::Header, StepId::Algorithm, StepId::Key, StepId::Signature};
     auto skipJwsFrom = [&run, &jwsSteps](StepId first) {
         for (StepId id : jwsSteps) {

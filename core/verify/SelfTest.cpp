@@ -426,7 +426,7 @@ QJsonObject selfTestToJson(const SelfTestReport& report)
                 o.insert(QStringLiteral("reason"), f->reason());
             }
         }
-        o.insert(QStringLiteral("fingerprint"), v.trace.fingerprint);
+        o.insert(QStringLiteral("fingerprint"), v.trace.fingerprint());
         variants.append(o);
     }
     return {{QStringLiteral("accepted"), report.acceptedCount()},

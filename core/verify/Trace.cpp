@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify/Trace.h"
 
+#include "token/CompactToken.h"
 #include "util/Time.h"
 
 #include <QHash>
@@ -222,6 +223,16 @@ const TraceStep* Trace::step(StepId id) const
     return nullptr;
 }
 
+QString Trace::fingerprint() const
+{
+    return m_fingerprintSource ? token::fingerprint(*m_fingerprintSource) : QString();
+}
+
+void Trace::setFingerprintSource(QByteArrayView token)
+{
+    m_fingerprintSource = token.toByteArray();
+}
+
 QJsonObject Trace::toJson() const
 {
     QJsonArray stepArray;
@@ -238,7 +249,7 @@ QJsonObject Trace::toJson() const
         stepArray.append(o);
     }
     QJsonObject root{{QStringLiteral("verdict"), accepted ? QStringLiteral("accepted") : QStringLiteral("rejected")},
-                     {QStringLiteral("fingerprint"), fingerprint},
+                     {QStringLiteral("fingerprint"), fingerprint()},
                      {QStringLiteral("steps"), stepArray}};
     if (nested)
         root.insert(QStringLiteral("nested"), nested->toJson());
@@ -249,7 +260,7 @@ QString Trace::toText() const
 {
     QString text;
     const TraceStep* failure = firstFailure();
-    text += (accepted ? QStringLiteral("ACCEPTED") : QStringLiteral("REJECTED")) + u"  " + fingerprint;
+    text += (accepted ? QStringLiteral("ACCEPTED") : QStringLiteral("REJECTED")) + u"  " + fingerprint();
     if (failure)
         text += QStringLiteral("  (first failure: %1)").arg(stepIdName(failure->id));
     text += u'\n';
@@ -269,7 +280,7 @@ QString Trace::toText() const
 QString Trace::toMarkdown() const
 {
     QString md = QStringLiteral("**%1** token `%2`\n\n| Step | Verdict | Reason | Reference |\n|---|---|---|---|\n")
-                     .arg(accepted ? QStringLiteral("Accepted") : QStringLiteral("Rejected"), fingerprint);
+                     .arg(accepted ? QStringLiteral("Accepted") : QStringLiteral("Rejected"), fingerprint());
     for (const TraceStep& s : steps) {
         QString reasonText = s.reason();
         reasonText.replace(u'|', QStringLiteral("\\|"));

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QByteArray>
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -55,7 +57,6 @@ struct TraceStep {
 
 // The result of verifying one token: every step, in pipeline order.
 struct Trace {
-    QString fingerprint;               // "sha256:…"; never the token
     bool accepted = false;
     QList<TraceStep> steps;
     QString issuer;                    // iss as read (untrusted unless accepted)
@@ -65,11 +66,24 @@ struct Trace {
     const TraceStep* firstFailure() const;
     const TraceStep* step(StepId id) const;
 
+    // "sha256:…" naming the token (token::fingerprint), computed on each call from the bytes the
+    // verifier kept; empty when it kept none (VerifyOptions::computeFingerprint off). Verification
+    // only copies the bytes, so an accepted token no longer pays about 0.3 us of SHA-256 for a label
+    // only a reader of the trace needs. No cached result: traces are read from several threads.
+    QString fingerprint() const;
+    // For the verifier: the token bytes the fingerprint names (already bounded by the caller).
+    void setFingerprintSource(QByteArrayView token);
+
     // {"verdict": "accepted"|"rejected", "fingerprint", "steps": [{"id","title","verdict","reason","ref"}]}
     // plus additive members: steps[].code, steps[].untrusted, steps[].exception, "nested".
     QJsonObject toJson() const;
     QString toText() const;     // one line a step, for the CLI
     QString toMarkdown() const; // for review notes; redacted like everything else
+
+private:
+    // The token bytes behind fingerprint(). Never serialised: toJson, toText and toMarkdown write
+    // only the fingerprint computed from them, so no output ever holds the token.
+    std::optional<QByteArray> m_fingerprintSource;
 };
 
 } // namespace jwb::verify

@@ -18,6 +18,8 @@ private slots:
     void defectiveInput_isRefusedAndDiagnosed();
     void everyLength_roundTripsAndIsCanonical();
     void everyAlternativeTrailingCharacter_isRefused();
+    void decodeInto_segmentsBackToBack_matchDecodeAndStayInBounds();
+    void decodeInto_refusesWhatDecodeRefuses();
     void everyByteAtEveryPositionOfLongInput_decodesOnlyIfInAlphabet();
     void encode_usesUrlAlphabetWithoutPadding();
 };
@@ -97,6 +99,59 @@ void TstBase64Url::everyLength_roundTripsAndIsCanonical()
         QCOMPARE(*decoded, raw);
         raw.append(char(length * 37 + 11)); // every byte value pattern, high bits included
     }
+}
+
+void TstBase64Url::decodeInto_segmentsBackToBack_matchDecodeAndStayInBounds()
+{
+    // Every length from 0 to 120 bytes (the longer ones take the wide 16-character blocks, the short
+    // ones only the word and group loops), each decoded right behind the previous one in one buffer
+    // whose end is guarded: a store past a segment's size would show in its neighbour or the guard.
+    QList<QByteArray> raws;
+    QList<QByteArray> encodings;
+    qsizetype total = 0;
+    QByteArray raw;
+    for (int length = 0; length <= 120; ++length) {
+        raws.append(raw);
+        encodings.append(encodeBase64Url(raw));
+        QCOMPARE(decodedBase64UrlSize(encodings.back().size()), raw.size());
+        total += raw.size();
+        raw.append(char(length * 91 + 5));
+    }
+    constexpr qsizetype guard = 32;
+    QByteArray buffer(total + guard, '\xa5');
+    char* out = buffer.data();
+    for (const QByteArray& encoded : encodings) {
+        const qsizetype size = decodedBase64UrlSize(encoded.size());
+        QVERIFY(decodeBase64UrlInto(encoded, std::span<char>(out, static_cast<std::size_t>(size))));
+        out += size;
+    }
+    qsizetype offset = 0;
+    for (qsizetype i = 0; i < raws.size(); ++i) {
+        QCOMPARE(buffer.mid(offset, raws.at(i).size()), raws.at(i));
+        QCOMPARE(*decodeBase64Url(encodings.at(i)), raws.at(i));
+        offset += raws.at(i).size();
+    }
+    QCOMPARE(buffer.right(guard), QByteArray(guard, '\xa5'));
+}
+
+void TstBase64Url::decodeInto_refusesWhatDecodeRefuses()
+{
+    QCOMPARE(decodedBase64UrlSize(5), qsizetype(-1));
+    QCOMPARE(decodedBase64UrlSize(0), qsizetype(0));
+    QCOMPARE(decodedBase64UrlSize(3), qsizetype(2));
+    char out[128] = {};
+    const std::span<char> room(out);
+    QVERIFY(!decodeBase64UrlInto("Zm9vY", room));   // impossible length
+    QVERIFY(!decodeBase64UrlInto("Zh", room));      // non-canonical tail
+    QVERIFY(!decodeBase64UrlInto("Zm9v", room.first(2))); // 3 bytes do not fit in 2
+    // A bad character inside a wide block and inside the tail of a long input.
+    QByteArray longInput = encodeBase64Url(QByteArray(90, 'q'));
+    QVERIFY(decodeBase64UrlInto(longInput, room));
+    longInput[5] = '+';
+    QVERIFY(!decodeBase64UrlInto(longInput, room));
+    longInput = encodeBase64Url(QByteArray(91, 'q'));
+    longInput[longInput.size() - 1] = '=';
+    QVERIFY(!decodeBase64UrlInto(longInput, room));
 }
 
 void TstBase64Url::everyAlternativeTrailingCharacter_isRefused()

@@ -6,6 +6,9 @@
 #include <QCryptographicHash>
 #include <QTest>
 
+#include <memory>
+#include <optional>
+
 using namespace jwb;
 using namespace jwb::token;
 
@@ -40,6 +43,8 @@ class TstCompactToken final : public QObject {
 
 private slots:
     void wellFormedToken_decodesAllParts();
+    void copiedAndMovedToken_keepTheirPartsAfterTheOriginalIsGone_data();
+    void copiedAndMovedToken_keepTheirPartsAfterTheOriginalIsGone();
     void emptySignature_isAcceptedByTheParser();
     void malformedToken_failsAtStageWithCode_data();
     void malformedToken_failsAtStageWithCode();
@@ -59,15 +64,60 @@ void TstCompactToken::wellFormedToken_decodesAllParts()
     const auto result = parse(token);
     QVERIFY(std::holds_alternative<CompactToken>(result));
     const auto& t = std::get<CompactToken>(result);
-    QCOMPARE(t.headerBytes, kHeader);
-    QCOMPARE(t.payloadBytes, kPayload);
-    QCOMPARE(t.signature, QByteArray("\x00\x01\xfe\xff", 4));
-    QCOMPARE(t.signingInput, token.left(token.lastIndexOf('.')));
+    QCOMPARE(t.headerBytes().toByteArray(), kHeader);
+    QCOMPARE(t.payloadBytes().toByteArray(), kPayload);
+    QCOMPARE(t.signature().toByteArray(), QByteArray("\x00\x01\xfe\xff", 4));
+    QCOMPARE(t.signingInput().toByteArray(), token.left(token.lastIndexOf('.')));
     QVERIFY(t.header.isObject());
     QCOMPARE(t.header.find("kid")->toQString(), QStringLiteral("k1"));
     QVERIFY(t.claims.has_value());
     QCOMPARE(t.claims->find("exp")->toInteger(), 1767229200LL);
     QVERIFY(!t.claimsError.has_value());
+}
+
+void TstCompactToken::copiedAndMovedToken_keepTheirPartsAfterTheOriginalIsGone_data()
+{
+    QTest::addColumn<QByteArray>("payload");
+    QTest::addColumn<QByteArray>("signature");
+
+    QTest::newRow("JWT, binary signature") << kPayload << QByteArray("\x00\x01\xfe\xff", 4);
+    QTest::newRow("long payload, 256-byte signature") << QByteArray("{\"pad\":\"" + QByteArray(600, 'p') + "\"}")
+                                                      << QByteArray(256, '\x5a');
+    QTest::newRow("empty payload and signature") << QByteArray() << QByteArray();
+}
+
+void TstCompactToken::copiedAndMovedToken_keepTheirPartsAfterTheOriginalIsGone()
+{
+    QFETCH(QByteArray, payload);
+    QFETCH(QByteArray, signature);
+    const QByteArray token = mint(kHeader, payload, signature);
+    const QByteArray signingInput = token.left(token.lastIndexOf('.'));
+    auto expectParts = [&](const CompactToken& t) {
+        QCOMPARE(t.signingInput().toByteArray(), signingInput);
+        QCOMPARE(t.headerBytes().toByteArray(), kHeader);
+        QCOMPARE(t.payloadBytes().toByteArray(), payload);
+        QCOMPARE(t.signature().toByteArray(), signature);
+        QCOMPARE(t.header.find("kid")->toQString(), QStringLiteral("k1"));
+    };
+
+    std::optional<CompactToken> copied;
+    std::optional<CompactToken> moved;
+    std::optional<CompactToken> assigned;
+    {
+        auto original = std::make_unique<CompactToken>(std::get<CompactToken>(parse(token, false)));
+        copied.emplace(*original);
+        assigned.emplace();
+        *assigned = *original;
+        CompactToken source = *original;
+        moved.emplace(std::move(source));
+        original.reset(); // the copies share the buffer; its last owner is now elsewhere
+    }
+    expectParts(*copied);
+    expectParts(*moved);
+    expectParts(*assigned);
+    copied.reset();
+    assigned.reset();
+    expectParts(*moved); // now the buffer's only owner
 }
 
 void TstCompactToken::emptySignature_isAcceptedByTheParser()
@@ -77,9 +127,9 @@ void TstCompactToken::emptySignature_isAcceptedByTheParser()
     const auto result = parse(token);
     QVERIFY(std::holds_alternative<CompactToken>(result));
     const auto& t = std::get<CompactToken>(result);
-    QVERIFY(t.signature.isEmpty());
+    QVERIFY(t.signature().isEmpty());
     QCOMPARE(t.header.find("alg")->toQString(), QStringLiteral("none"));
-    QCOMPARE(t.signingInput, token.chopped(1));
+    QCOMPARE(t.signingInput().toByteArray(), token.chopped(1));
 }
 
 void TstCompactToken::malformedToken_failsAtStageWithCode_data()
@@ -277,7 +327,7 @@ void TstCompactToken::bareJws_acceptsAnyPayloadAndExplainsClaims()
     const auto result = parse(mint(kHeader, payload), false);
     QVERIFY(std::holds_alternative<CompactToken>(result));
     const auto& t = std::get<CompactToken>(result);
-    QCOMPARE(t.payloadBytes, payload);
+    QCOMPARE(t.payloadBytes().toByteArray(), payload);
     QCOMPARE(t.claims.has_value(), hasClaims);
     QCOMPARE(t.claimsError.has_value(), !hasClaims);
     if (!hasClaims)

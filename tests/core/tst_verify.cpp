@@ -6,6 +6,7 @@
 #include "keys/Key.h"
 #include "policy/Policy.h"
 #include "token/Base64Url.h"
+#include "token/CompactToken.h"
 #include "verify/PolicyVerifier.h"
 
 #include <QDateTime>
@@ -43,7 +44,7 @@ crypto::SigningKey loadSigner(const QString& file, const QString& kid)
     return std::move(key).value();
 }
 
-QByteArray json(const QJsonObject& o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
+QByteArray jsonBytes(const QJsonObject& o) { return QJsonDocument(o).toJson(QJsonDocument::Compact); }
 
 QByteArray b64(const QByteArray& raw) { return token::encodeBase64Url(raw); }
 
@@ -96,7 +97,7 @@ private:
     }
     QByteArray mint(const QJsonObject& h, const QJsonObject& c) const
     {
-        return mint(json(h), json(c), crypto::algorithmFromName(h.value(QStringLiteral("alg")).toString()));
+        return mint(jsonBytes(h), jsonBytes(c), crypto::algorithmFromName(h.value(QStringLiteral("alg")).toString()));
     }
     QByteArray valid(Algorithm alg = Algorithm::RS256) const
     {
@@ -178,8 +179,8 @@ private slots:
         p.defaults.algorithms = QStringList{crypto::algorithmName(a)};
         p.issuers[0].keys.resolved = {signer->publicKey()};
         const verify::PolicyVerifier verifier(p);
-        const QByteArray token = crypto::mintCompact(json(header(crypto::algorithmName(a), signer->publicKey().kid)),
-                                                     json(claims()), &signer.value(), a);
+        const QByteArray token = crypto::mintCompact(jsonBytes(header(crypto::algorithmName(a), signer->publicKey().kid)),
+                                                     jsonBytes(claims()), &signer.value(), a);
         const verify::Trace trace = verifier.verify(token, {kNow});
         QVERIFY2(trace.accepted, qPrintable(trace.toText()));
         // One bit of the signature flipped fails at the signature step, under every algorithm.
@@ -245,7 +246,7 @@ private slots:
     void algNone_anySpelling_rejectedAtAlgorithm()
     {
         QFETCH(QString, spelling);
-        const QByteArray unsigned_ = b64(json(header(spelling, QStringLiteral("rsa-1")))) + '.' + b64(json(claims())) + '.';
+        const QByteArray unsigned_ = b64(jsonBytes(header(spelling, QStringLiteral("rsa-1")))) + '.' + b64(jsonBytes(claims())) + '.';
         const verify::Trace trace = check(unsigned_);
         expectRejectedAt(trace, StepId::Algorithm, QStringLiteral("ERR_ALG_NONE"));
         QCOMPARE(trace.step(StepId::Key)->verdict, verify::Verdict::Skipped); // no key touched
@@ -266,8 +267,8 @@ private slots:
         QFETCH(QByteArray, secret);
         auto forged = crypto::SigningKey::fromSecret(secret, QStringLiteral("rsa-1"));
         QVERIFY(forged.ok());
-        const QByteArray token = crypto::mintCompact(json(header(QStringLiteral("HS256"), QStringLiteral("rsa-1"))),
-                                                     json(claims()), &forged.value(), Algorithm::HS256);
+        const QByteArray token = crypto::mintCompact(jsonBytes(header(QStringLiteral("HS256"), QStringLiteral("rsa-1"))),
+                                                     jsonBytes(claims()), &forged.value(), Algorithm::HS256);
         const verify::Trace trace = check(token);
         expectRejectedAt(trace, StepId::Algorithm, QStringLiteral("ERR_ALG_NOT_PINNED"));
         QCOMPARE(trace.step(StepId::Key)->verdict, verify::Verdict::Skipped);
@@ -281,8 +282,8 @@ private slots:
         const verify::PolicyVerifier verifier(mixed);
         auto forged = crypto::SigningKey::fromSecret(readData(QStringLiteral("rsa.pub.pem")), QStringLiteral("rsa-1"));
         QVERIFY(forged.ok());
-        const QByteArray token = crypto::mintCompact(json(header(QStringLiteral("HS256"), QStringLiteral("rsa-1"))),
-                                                     json(claims()), &forged.value(), Algorithm::HS256);
+        const QByteArray token = crypto::mintCompact(jsonBytes(header(QStringLiteral("HS256"), QStringLiteral("rsa-1"))),
+                                                     jsonBytes(claims()), &forged.value(), Algorithm::HS256);
         expectRejectedAt(verifier.verify(token, {kNow}), StepId::Key, QStringLiteral("ERR_KEY_UNUSABLE"));
     }
 
@@ -368,16 +369,16 @@ private slots:
     {
         QTest::addColumn<QByteArray>("headerJson");
         QTest::addColumn<QByteArray>("payloadJson");
-        const QByteArray goodPayload = json(claims());
+        const QByteArray goodPayload = jsonBytes(claims());
         QTest::newRow("duplicate-alg") << QByteArray("{\"alg\":\"HS256\",\"alg\":\"RS256\",\"typ\":\"JWT\",\"kid\":\"rsa-1\"}")
                                        << goodPayload;
         QByteArray dupExp = goodPayload;
         dupExp.chop(1);
         dupExp += ",\"exp\":" + QByteArray::number(kNow + 99999) + '}';
-        QTest::newRow("duplicate-exp") << json(header(QStringLiteral("RS256"), QStringLiteral("rsa-1"))) << dupExp;
+        QTest::newRow("duplicate-exp") << jsonBytes(header(QStringLiteral("RS256"), QStringLiteral("rsa-1"))) << dupExp;
         QByteArray deep = QByteArray("{\"iss\":\"") + kIssuer.toUtf8() + "\",\"x\":" + QByteArray(5000, '[')
                           + QByteArray(5000, ']') + '}';
-        QTest::newRow("deeply-nested") << json(header(QStringLiteral("RS256"), QStringLiteral("rsa-1"))) << deep;
+        QTest::newRow("deeply-nested") << jsonBytes(header(QStringLiteral("RS256"), QStringLiteral("rsa-1"))) << deep;
     }
     void duplicateMembers_rejectedAtStructure()
     {
@@ -433,9 +434,9 @@ private slots:
 
     void hugeNumberExp_rejectedAtExpiry()
     {
-        QByteArray payload = json(claims());
+        QByteArray payload = jsonBytes(claims());
         payload.replace(QByteArray::number(kNow + 600), "184467440737095516160000");
-        expectRejectedAt(check(mint(json(header(QStringLiteral("RS256"), QStringLiteral("rsa-1"))), payload,
+        expectRejectedAt(check(mint(jsonBytes(header(QStringLiteral("RS256"), QStringLiteral("rsa-1"))), payload,
                                     Algorithm::RS256)),
                          StepId::Expiry, QStringLiteral("ERR_CLAIM_RANGE"));
     }
@@ -497,8 +498,8 @@ private slots:
 
     void ed448SignatureUnderEd25519Key_rejectedAtSignature()
     {
-        const QByteArray token = crypto::mintCompact(json(header(QStringLiteral("EdDSA"), QStringLiteral("ed-1"))),
-                                                     json(claims()), &*m_ed448, Algorithm::EdDSA);
+        const QByteArray token = crypto::mintCompact(jsonBytes(header(QStringLiteral("EdDSA"), QStringLiteral("ed-1"))),
+                                                     jsonBytes(claims()), &*m_ed448, Algorithm::EdDSA);
         expectRejectedAt(check(token), StepId::Signature);
     }
 
@@ -507,7 +508,7 @@ private slots:
         QJsonObject jwk = QJsonDocument::fromJson(keys::toPublicJwk(m_rsa->publicKey())).object();
         jwk.insert(QStringLiteral("use"), QStringLiteral("enc"));
         jwk.insert(QStringLiteral("kid"), QStringLiteral("rsa-enc"));
-        const auto encKey = keys::parseJwk(json(jwk), QStringLiteral("test"));
+        const auto encKey = keys::parseJwk(jsonBytes(jwk), QStringLiteral("test"));
         QVERIFY2(encKey.ok(), qPrintable(encKey.ok() ? QString() : encKey.error().toString()));
         policy::Policy p = m_policy;
         p.issuers[0].keys.resolved.append(encKey.value());
@@ -730,7 +731,7 @@ private slots:
         QJsonObject h = header(QStringLiteral("RS256"), QStringLiteral("rsa-1"));
         h.insert(QStringLiteral("cty"), QStringLiteral("JWT"));
         h.insert(QStringLiteral("iss"), kIssuer);
-        const QByteArray outer = crypto::mintCompact(json(h), inner, &*m_rsa, Algorithm::RS256);
+        const QByteArray outer = crypto::mintCompact(jsonBytes(h), inner, &*m_rsa, Algorithm::RS256);
 
         policy::Policy p = m_policy;
         p.defaults.allowedHeaders->append({QStringLiteral("cty"), QStringLiteral("iss")});
@@ -748,14 +749,14 @@ private slots:
             QVERIFY(trace.toText().contains(u"inner token:"));
             // An inner token that fails makes the outer fail, naming the inner step.
             const QByteArray badInner = withSignature(inner, QByteArray(64, '\0'));
-            const QByteArray outerBad = crypto::mintCompact(json(h), badInner, &*m_rsa, Algorithm::RS256);
+            const QByteArray outerBad = crypto::mintCompact(jsonBytes(h), badInner, &*m_rsa, Algorithm::RS256);
             const verify::Trace bad = verifier.verify(outerBad, {kNow});
             expectRejectedAt(bad, StepId::Nested, QStringLiteral("ERR_NESTED_INNER"));
             QCOMPARE(bad.step(StepId::Nested)->arg1, QStringLiteral("signature"));
         }
         {
             // Depth is bounded: a token nested twice exceeds max_nested_depth 1.
-            const QByteArray twice = crypto::mintCompact(json(h), outer, &*m_rsa, Algorithm::RS256);
+            const QByteArray twice = crypto::mintCompact(jsonBytes(h), outer, &*m_rsa, Algorithm::RS256);
             const verify::PolicyVerifier verifier(p);
             const verify::Trace trace = verifier.verify(twice, {kNow});
             QVERIFY(!trace.accepted);
@@ -774,8 +775,73 @@ private slots:
                                    + trace.toMarkdown().toUtf8();
             QVERIFY(!all.contains(signatureSegment.left(16)));
             QVERIFY(!all.contains(token.left(token.indexOf('.'))));
-            QVERIFY(trace.fingerprint.startsWith(u"sha256:"));
+            QVERIFY(trace.fingerprint().startsWith(u"sha256:"));
         }
+    }
+
+    // The trace keeps the token's bytes and hashes them only when read; whatever the verdict, the
+    // name is the one token::fingerprint gives (over the first MiB of a larger token), and every
+    // output carries that name.
+    void fingerprintReadFromTrace_namesTheToken_data()
+    {
+        QTest::addColumn<QByteArray>("token");
+        QTest::addColumn<bool>("computeFingerprint");
+        QTest::addColumn<QString>("expected");
+        QTest::addColumn<QString>("failureCode"); // empty when accepted
+
+        const QByteArray good = valid();
+        const QByteArray badSignature = withSignature(good, QByteArray(256, 'x'));
+        const QByteArray oversize = good + QByteArray(64 * 1024, 'A');
+        const QByteArray overMebibyte = good + QByteArray(1024 * 1024, 'A');
+        QTest::newRow("accepted") << good << true << token::fingerprint(good) << QString();
+        QTest::newRow("rejected at signature") << badSignature << true << token::fingerprint(badSignature)
+                                               << QStringLiteral("ERR_SIGNATURE_INVALID");
+        QTest::newRow("oversize, rejected at size") << oversize << true << token::fingerprint(oversize)
+                                                    << QStringLiteral("ERR_TOKEN_TOO_LARGE");
+        QTest::newRow("over a MiB, first MiB named") << overMebibyte << true
+                                                     << token::fingerprint(overMebibyte.first(1024 * 1024))
+                                                     << QStringLiteral("ERR_TOKEN_TOO_LARGE");
+        QTest::newRow("accepted, fingerprint off") << good << false << QString() << QString();
+        QTest::newRow("rejected, fingerprint off") << badSignature << false << QString()
+                                                   << QStringLiteral("ERR_SIGNATURE_INVALID");
+    }
+
+    void fingerprintReadFromTrace_namesTheToken()
+    {
+        QFETCH(QByteArray, token);
+        QFETCH(bool, computeFingerprint);
+        QFETCH(QString, expected);
+        QFETCH(QString, failureCode);
+
+        verify::VerifyOptions options{kNow};
+        options.computeFingerprint = computeFingerprint;
+        const verify::Trace trace = m_verifier->verify(token, options);
+        QCOMPARE(trace.accepted, failureCode.isEmpty());
+        if (!failureCode.isEmpty())
+            QCOMPARE(trace.firstFailure()->code, failureCode);
+        QCOMPARE(trace.fingerprint(), expected);
+        QCOMPARE(trace.fingerprint(), expected); // read twice: nothing is consumed or cached
+        QCOMPARE(expected.isEmpty(), !computeFingerprint);
+
+        const verify::Trace copy = trace; // a copied trace names the same token
+        QCOMPARE(copy.fingerprint(), expected);
+        QCOMPARE(trace.toJson().value(QStringLiteral("fingerprint")).toString(), expected);
+        if (computeFingerprint) {
+            QVERIFY(trace.toText().startsWith((failureCode.isEmpty() ? QStringLiteral("ACCEPTED  ")
+                                                                     : QStringLiteral("REJECTED  ")) + expected));
+            QVERIFY(trace.toMarkdown().contains(u'`' + expected + u'`'));
+        }
+    }
+
+    void fingerprintOfSignatureOnlyTrace_namesTheBoundedToken()
+    {
+        const QList<keys::Key> keySet{m_rsa->publicKey()};
+        const QByteArray good = valid();
+        QCOMPARE(verify::verifySignatureOnly(good, keySet, std::nullopt).fingerprint(), token::fingerprint(good));
+        const QByteArray big = good + QByteArray(100, 'A');
+        const verify::Trace tooBig = verify::verifySignatureOnly(big, keySet, std::nullopt, good.size());
+        expectRejectedAt(tooBig, StepId::Size, QStringLiteral("ERR_TOKEN_TOO_LARGE"));
+        QCOMPARE(tooBig.fingerprint(), token::fingerprint(good)); // the maxTokenBytes prefix, as before
     }
 
     void sameInputs_sameTrace()

@@ -186,10 +186,10 @@ private slots:
             m_view->setTokenText(i % 2 ? m_token : other);
         m_view->setTokenText(other);
         QTRY_VERIFY(m_view->result().detail.has_value()
-                    && m_view->result().detail->trace.fingerprint == token::fingerprint(other.toLatin1()));
+                    && m_view->result().detail->trace.fingerprint() == token::fingerprint(other.toLatin1()));
         // Settle, then check nothing older overwrote it.
         QTest::qWait(100);
-        QCOMPARE(m_view->result().detail->trace.fingerprint, token::fingerprint(other.toLatin1()));
+        QCOMPARE(m_view->result().detail->trace.fingerprint(), token::fingerprint(other.toLatin1()));
         QCOMPARE(m_view->result().tokens.size(), 1);
     }
 
@@ -286,7 +286,7 @@ private slots:
         const QString second = mint(QStringLiteral("ledger-api"));
         m_view->addToken(second); // what "Open in Token Lab" of the mint dialog does
         QTRY_COMPARE(m_view->tokensModel()->rowCount(), 2);
-        QTRY_VERIFY(m_view->result().detail && m_view->result().detail->trace.fingerprint == token::fingerprint(second.toLatin1()));
+        QTRY_VERIFY(m_view->result().detail && m_view->result().detail->trace.fingerprint() == token::fingerprint(second.toLatin1()));
         QCOMPARE(m_view->selectedToken(), 1);
         QCOMPARE(m_view->tokenText(), m_token + u'\n' + second);
     }

@@ -311,7 +311,7 @@ TokenLabResult evaluateTokens(const verify::PolicyVerifier& verifier, QStringVie
         verify::Trace trace = verifier.verify(line.token, options);
         TokenSummary summary;
         summary.line = line.line;
-        summary.fingerprint = trace.fingerprint;
+        summary.fingerprint = trace.fingerprint();
         summary.issuer = trace.issuer;
         summary.accepted = trace.accepted;
         if (trace.accepted) {

@@ -553,7 +553,7 @@ void TokenLabView::copyTraceAsMarkdown()
     if (md.isEmpty())
         return;
     QApplication::clipboard()->setText(md);
-    showStatus(tr("Trace of %1 copied as Markdown.").arg(m_result.detail->trace.fingerprint), false);
+    showStatus(tr("Trace of %1 copied as Markdown.").arg(m_result.detail->trace.fingerprint()), false);
 }
 
 bool TokenLabView::openFile(const QString& path)
