@@ -369,18 +369,18 @@ const policy::Policy& PolicyVerifier::policy() const { return m_compiled->policy
 
 namespace {
 
-// One verification: builds the trace step by step.
+// One verification: builds the trace step by step, straight into the caller's Trace (which the
+// verify functions return by name, so it is never moved).
 class Run {
 public:
-    Run(const CompiledIssuer* entry, const CompiledIssuer& rulesSource, qint64 now, bool stopAtFirstFailure)
+    Run(Trace& trace, const CompiledIssuer* entry, const CompiledIssuer& rulesSource, qint64 now,
+        bool stopAtFirstFailure)
         : m_entry(entry)
         , m_rules(rulesSource)
         , m_now(now)
         , m_stopAtFirstFailure(stopAtFirstFailure)
+        , m_trace(trace)
     {
-        // Every slot made at once (one allocation, one zeroing pass): steps are then filled in
-        // place, which measured cheaper than constructing each one as it is appended.
-        m_trace.steps.resize(kStepCount);
     }
 
     Trace& trace() { return m_trace; }
@@ -415,18 +415,7 @@ public:
             m_failed = true;
     }
     // The step recorded so far for `id`, if any.
-    const TraceStep* step(StepId id) const
-    {
-        const auto recorded = std::span(m_trace.steps).first(m_used);
-        const auto it = std::find_if(recorded.begin(), recorded.end(), [id](const TraceStep& s) { return s.id == id; });
-        return it == recorded.end() ? nullptr : &*it;
-    }
-    // The finished trace: the recorded steps only.
-    Trace finish()
-    {
-        m_trace.steps.resize(m_used);
-        return std::move(m_trace);
-    }
+    const TraceStep* step(StepId id) const { return m_trace.step(id); }
     void skipFrom(StepId first, const QString& code)
     {
         for (int i = static_cast<int>(first); i < kStepCount; ++i)
@@ -454,11 +443,7 @@ public:
     void claims(bool trusted);
 
 private:
-    TraceStep& nextSlot()
-    {
-        const qsizetype index = m_used++;
-        return index < m_trace.steps.size() ? m_trace.steps[index] : m_trace.steps.emplace_back();
-    }
+    TraceStep& nextSlot() { return m_trace.steps.emplace_back(); }
     void expiry(bool untrusted);
     void notBefore(bool untrusted);
     void issuedAt(bool untrusted);
@@ -473,11 +458,10 @@ private:
     qint64 m_now;
     bool m_stopAtFirstFailure;
     bool m_failed = false;
-    qsizetype m_used = 0; // slots of m_trace.steps filled so far
     Members m_h;          // header members
     Members m_c;          // claim members
     const json::Value* m_claims = nullptr; // the claims object, for names m_c does not record
-    Trace m_trace;
+    Trace& m_trace;
 };
 
 void Run::header(const json::Value& header)
@@ -1110,17 +1094,18 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
 {
     const Compiled& c = *m_compiled;
     const qint64 size = token.size();
+    Trace trace; // every path returns this object, so it is built in place in the caller's
 
     // Size bound before any decoding: the largest limit any trust entry allows.
     if (size > c.globalMaxTokenBytes) {
-        Run run(nullptr, c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
+        Run run(trace, nullptr, c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
         if (options.computeFingerprint)
-            run.trace().setFingerprintSource(token.first(std::min<qsizetype>(size, 1 << 20)));
+            trace.setFingerprintSource(token.first(std::min<qsizetype>(size, 1 << 20)));
         TraceStep& s = run.add(StepId::Size, Verdict::Fail, QStringLiteral("ERR_TOKEN_TOO_LARGE"));
         s.num1 = size;
         s.num2 = c.globalMaxTokenBytes;
         run.skipFrom(StepId::Structure, QStringLiteral("SKIPPED_NOT_DECODED"));
-        return run.finish();
+        return trace;
     }
 
     const token::ParseLimits limits{c.globalMaxTokenBytes, 16};
@@ -1140,9 +1125,8 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
         if (it != c.byIssuer.end())
             entry = &c.issuers[it->second];
     }
-    Run run(entry, entry ? *entry : c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
+    Run run(trace, entry, entry ? *entry : c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
     run.useMembers(headerMembers, claimMembers, claimsObject);
-    Trace& trace = run.trace();
     if (options.computeFingerprint)
         trace.setFingerprintSource(token);
 
@@ -1162,14 +1146,14 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
                                                    : failure.error.location + QStringLiteral(": ") + failure.error.message;
         run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
         trace.accepted = false;
-        return run.finish();
+        return trace;
     }
     if (!nested && !t->claims) {
         TraceStep& s = run.add(StepId::Structure, Verdict::Fail, QStringLiteral("ERR_TOKEN_PAYLOAD_JSON"));
         s.arg1 = t->claimsError ? t->claimsError->message : QStringLiteral("the payload is not a JSON object");
         run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
         trace.accepted = false;
-        return run.finish();
+        return trace;
     }
     run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE"));
 
@@ -1237,15 +1221,15 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
     }
 
     trace.accepted = !run.failed();
-    return run.finish();
+    return trace;
 }
 
 Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList, std::optional<Algorithm> pinned,
                           qint64 maxTokenBytes)
 {
     CompiledIssuer rules; // no policy: only structural rules apply
-    Run run(nullptr, rules, 0, false);
-    Trace& trace = run.trace();
+    Trace trace;
+    Run run(trace, nullptr, rules, 0, false);
     trace.setFingerprintSource(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
     const StepId jwsSteps[] = {StepId::Structure, StepId::Header, StepId::Algorithm, StepId::Key, StepId::Signature};
     auto skipJwsFrom = [&run, &jwsSteps](StepId first) {
@@ -1263,7 +1247,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         s.num2 = maxTokenBytes;
         if (!within) {
             skipJwsFrom(StepId::Structure);
-            return run.finish();
+            return trace;
         }
     }
     auto parsed = token::parseCompact(token, token::ParseLimits{maxTokenBytes, 16}, /*requireJsonPayload=*/false);
@@ -1273,7 +1257,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         TraceStep& s = run.add(StepId::Structure, Verdict::Fail, failure.error.code);
         s.arg1 = failure.error.message;
         skipJwsFrom(StepId::Header);
-        return run.finish();
+        return trace;
     }
     run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE_JWS"));
 
@@ -1281,10 +1265,11 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
     // reported as ignored.
     const json::Value& header = t->header;
     if (header.find("crit") || (header.find("b64") && !(header.find("b64")->isBool() && header.find("b64")->toBool()))) {
-        Run probe(nullptr, rules, 0, false);
+        Trace probeTrace;
+        Run probe(probeTrace, nullptr, rules, 0, false);
         probe.useMembers(Members::of(&header), {});
         probe.header(header);
-        run.append(probe.finish().steps.front());
+        run.append(probeTrace.steps.front());
         if (probe.failed())
             run.add(StepId::Algorithm, Verdict::Skipped, QStringLiteral("SKIPPED_AFTER_FAILURE"));
     }
@@ -1311,10 +1296,11 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         else if (const json::Value* a = header.find("alg"); a && a->isString())
             rules.pinned.insert(crypto::algorithmFromName(a->toQString())); // any implemented alg but "none"
         rules.rules.algorithms = pinned ? QStringList{crypto::algorithmName(*pinned)} : QStringList{};
-        Run algRun(nullptr, rules, 0, false);
+        Trace algTrace;
+        Run algRun(algTrace, nullptr, rules, 0, false);
         algRun.useMembers(Members::of(&header), {});
         algOk = algRun.algorithm(alg);
-        run.append(algRun.finish().steps.front());
+        run.append(algTrace.steps.front());
         if (!algOk)
             run.add(StepId::Key, Verdict::Skipped, QStringLiteral("SKIPPED_KEY_ALG"));
     }
@@ -1350,7 +1336,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
     if (!run.step(StepId::Signature))
         run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ALG"));
     trace.accepted = !run.failed();
-    return run.finish();
+    return trace;
 }
 
 } // namespace jwb::verify

@@ -7,6 +7,7 @@
 #include <QList>
 #include <QString>
 #include <QStringList>
+#include <QVarLengthArray>
 
 #include <cstdint>
 #include <memory>
@@ -58,7 +59,8 @@ struct TraceStep {
 // The result of verifying one token: every step, in pipeline order.
 struct Trace {
     bool accepted = false;
-    QList<TraceStep> steps;
+    // Held inline: the verifier writes every step into the caller's Trace without a heap block.
+    QVarLengthArray<TraceStep, kStepCount> steps;
     QString issuer;                    // iss as read (untrusted unless accepted)
     QStringList audiences;             // aud as read
     std::shared_ptr<const Trace> nested; // inner token of a nested JWT, when verified
