@@ -234,6 +234,7 @@ struct CompiledIssuer {
     policy::EffectiveRules rules;
     AlgorithmSet pinned;
     std::vector<std::string> allowedHeaders;
+    std::vector<std::uint64_t> allowedHeaderTags; // nameTag of each allowed name of up to 7 bytes
     std::vector<PolicyString> allowedTypes;
     QString allowedTypesText;  // for reasons
     std::vector<std::string> requiredClaims;
@@ -293,6 +294,10 @@ void compileRules(CompiledIssuer& ci)
 {
     ci.pinned = toAlgorithmSet(ci.rules.algorithms);
     ci.allowedHeaders = toStdList(ci.rules.allowedHeaders);
+    for (const std::string& name : ci.allowedHeaders) {
+        if (const std::uint64_t tag = nameTag(name))
+            ci.allowedHeaderTags.push_back(tag);
+    }
     if (ci.rules.allowedTypes) {
         ci.allowedTypes = toPolicyStrings(*ci.rules.allowedTypes);
         ci.allowedTypesText = ci.rules.allowedTypes->join(QStringLiteral(", "));
@@ -398,19 +403,15 @@ public:
     // `code` is nearly always a QStringLiteral temporary: taken by value, it is moved, not copied.
     TraceStep& add(StepId id, Verdict verdict, QString code)
     {
-        TraceStep& s = nextSlot();
-        s.id = id;
-        s.verdict = verdict;
-        s.code = std::move(code);
         if (verdict == Verdict::Fail)
             m_failed = true;
-        return s;
+        return m_trace.steps.emplace_back(id, verdict, false, std::move(code)); // built in place
     }
     TraceStep& skip(StepId id, QString code) { return add(id, Verdict::Skipped, std::move(code)); }
     // Takes a step produced by a sub-run (the signature-only path reuses the policy steps).
     void append(const TraceStep& step)
     {
-        nextSlot() = step;
+        m_trace.steps.append(step);
         if (step.verdict == Verdict::Fail)
             m_failed = true;
     }
@@ -443,7 +444,6 @@ public:
     void claims(bool trusted);
 
 private:
-    TraceStep& nextSlot() { return m_trace.steps.emplace_back(); }
     void expiry(bool untrusted);
     void notBefore(bool untrusted);
     void issuedAt(bool untrusted);
@@ -504,7 +504,12 @@ void Run::header(const json::Value& header)
 
     std::optional<TraceStep> warning; // the first loosening seen; reported if nothing fails
     for (const auto& [name, value] : header.members()) {
-        if (contains(m_rules.allowedHeaders, name)) {
+        // Header names are short: one tag per name against the policy's precomputed tags.
+        const std::uint64_t tag = nameTag(name);
+        const bool allowed = tag ? std::find(m_rules.allowedHeaderTags.begin(), m_rules.allowedHeaderTags.end(), tag)
+                                       != m_rules.allowedHeaderTags.end()
+                                 : contains(m_rules.allowedHeaders, name);
+        if (allowed) {
             if (isKeySelector(name) && !warning)
                 warning = TraceStep{StepId::Header, Verdict::Warning, false, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"),
                                     displayValue(name), {}, 0, 0, QStringLiteral("RFC 8725 §3.10"), {}};
