@@ -121,23 +121,25 @@ int hexValue(char c)
     return -1;
 }
 
-void appendUtf8(std::string& out, char32_t cp)
+// Writes cp as UTF-8 at out; returns the end of what was written.
+char* putUtf8(char* out, char32_t cp)
 {
     if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
+        *out++ = static_cast<char>(cp);
     } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        *out++ = static_cast<char>(0xC0 | (cp >> 6));
+        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
     } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        *out++ = static_cast<char>(0xE0 | (cp >> 12));
+        *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
     } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        *out++ = static_cast<char>(0xF0 | (cp >> 18));
+        *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
     }
+    return out;
 }
 
 // Length of the well-formed UTF-8 sequence starting at p (Unicode 15, table 3-7), or 0 when it is
@@ -334,37 +336,34 @@ private:
     Arena* m_head;
 };
 
-// Where a string's text (or a number's source text) is: in the input, or, once its escapes are
-// decoded, in Scratch::arena. Offsets, not pointers: the arena may move as it grows.
-struct TextRef {
-    std::size_t offset = 0;
-    std::size_t size = 0;
-    bool inArena = false;
-};
-
-// A finished value whose container is still open. Scalars stay a description of where their text is
-// and become Values only when the container closes, straight in its exactly sized block of the arena.
-// A closed array or object is its block and count. Kept small and trivial: one is written for every value.
-struct Pending {
+// A finished value whose container is still open: the fields of its Value, written once where the
+// value is read. Texts already point to their final place (the arena's copy of the input), so when the
+// container closes each Value is a plain field copy into its exactly sized block. Kept small and
+// trivial: one is written for every value.
+struct Slot {
     Type type = Type::Null;
     bool boolean = false;
     bool isInteger = false;
-    TextRef text; // Type::String, Type::Number; for Type::Array and Type::Object, text.size is the count
+    std::uint32_t size = 0; // bytes of text, or count of items or members
     union {
-        double number;        // Type::Number unless isInteger
-        long long integer;    // Type::Number when isInteger
-        const void* children; // Type::Array (Values), Type::Object (Members), in the arena
+        double number = 0; // Type::Number unless isInteger
+        long long integer; // Type::Number when isInteger
     };
+    const void* data = nullptr; // text (String, Number), Values (Array) or Members (Object) in the arena
 };
 
-// A member name read in an object that is still open.
-struct PendingKey {
-    TextRef text;
-    qsizetype offset = 0; // byte offset of its opening quote, for a duplicate found when the object closes
+// A member name read in an object that is still open. The tag comes first: the duplicate check reads
+// only it for names that differ.
+struct KeySlot {
+    std::uint64_t tag = 0; // keyTag() of the name
+    const char* text = nullptr;
+    std::uint32_t size = 0;
+    std::uint32_t offset = 0; // byte offset of its opening quote, for a duplicate found when the object closes
+    std::string_view name() const { return std::string_view(text, size); }
 };
 
 // One open array or object. Its values are on Scratch::values from `valueBase` on and, for an object,
-// its names on Scratch::keys (and their tags on Scratch::keyTags) from `keyBase` on.
+// its names on Scratch::keys from `keyBase` on.
 struct Frame {
     bool isObject = false;
     std::size_t valueBase = 0;
@@ -375,11 +374,12 @@ struct Frame {
 // of the values it returns.
 struct Scratch {
     std::vector<Frame> frames;
-    std::vector<Pending> values;
-    std::vector<PendingKey> keys;
-    std::vector<std::uint64_t> keyTags; // keyTag() of each entry of `keys`, same index
-    std::string arena;                  // decoded text of the strings that have escapes
+    std::vector<Slot> values;
+    std::vector<KeySlot> keys;
 };
+
+// Bytes after the arena's copy of the input, so a name's tag is always one 8-byte load.
+constexpr std::size_t kCopyPadding = 8;
 
 class Parser final {
 public:
@@ -396,18 +396,12 @@ public:
         m_s.frames.clear();
         m_s.values.clear();
         m_s.keys.clear();
-        m_s.keyTags.clear();
-        m_s.arena.clear();
         if (m_s.values.capacity() > kKeep)
-            std::vector<Pending>().swap(m_s.values);
-        if (m_s.keys.capacity() > kKeep) {
-            std::vector<PendingKey>().swap(m_s.keys);
-            std::vector<std::uint64_t>().swap(m_s.keyTags);
-        }
+            std::vector<Slot>().swap(m_s.values);
+        if (m_s.keys.capacity() > kKeep)
+            std::vector<KeySlot>().swap(m_s.keys);
         if (m_s.frames.capacity() > kKeep)
             std::vector<Frame>().swap(m_s.frames);
-        if (m_s.arena.capacity() > kKeep * 16)
-            std::string().swap(m_s.arena);
     }
     Q_DISABLE_COPY_MOVE(Parser)
 
@@ -427,71 +421,66 @@ private:
 
     const char* skipWhitespace(const char* p) const
     {
-        while (p < m_end && isWhitespace(*p))
+        // Every whitespace byte is at most ' ': one compare settles the usual case (a token has none).
+        while (p < m_end && static_cast<unsigned char>(*p) <= ' ' && isWhitespace(*p))
             ++p;
         return p;
     }
-    std::string_view view(const TextRef& t) const
-    {
-        return std::string_view((t.inArena ? m_s.arena.data() : m_begin) + t.offset, t.size);
-    }
-    // A first arena block that holds a typical document whole: a copy of the input (which plain
-    // strings then point into) plus its values. A token's claims take about three times their text,
+    // A first arena block that holds a typical document whole: a copy of the input (which strings and
+    // numbers then point into) plus its values. A token's claims take about three times their text,
     // which keeps a typical payload's block within the allocator's per-thread cache (about 1 KB).
     // Denser documents (many short values) chain more blocks.
     static std::size_t expectedArenaBytes(qsizetype inputBytes)
     {
         return 3 * static_cast<std::size_t>(inputBytes) + 128;
     }
-    // A text's final place: plain strings and numbers point into the arena's copy of the input; decoded
-    // escapes are copied from the scratch buffer (which may still move as it grows) when their
-    // container closes.
-    std::string_view finalText(const TextRef& t)
-    {
-        if (!t.inArena)
-            return std::string_view(inputCopy() + t.offset, t.size);
-        return std::string_view(m_arena.text(view(t)), t.size);
-    }
-    const char* inputCopy()
-    {
-        if (!m_inputCopy)
-            m_inputCopy = m_arena.text(std::string_view(m_begin, static_cast<std::size_t>(m_end - m_begin)));
-        return m_inputCopy;
-    }
+    // Where the input byte at `at` is in the arena's copy.
+    const char* inCopy(const char* at) const { return m_copy + (at - m_begin); }
     // The hot paths (run, readKey, scanString) keep the read position in a local `p` the compiler can
     // hold in a register; m_p carries it into and out of the cold or bulky helpers that use it.
-    bool scanString(const char*& p, TextRef& out, std::optional<Error>& error)
+    bool scanString(const char*& p, const char*& text, std::uint32_t& size, std::optional<Error>& error)
     {
         // p is at the opening quote. Most strings (and nearly every member name) hold no escape and no
-        // non-ASCII byte: their text is where it stands in the input, copied once when its Value is
-        // built. This path is inline; the rare rest is not, so it costs the callers no registers.
+        // non-ASCII byte: their text is where it stands in the copy of the input. This path is inline;
+        // the rare rest is not, so it costs the callers no registers.
         const char* run = p + 1;
         const char* q = skipPlain(run, m_end);
         if (q < m_end && *q == '"') {
-            out = TextRef{static_cast<std::size_t>(run - m_begin), static_cast<std::size_t>(q - run), false};
+            text = inCopy(run);
+            size = static_cast<std::uint32_t>(q - run); // within the input's bound
             p = q + 1;
             return true;
         }
         m_p = q;
-        const bool ok = scanEscapedString(run - 1 - m_begin, run, out, error);
+        const bool ok = scanEscapedString(run - 1 - m_begin, run, text, size, error);
         p = m_p;
         return ok;
     }
-    Q_NEVER_INLINE bool scanEscapedString(qsizetype start, const char* run, TextRef& out,
-                                          std::optional<Error>& error);
-    bool parseNumber(Pending& out, std::optional<Error>& error);
-    bool parseLiteral(Pending& out, std::optional<Error>& error);
+    Q_NEVER_INLINE bool scanEscapedString(qsizetype start, const char* run, const char*& text,
+                                          std::uint32_t& size, std::optional<Error>& error);
+    bool parseNumber(Slot& out, std::optional<Error>& error);
+    bool parseLiteral(Slot& out, std::optional<Error>& error);
     Q_ALWAYS_INLINE bool readKey(const char*& p, std::optional<Error>& error);
-    std::optional<Error> checkLargeObject(const Frame& frame) const;
-    std::optional<Error> openContainer(const char* at, bool isObject);
+    Q_NEVER_INLINE std::optional<Error> checkLargeObject(const Frame& frame) const;
     void closeContainer();
-    void materialize(const Pending& pending, Value& out);
-    // A value on the stack; its fields are set by the caller.
-    Pending& pushValue(Type type)
+    static void materialize(const Slot& slot, Value& out)
     {
-        Pending& p = m_s.values.emplace_back();
-        p.type = type;
-        return p;
+        out.m_type = slot.type;
+        out.m_bool = slot.boolean;
+        out.m_isInteger = slot.isInteger;
+        out.m_size = slot.size;
+        if (slot.isInteger)
+            out.m_scalar.integer = slot.integer;
+        else
+            out.m_scalar.number = slot.number;
+        out.m_data.text = static_cast<const char*>(slot.data); // the union's members are all pointers
+    }
+    // A value on the stack; its other fields are set by the caller.
+    Slot& pushValue(Type type)
+    {
+        Slot& s = m_s.values.emplace_back();
+        s.type = type;
+        return s;
     }
 
     const char* m_p;
@@ -499,17 +488,18 @@ private:
     const char* m_end;
     const Limits& m_limits;
     Scratch& m_s;
-    Builder m_arena;                    // the document's values; handed to its root on success
-    const char* m_inputCopy = nullptr;  // the input, copied into the arena once a text needs it
+    Builder m_arena;           // the document's values; handed to its root on success
+    char* m_copy = nullptr;    // the input, copied into the arena before parsing (kCopyPadding more bytes)
 };
 
-// The rest of a string whose plain start [run, m_p) has been skipped; the decoded text is appended to
-// Scratch::arena.
-bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, std::optional<Error>& error)
+// The rest of a string whose plain start [run, m_p) has been skipped. The decoded text is written over
+// the string's own bytes in the arena's copy of the input: decoding never lengthens a text (an escape
+// or a UTF-8 sequence is at least as long as what it stands for), so it always fits where it was.
+bool Parser::scanEscapedString(qsizetype start, const char* run, const char*& text, std::uint32_t& size,
+                               std::optional<Error>& error)
 {
-    std::string& text = m_s.arena;
-    const std::size_t first = text.size();
-    text.append(run, static_cast<std::size_t>(m_p - run));
+    char* const decoded = m_copy + (run - m_begin);
+    char* w = decoded + (m_p - run); // the plain start is already in place
     while (true) {
         if (m_p >= m_end) {
             error = fail(kSyntax, QStringLiteral("unterminated string"), start);
@@ -518,7 +508,8 @@ bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, s
         const auto c = static_cast<unsigned char>(*m_p);
         if (c == '"') {
             ++m_p;
-            out = TextRef{first, text.size() - first, true};
+            text = decoded;
+            size = static_cast<std::uint32_t>(w - decoded);
             return true;
         }
         if (c < 0x20) {
@@ -532,27 +523,28 @@ bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, s
                 error = failHere(kUtf8, QStringLiteral("invalid UTF-8 in string"));
                 return false;
             }
-            text.append(m_p, static_cast<std::size_t>(len));
+            std::memcpy(w, m_p, static_cast<std::size_t>(len));
+            w += len;
             m_p += len;
         } else if (m_end - m_p < 2) { // backslash escape from here on
             error = fail(kSyntax, QStringLiteral("unterminated string"), start);
             return false;
         } else if (m_p[1] != 'u') {
-            char decoded = 0;
+            char unescaped = 0;
             switch (m_p[1]) {
-            case '"': decoded = '"'; break;
-            case '\\': decoded = '\\'; break;
-            case '/': decoded = '/'; break;
-            case 'b': decoded = '\b'; break;
-            case 'f': decoded = '\f'; break;
-            case 'n': decoded = '\n'; break;
-            case 'r': decoded = '\r'; break;
-            case 't': decoded = '\t'; break;
+            case '"': unescaped = '"'; break;
+            case '\\': unescaped = '\\'; break;
+            case '/': unescaped = '/'; break;
+            case 'b': unescaped = '\b'; break;
+            case 'f': unescaped = '\f'; break;
+            case 'n': unescaped = '\n'; break;
+            case 'r': unescaped = '\r'; break;
+            case 't': unescaped = '\t'; break;
             default:
                 error = failHere(kSyntax, QStringLiteral("invalid escape sequence in string"));
                 return false;
             }
-            text.push_back(decoded);
+            *w++ = unescaped;
             m_p += 2;
         } else {
             auto readHex4 = [this](const char* at) -> int {
@@ -586,20 +578,21 @@ bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, s
                 }
                 const char32_t cp = 0x10000 + ((static_cast<char32_t>(unit) - 0xD800) << 10)
                     + (static_cast<char32_t>(low) - 0xDC00);
-                appendUtf8(text, cp);
+                w = putUtf8(w, cp);
                 m_p += 12;
             } else {
-                appendUtf8(text, static_cast<char32_t>(unit));
+                w = putUtf8(w, static_cast<char32_t>(unit));
                 m_p += 6;
             }
         }
         const char* plain = m_p;
         m_p = skipPlain(m_p, m_end);
-        text.append(plain, static_cast<std::size_t>(m_p - plain));
+        std::memcpy(w, plain, static_cast<std::size_t>(m_p - plain)); // from the input: no overlap
+        w += m_p - plain;
     }
 }
 
-bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
+bool Parser::parseNumber(Slot& out, std::optional<Error>& error)
 {
     const char* start = m_p;
     const char* p = m_p;
@@ -624,6 +617,17 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
             ++p;
     }
     const auto intDigits = p - intStart;
+    out.data = inCopy(start);
+    // The usual claim: an integer of at most 18 digits, which always fits in 64 bits and needs no
+    // library call.
+    if (intDigits <= 18 && (p >= m_end || (*p != '.' && *p != 'e' && *p != 'E'))) {
+        m_p = p;
+        out.size = static_cast<std::uint32_t>(p - start);
+        const auto v = static_cast<long long>(digitsValue(intStart, p));
+        out.isInteger = true;
+        out.integer = negative ? -v : v;
+        return true;
+    }
     bool integral = true;
     qsizetype fractionLeadingZeros = 0;
     bool fractionAllZero = true;
@@ -668,19 +672,11 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
     }
     m_p = p;
 
-    out.text = TextRef{static_cast<std::size_t>(start - m_begin), static_cast<std::size_t>(p - start), false};
-    if (integral) {
+    out.size = static_cast<std::uint32_t>(p - start);
+    if (integral) { // more than 18 digits: maybe still within 64 bits
         long long v = 0;
-        bool fits = intDigits <= 18; // always within 64 bits: the common case needs no library call
-        if (fits) {
-            v = static_cast<long long>(digitsValue(intStart, p));
-            if (negative)
-                v = -v;
-        } else {
-            const auto [ptr, ec] = std::from_chars(start, p, v);
-            fits = ec == std::errc() && ptr == p;
-        }
-        if (fits) {
+        const auto [ptr, ec] = std::from_chars(start, p, v);
+        if (ec == std::errc() && ptr == p) {
             out.isInteger = true;
             out.integer = v;
             return true;
@@ -706,7 +702,7 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
     return true;
 }
 
-bool Parser::parseLiteral(Pending& out, std::optional<Error>& error)
+bool Parser::parseLiteral(Slot& out, std::optional<Error>& error)
 {
     auto matches = [this](std::string_view word) {
         return m_end - m_p >= static_cast<qsizetype>(word.size())
@@ -730,26 +726,24 @@ bool Parser::parseLiteral(Pending& out, std::optional<Error>& error)
 
 std::optional<Error> Parser::checkLargeObject(const Frame& frame) const
 {
-    const PendingKey* keys = m_s.keys.data() + frame.keyBase;
+    const KeySlot* keys = m_s.keys.data() + frame.keyBase;
     const std::size_t count = m_s.keys.size() - frame.keyBase;
-    if (count <= kLinearDuplicateCheck)
-        return std::nullopt;
     std::vector<std::size_t> order(count);
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
-    std::sort(order.begin(), order.end(), [this, keys](std::size_t a, std::size_t b) {
-        const int c = view(keys[a].text).compare(view(keys[b].text));
+    std::sort(order.begin(), order.end(), [keys](std::size_t a, std::size_t b) {
+        const int c = keys[a].name().compare(keys[b].name());
         return c != 0 ? c < 0 : a < b;
     });
     // Report the earliest-written second occurrence, as the linear check would have.
     std::optional<std::size_t> worst;
     for (std::size_t i = 1; i < order.size(); ++i) {
-        if (view(keys[order[i]].text) == view(keys[order[i - 1]].text) && (!worst || order[i] < *worst))
+        if (keys[order[i]].name() == keys[order[i - 1]].name() && (!worst || order[i] < *worst))
             worst = order[i];
     }
     if (!worst)
         return std::nullopt;
-    return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(view(keys[*worst].text))),
+    return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(keys[*worst].name())),
                 keys[*worst].offset);
 }
 
@@ -760,27 +754,27 @@ inline bool Parser::readKey(const char*& p, std::optional<Error>& error)
         error = failAt(p, kSyntax, QStringLiteral("expected a member name"));
         return false;
     }
-    const qsizetype keyOffset = p - m_begin;
-    TextRef text;
-    if (!scanString(p, text, error))
+    const auto keyOffset = static_cast<std::uint32_t>(p - m_begin); // within the input's bound
+    // Written in place: a KeySlot assembled on the stack and then copied costs a store-forwarding
+    // stall per name (its fields are stored separately and reloaded as one wide copy).
+    KeySlot& key = m_s.keys.emplace_back();
+    if (!scanString(p, key.text, key.size, error))
         return false;
-    const std::string_view key = view(text);
+    key.offset = keyOffset;
+    key.tag = keyTag(key.name(), kTagBytes + 1); // the copy's padding makes 8 bytes readable
     const std::size_t keyBase = m_s.frames.back().keyBase;
-    const char* bufferEnd = text.inArena ? m_s.arena.data() + m_s.arena.size() : m_end;
-    const std::uint64_t tag = keyTag(key, static_cast<std::size_t>(bufferEnd - key.data()));
     // Names from index kLinearDuplicateCheck on are checked by sorting when the object closes.
-    if (m_s.keys.size() - keyBase < kLinearDuplicateCheck) {
-        const std::uint64_t* tags = m_s.keyTags.data();
-        for (std::size_t i = keyBase; i < m_s.keys.size(); ++i) {
-            if (tags[i] == tag && (key.size() <= kTagBytes || view(m_s.keys[i].text) == key)) {
-                error = fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(key)),
+    const KeySlot* earlier = m_s.keys.data() + keyBase;
+    const std::size_t count = m_s.keys.size() - 1 - keyBase;
+    if (count < kLinearDuplicateCheck) {
+        for (std::size_t i = 0; i < count; ++i) {
+            if (earlier[i].tag == key.tag && (key.size <= kTagBytes || earlier[i].name() == key.name())) {
+                error = fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(key.name())),
                              keyOffset);
                 return false;
             }
         }
     }
-    m_s.keys.push_back(PendingKey{text, keyOffset});
-    m_s.keyTags.push_back(tag);
     p = skipWhitespace(p);
     if (p >= m_end || *p != ':') {
         error = failAt(p, kSyntax, QStringLiteral("expected ':' after member name"));
@@ -790,82 +784,49 @@ inline bool Parser::readKey(const char*& p, std::optional<Error>& error)
     return true;
 }
 
-std::optional<Error> Parser::openContainer(const char* at, bool isObject)
-{
-    // The bound is enforced before the container exists, so no input can grow the stack past it.
-    if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
-        return failAt(at, kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
-    m_s.frames.push_back(Frame{isObject, m_s.values.size(), m_s.keys.size()});
-    return std::nullopt;
-}
-
-// Builds the Value a pending value describes into `out`, a fresh null Value in the arena.
-void Parser::materialize(const Pending& pending, Value& out)
-{
-    out.m_type = pending.type;
-    switch (pending.type) {
-    case Type::Null: break;
-    case Type::Bool: out.m_bool = pending.boolean; break;
-    case Type::Number:
-        out.m_isInteger = pending.isInteger;
-        if (pending.isInteger)
-            out.m_scalar.integer = pending.integer;
-        else
-            out.m_scalar.number = pending.number;
-        [[fallthrough]];
-    case Type::String: {
-        const std::string_view text = finalText(pending.text);
-        out.m_data.text = text.data();
-        out.m_size = static_cast<std::uint32_t>(text.size()); // within the input's bound
-        break;
-    }
-    case Type::Array:
-        out.m_data.items = static_cast<const Value*>(pending.children);
-        out.m_size = static_cast<std::uint32_t>(pending.text.size);
-        break;
-    case Type::Object:
-        out.m_data.members = static_cast<const Value::Member*>(pending.children);
-        out.m_size = static_cast<std::uint32_t>(pending.text.size);
-        break;
-    }
-}
-
 void Parser::closeContainer()
 {
     // The container's values are built once, in place in an exactly sized block of the arena; the
     // container itself becomes a pending value of its parent (or the document).
     const Frame top = m_s.frames.back();
     m_s.frames.pop_back();
-    const Pending* values = m_s.values.data() + top.valueBase;
+    const Slot* values = m_s.values.data() + top.valueBase;
     const std::size_t count = m_s.values.size() - top.valueBase;
     const void* children = nullptr;
     if (top.isObject) {
-        Value::Member* members = m_arena.members(count);
-        const PendingKey* keys = m_s.keys.data() + top.keyBase;
+        auto* members = static_cast<Value::Member*>(
+            m_arena.allocate(count * sizeof(Value::Member), alignof(Value::Member)));
+        const KeySlot* keys = m_s.keys.data() + top.keyBase;
         for (std::size_t i = 0; i < count; ++i) {
-            members[i].first = finalText(keys[i].text);
-            materialize(values[i], members[i].second);
+            Value::Member* member = new (members + i) Value::Member;
+            member->first = keys[i].name();
+            materialize(values[i], member->second);
         }
         m_s.keys.resize(top.keyBase);
-        m_s.keyTags.resize(top.keyBase);
         children = members;
     } else {
-        Value* items = m_arena.values(count);
+        auto* items = static_cast<Value*>(m_arena.allocate(count * sizeof(Value), alignof(Value)));
         for (std::size_t i = 0; i < count; ++i)
-            materialize(values[i], items[i]);
+            materialize(values[i], *new (items + i) Value);
         children = items;
     }
     m_s.values.resize(top.valueBase);
-    Pending& closed = pushValue(top.isObject ? Type::Object : Type::Array);
-    closed.text.size = count;
-    closed.children = children;
+    Slot& closed = pushValue(top.isObject ? Type::Object : Type::Array);
+    closed.size = static_cast<std::uint32_t>(count); // within the input's bound
+    closed.data = children;
 }
 
 Result<Value> Parser::run()
 {
-    if (m_end - m_begin > m_limits.maxBytes || m_end - m_begin > std::numeric_limits<std::uint32_t>::max())
+    const auto inputBytes = static_cast<std::size_t>(m_end - m_begin);
+    if (m_end - m_begin > m_limits.maxBytes || inputBytes > std::numeric_limits<std::uint32_t>::max())
         return fail(kTooLarge, QStringLiteral("JSON text of %1 bytes exceeds the limit of %2 bytes")
                                    .arg(m_end - m_begin).arg(m_limits.maxBytes), 0);
+    // Nearly every document has a string or a number, and their Values point into this copy.
+    m_copy = static_cast<char*>(m_arena.allocate(inputBytes + kCopyPadding, 1));
+    if (inputBytes)
+        std::memcpy(m_copy, m_begin, inputBytes);
+    std::memset(m_copy + inputBytes, 0, kCopyPadding);
     std::optional<Error> error;
     const char* p = m_begin;
 
@@ -879,8 +840,10 @@ Result<Value> Parser::run()
         case '{':
         case '[': {
             const bool isObject = c == '{';
-            if ((error = openContainer(p, isObject)))
-                return *error;
+            // The bound is enforced before the container exists, so no input can grow the stack past it.
+            if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
+                return failAt(p, kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
+            m_s.frames.push_back(Frame{isObject, m_s.values.size(), m_s.keys.size()});
             p = skipWhitespace(p + 1);
             if (p < m_end && *p == (isObject ? '}' : ']')) {
                 ++p;
@@ -891,10 +854,14 @@ Result<Value> Parser::run()
                 return *error;
             continue; // the container's first element
         }
-        case '"':
-            if (!scanString(p, pushValue(Type::String).text, error))
+        case '"': {
+            Slot& s = pushValue(Type::String);
+            const char* text = nullptr;
+            if (!scanString(p, text, s.size, error))
                 return *error;
+            s.data = text;
             break;
+        }
         case '-':
         case '0': case '1': case '2': case '3': case '4':
         case '5': case '6': case '7': case '8': case '9':
@@ -922,7 +889,8 @@ Result<Value> Parser::run()
                 document.m_arena = m_arena.release();
                 return document;
             }
-            const bool inObject = m_s.frames.back().isObject;
+            const Frame& frame = m_s.frames.back();
+            const bool inObject = frame.isObject;
             p = skipWhitespace(p);
             if (p >= m_end)
                 return failAt(p, kSyntax, QStringLiteral("unexpected end of input"));
@@ -941,7 +909,8 @@ Result<Value> Parser::run()
                                                    : QStringLiteral("expected ',' or ']'"));
             }
             ++p;
-            if (inObject && (error = checkLargeObject(m_s.frames.back())))
+            if (inObject && m_s.keys.size() - frame.keyBase > kLinearDuplicateCheck
+                && (error = checkLargeObject(frame)))
                 return *error;
             closeContainer();
         }
