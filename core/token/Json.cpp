@@ -20,6 +20,10 @@
 #include <stdexcept>
 #include <tuple>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace jwb::json {
 
 namespace {
@@ -45,27 +49,42 @@ constexpr std::array<bool, 256> makePlainTable()
 }
 constexpr std::array<bool, 256> kPlain = makePlainTable();
 
-// Skips bytes a string can copy verbatim, eight at a time while no byte in the word needs attention
-// (a control, '"', '\\' or a non-ASCII byte); claims are mostly long plain runs such as URLs. The
-// lowest flagged byte of a word is exact (the borrow tricks only err above a true hit), so the first
-// special byte is found from the mask without a byte-by-byte rescan.
+// Skips bytes a string can copy verbatim, sixteen or eight at a time while no byte in the block needs
+// attention (a control, '"', '\\' or a non-ASCII byte); claims are mostly long plain runs such as URLs.
+// The first special byte is found from the mask without a byte-by-byte rescan. This reads the caller's
+// input, not the parser's fresh copy of it: loads from bytes just stored at other offsets stall.
 const char* skipPlain(const char* p, const char* end)
 {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-    auto hasZeroByte = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-    while (end - p >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, sizeof w);
-        const std::uint64_t special = (w & kHigh)                  // non-ASCII
-            | ((w - kOnes * 0x20) & ~w & kHigh)                    // below 0x20 (exact when no high bit)
-            | hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\'));
-        if (special) {
-            if constexpr (std::endian::native == std::endian::little)
+#if defined(__SSE2__)
+    // Signed bytes: one compare with 0x20 flags both the controls and every non-ASCII byte (negative).
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const __m128i special = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash)),
+                                             _mm_cmplt_epi8(v, space));
+        const auto mask = static_cast<unsigned>(_mm_movemask_epi8(special));
+        if (mask)
+            return p + std::countr_zero(mask);
+        p += 16;
+    }
+#endif
+    if constexpr (std::endian::native == std::endian::little) {
+        // The borrow tricks only err above a true hit, so the lowest flagged byte of a word is exact.
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+        auto hasZeroByte = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+        while (end - p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p, sizeof w);
+            const std::uint64_t special = (w & kHigh)              // non-ASCII
+                | ((w - kOnes * 0x20) & ~w & kHigh)                // below 0x20 (exact when no high bit)
+                | hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\'));
+            if (special)
                 return p + (std::countr_zero(special) >> 3);
-            break;
+            p += 8;
         }
-        p += 8;
     }
     while (p < end && kPlain[static_cast<unsigned char>(*p)])
         ++p;
@@ -377,6 +396,7 @@ struct Scratch {
     std::vector<Slot> values;
     std::vector<KeySlot> keys;
 };
+
 
 // Bytes after the arena's copy of the input, so a name's tag is always one 8-byte load.
 constexpr std::size_t kCopyPadding = 8;
@@ -758,10 +778,17 @@ inline bool Parser::readKey(const char*& p, std::optional<Error>& error)
     // Written in place: a KeySlot assembled on the stack and then copied costs a store-forwarding
     // stall per name (its fields are stored separately and reloaded as one wide copy).
     KeySlot& key = m_s.keys.emplace_back();
+    const char* run = p + 1;
     if (!scanString(p, key.text, key.size, error))
         return false;
     key.offset = keyOffset;
-    key.tag = keyTag(key.name(), kTagBytes + 1); // the copy's padding makes 8 bytes readable
+    // The tag is read from the input when the name holds no escape (nearly always) and 8 bytes can be
+    // read there, not from the copy whose bytes were only just stored (such a load stalls); the copy's
+    // padding makes 8 bytes readable in every other case.
+    if (m_end - run >= 8 && p - run == static_cast<qsizetype>(key.size) + 1)
+        key.tag = keyTag(std::string_view(run, key.size), kTagBytes + 1);
+    else
+        key.tag = keyTag(key.name(), kTagBytes + 1);
     const std::size_t keyBase = m_s.frames.back().keyBase;
     // Names from index kLinearDuplicateCheck on are checked by sorting when the object closes.
     const KeySlot* earlier = m_s.keys.data() + keyBase;
@@ -788,21 +815,25 @@ void Parser::closeContainer()
 {
     // The container's values are built once, in place in an exactly sized block of the arena; the
     // container itself becomes a pending value of its parent (or the document).
-    const Frame top = m_s.frames.back();
+    // Field by field, not as one Frame copy: the frame was stored moments ago, and a wide load of
+    // separately stored fields stalls until the stores retire.
+    const bool isObject = m_s.frames.back().isObject;
+    const std::size_t valueBase = m_s.frames.back().valueBase;
+    const std::size_t keyBase = m_s.frames.back().keyBase;
     m_s.frames.pop_back();
-    const Slot* values = m_s.values.data() + top.valueBase;
-    const std::size_t count = m_s.values.size() - top.valueBase;
+    const Slot* values = m_s.values.data() + valueBase;
+    const std::size_t count = m_s.values.size() - valueBase;
     const void* children = nullptr;
-    if (top.isObject) {
+    if (isObject) {
         auto* members = static_cast<Value::Member*>(
             m_arena.allocate(count * sizeof(Value::Member), alignof(Value::Member)));
-        const KeySlot* keys = m_s.keys.data() + top.keyBase;
+        const KeySlot* keys = m_s.keys.data() + keyBase;
         for (std::size_t i = 0; i < count; ++i) {
             Value::Member* member = new (members + i) Value::Member;
             member->first = keys[i].name();
             materialize(values[i], member->second);
         }
-        m_s.keys.resize(top.keyBase);
+        m_s.keys.resize(keyBase);
         children = members;
     } else {
         auto* items = static_cast<Value*>(m_arena.allocate(count * sizeof(Value), alignof(Value)));
@@ -810,8 +841,8 @@ void Parser::closeContainer()
             materialize(values[i], *new (items + i) Value);
         children = items;
     }
-    m_s.values.resize(top.valueBase);
-    Slot& closed = pushValue(top.isObject ? Type::Object : Type::Array);
+    m_s.values.resize(valueBase);
+    Slot& closed = pushValue(isObject ? Type::Object : Type::Array);
     closed.size = static_cast<std::uint32_t>(count); // within the input's bound
     closed.data = children;
 }
@@ -843,7 +874,10 @@ Result<Value> Parser::run()
             // The bound is enforced before the container exists, so no input can grow the stack past it.
             if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
                 return failAt(p, kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
-            m_s.frames.push_back(Frame{isObject, m_s.values.size(), m_s.keys.size()});
+            Frame& frame = m_s.frames.emplace_back(); // fields written in place (see closeContainer)
+            frame.isObject = isObject;
+            frame.valueBase = m_s.values.size();
+            frame.keyBase = m_s.keys.size();
             p = skipWhitespace(p + 1);
             if (p < m_end && *p == (isObject ? '}' : ']')) {
                 ++p;
