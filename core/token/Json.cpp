@@ -91,34 +91,6 @@ const char* skipPlain(const char* p, const char* end)
     return p;
 }
 
-// Value of 8 ASCII digits in one go (little-endian load: the first digit is the lowest byte): adjacent
-// digits are combined pairwise, then into fours, then eights, each step one multiply. A digit-by-digit
-// loop is a chain of dependent multiply-adds, and every claim timestamp has ten digits.
-std::uint64_t eightDigits(const char* p)
-{
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    v = ((v & 0x0F0F0F0F0F0F0F0FULL) * 2561) >> 8;               // 10 * 2^8 + 1
-    v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;           // 100 * 2^16 + 1
-    return ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32; // 10000 * 2^32 + 1
-}
-
-// Value of the decimal digits [p, end), at most 19 of them.
-std::uint64_t digitsValue(const char* p, const char* end)
-{
-    std::uint64_t v = 0;
-    if constexpr (std::endian::native == std::endian::little) {
-        for (; (end - p) % 8 != 0; ++p)
-            v = v * 10 + static_cast<unsigned>(*p - '0');
-        for (; p < end; p += 8)
-            v = v * 100000000 + eightDigits(p);
-    } else {
-        for (; p < end; ++p)
-            v = v * 10 + static_cast<unsigned>(*p - '0');
-    }
-    return v;
-}
-
 bool isWhitespace(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -127,6 +99,51 @@ bool isWhitespace(char c)
 bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+// Value of 8 ASCII digits in one go (little-endian load: the first digit is the lowest byte): adjacent
+// digits are combined pairwise, then into fours, then eights, each step one multiply. A digit-by-digit
+// loop is a chain of dependent multiply-adds, and every claim timestamp has ten digits.
+std::uint64_t eightDigits(std::uint64_t v)
+{
+    v = ((v & 0x0F0F0F0F0F0F0F0FULL) * 2561) >> 8;               // 10 * 2^8 + 1
+    v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;           // 100 * 2^16 + 1
+    return ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32; // 10000 * 2^32 + 1
+}
+
+// Skips the decimal digits from p and adds their value to `value` (which wraps past 19 digits: a
+// caller uses it only for shorter runs). Eight bytes are tested at a time while eight can be read; the
+// digits of a partial word are shifted to its top, where the zero bytes below them read as leading
+// zeros, so a word costs one conversion whatever its length.
+const char* scanDigits(const char* p, const char* end, std::uint64_t& value)
+{
+    static constexpr std::uint64_t kPow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    std::uint64_t v = value;
+    if constexpr (std::endian::native == std::endian::little) {
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        while (end - p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p, sizeof w);
+            // A byte is a digit when w ^ '0' is below 10: adding 0x76 sets its high bit otherwise, and
+            // a carry only leaves a byte that is already flagged, so the lowest flag is exact.
+            const std::uint64_t t = w ^ (kOnes * '0');
+            const std::uint64_t nonDigit = (t | (t + kOnes * 0x76)) & (kOnes * 0x80);
+            if (!nonDigit) {
+                v = v * 100000000 + eightDigits(w);
+                p += 8;
+                continue;
+            }
+            const int count = std::countr_zero(nonDigit) >> 3;
+            if (count)
+                v = v * kPow10[count] + eightDigits(w << (64 - 8 * count));
+            value = v;
+            return p + count;
+        }
+    }
+    for (; p < end && isDigit(*p); ++p)
+        v = v * 10 + static_cast<unsigned>(*p - '0');
+    value = v;
+    return p;
 }
 
 int hexValue(char c)
@@ -425,7 +442,8 @@ public:
     }
     Q_DISABLE_COPY_MOVE(Parser)
 
-    Result<Value> run();
+    // Parses the text into `document` (a null Value), or returns why it cannot.
+    std::optional<Error> run(Value& document);
 
 private:
     Error fail(const char* code, const QString& message, qsizetype offset) const
@@ -632,10 +650,10 @@ bool Parser::parseNumber(Slot& out, std::optional<Error>& error)
             error = fail(kSyntax, QStringLiteral("number with a leading zero"), start - m_begin);
             return false;
         }
-    } else {
-        while (p < m_end && isDigit(*p))
-            ++p;
     }
+    std::uint64_t intValue = 0; // exact for up to 19 digits
+    if (*intStart != '0')
+        p = scanDigits(p, m_end, intValue);
     const auto intDigits = p - intStart;
     out.data = inCopy(start);
     // The usual claim: an integer of at most 18 digits, which always fits in 64 bits and needs no
@@ -643,7 +661,7 @@ bool Parser::parseNumber(Slot& out, std::optional<Error>& error)
     if (intDigits <= 18 && (p >= m_end || (*p != '.' && *p != 'e' && *p != 'E'))) {
         m_p = p;
         out.size = static_cast<std::uint32_t>(p - start);
-        const auto v = static_cast<long long>(digitsValue(intStart, p));
+        const auto v = static_cast<long long>(intValue);
         out.isInteger = true;
         out.integer = negative ? -v : v;
         return true;
@@ -847,7 +865,7 @@ void Parser::closeContainer()
     closed.data = children;
 }
 
-Result<Value> Parser::run()
+std::optional<Error> Parser::run(Value& document)
 {
     const auto inputBytes = static_cast<std::size_t>(m_end - m_begin);
     if (m_end - m_begin > m_limits.maxBytes || inputBytes > std::numeric_limits<std::uint32_t>::max())
@@ -885,14 +903,14 @@ Result<Value> Parser::run()
                 break;
             }
             if (isObject && !readKey(p, error))
-                return *error;
+                return error;
             continue; // the container's first element
         }
         case '"': {
             Slot& s = pushValue(Type::String);
             const char* text = nullptr;
             if (!scanString(p, text, s.size, error))
-                return *error;
+                return error;
             s.data = text;
             break;
         }
@@ -901,13 +919,13 @@ Result<Value> Parser::run()
         case '5': case '6': case '7': case '8': case '9':
             m_p = p;
             if (!parseNumber(pushValue(Type::Number), error))
-                return *error;
+                return error;
             p = m_p;
             break;
         default:
             m_p = p;
             if (!parseLiteral(pushValue(Type::Null), error))
-                return *error;
+                return error;
             p = m_p;
             break;
         }
@@ -918,10 +936,9 @@ Result<Value> Parser::run()
                 p = skipWhitespace(p);
                 if (p != m_end)
                     return failAt(p, kSyntax, QStringLiteral("trailing data after the JSON value"));
-                Value document;
                 materialize(m_s.values.back(), document);
                 document.m_arena = m_arena.release();
-                return document;
+                return std::nullopt;
             }
             const Frame& frame = m_s.frames.back();
             const bool inObject = frame.isObject;
@@ -934,7 +951,7 @@ Result<Value> Parser::run()
                 if (inObject) {
                     p = skipWhitespace(p);
                     if (!readKey(p, error))
-                        return *error;
+                        return error;
                 }
                 break; // the next element
             }
@@ -945,7 +962,7 @@ Result<Value> Parser::run()
             ++p;
             if (inObject && m_s.keys.size() - frame.keyBase > kLinearDuplicateCheck
                 && (error = checkLargeObject(frame)))
-                return *error;
+                return error;
             closeContainer();
         }
     }
@@ -1268,8 +1285,12 @@ QJsonValue Value::toQJsonValue() const
 Result<Value> parse(QByteArrayView text, const Limits& limits)
 {
     thread_local detail::Scratch scratch;
+    // The document is built where the caller receives it: a parsed root is not moved on its way out.
+    Result<Value> result{Value()};
     detail::Parser parser(text, limits, scratch);
-    return parser.run();
+    if (std::optional<Error> error = parser.run(result.value()))
+        result = std::move(*error);
+    return result;
 }
 
 QByteArray serialize(const Value& value)
