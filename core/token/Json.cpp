@@ -260,8 +260,72 @@ struct Arena {
 static_assert(sizeof(Arena) % alignof(std::max_align_t) == 0);
 static_assert(sizeof(void*) != 8 || sizeof(Value) == 32, "a Value is meant to stay 32 bytes on 64-bit targets");
 
+// Recently released one-block arenas, kept per thread for the next documents. Decoding a token builds
+// two (its header and payload) and frees both when the token goes, so over a stream of tokens the blocks
+// come from here instead of the allocator. Not under AddressSanitizer: it must see a view that outlives
+// its root as a use after free.
+#if defined(__SANITIZE_ADDRESS__)
+#define JWB_JSON_SPARE_BLOCKS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JWB_JSON_SPARE_BLOCKS 0
+#endif
+#endif
+#ifndef JWB_JSON_SPARE_BLOCKS
+#define JWB_JSON_SPARE_BLOCKS 1
+#endif
+constexpr std::size_t kSpareBlocks = 2;
+constexpr std::size_t kSpareMaxCapacity = 4096; // a larger block goes back to the allocator
+// First blocks are sized in these steps, so a spare fits the next document of about the same size.
+constexpr std::size_t kBlockGranule = 128;
+
+// Plain pointers and a flag: these need no guard on access and stay valid during thread exit.
+thread_local Arena* t_spares[kSpareBlocks] = {};
+thread_local bool t_sparesClosed = false;
+
+struct SpareReleaser {
+    SpareReleaser() = default;
+    Q_DISABLE_COPY_MOVE(SpareReleaser)
+    ~SpareReleaser()
+    {
+        t_sparesClosed = true; // from here on, a released block is freed at once
+        for (Arena*& spare : t_spares) {
+            ::operator delete(spare);
+            spare = nullptr;
+        }
+    }
+};
+
+// The smallest spare of at least `capacity` bytes, now owned by the caller; nullptr when none fits.
+Arena* takeSpare(std::size_t capacity) noexcept
+{
+    Arena** best = nullptr;
+    for (Arena*& spare : t_spares) {
+        if (spare && spare->capacity >= capacity && (!best || spare->capacity < (*best)->capacity))
+            best = &spare;
+    }
+    return best ? std::exchange(*best, nullptr) : nullptr;
+}
+
+// Keeps a released one-block arena for reuse; false when it must be freed.
+bool keepSpare(Arena* block) noexcept
+{
+    if (!JWB_JSON_SPARE_BLOCKS || t_sparesClosed || block->previous || block->capacity > kSpareMaxCapacity)
+        return false;
+    for (Arena*& spare : t_spares) {
+        if (!spare) {
+            thread_local SpareReleaser releaser; // frees the spares when the thread ends
+            spare = block;
+            return true;
+        }
+    }
+    return false;
+}
+
 void releaseArena(Arena* arena) noexcept
 {
+    if (arena && keepSpare(arena))
+        return;
     while (arena) {
         Arena* previous = arena->previous;
         arena->~Arena();
@@ -366,6 +430,13 @@ private:
     static Arena* newBlock(std::size_t capacity, Arena* previous)
     {
         capacity = std::max<std::size_t>(capacity, 64);
+        if (!previous) {
+            capacity = (capacity + kBlockGranule - 1) / kBlockGranule * kBlockGranule;
+            if (Arena* spare = takeSpare(capacity)) {
+                spare->used = 0;
+                return spare;
+            }
+        }
         void* memory = ::operator new(sizeof(Arena) + capacity);
         Arena* block = new (memory) Arena;
         block->previous = previous;
