@@ -19,6 +19,7 @@
 #include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -481,12 +482,62 @@ struct Frame {
     std::size_t keyBase = 0;
 };
 
+// A stack of trivial entries, reused from parse to parse. Leaner than std::vector on the paths every
+// value takes: a push is one predicted check, and emptying or shrinking it is one store.
+template <typename T>
+class Stack final {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+public:
+    Stack() = default;
+    ~Stack() { ::operator delete(m_data); }
+    Q_DISABLE_COPY_MOVE(Stack)
+
+    T& emplace_back()
+    {
+        if (m_size == m_capacity) [[unlikely]]
+            grow();
+        return *new (m_data + m_size++) T();
+    }
+    T& back() { return m_data[m_size - 1]; }
+    void pop_back() { --m_size; }
+    void resize(std::size_t size) { m_size = size; } // never grows: drops the entries from `size` on
+    void clear() { m_size = 0; }
+    bool empty() const { return m_size == 0; }
+    std::size_t size() const { return m_size; }
+    std::size_t capacity() const { return m_capacity; }
+    T* data() { return m_data; }
+    const T* data() const { return m_data; }
+    // Gives the memory back (the stack must be empty).
+    void release()
+    {
+        ::operator delete(std::exchange(m_data, nullptr));
+        m_capacity = 0;
+    }
+
+private:
+    Q_NEVER_INLINE void grow()
+    {
+        const std::size_t capacity = std::max<std::size_t>(16, 2 * m_capacity);
+        T* data = static_cast<T*>(::operator new(capacity * sizeof(T)));
+        if (m_size)
+            std::memcpy(static_cast<void*>(data), m_data, m_size * sizeof(T));
+        ::operator delete(m_data);
+        m_data = data;
+        m_capacity = capacity;
+    }
+
+    T* m_data = nullptr;
+    std::size_t m_size = 0;
+    std::size_t m_capacity = 0;
+};
+
 // Per-thread working memory, reused from parse to parse so a typical token allocates only the arena
 // of the values it returns.
 struct Scratch {
-    std::vector<Frame> frames;
-    std::vector<Slot> values;
-    std::vector<KeySlot> keys;
+    Stack<Frame> frames;
+    Stack<Slot> values;
+    Stack<KeySlot> keys;
 };
 
 
@@ -509,11 +560,11 @@ public:
         m_s.values.clear();
         m_s.keys.clear();
         if (m_s.values.capacity() > kKeep)
-            std::vector<Slot>().swap(m_s.values);
+            m_s.values.release();
         if (m_s.keys.capacity() > kKeep)
-            std::vector<KeySlot>().swap(m_s.keys);
+            m_s.keys.release();
         if (m_s.frames.capacity() > kKeep)
-            std::vector<Frame>().swap(m_s.frames);
+            m_s.frames.release();
     }
     Q_DISABLE_COPY_MOVE(Parser)
 
