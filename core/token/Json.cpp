@@ -622,6 +622,33 @@ private:
     }
     Q_NEVER_INLINE bool scanEscapedString(qsizetype start, const char* run, const char*& text,
                                           std::uint32_t& size, std::optional<Error>& error);
+    // The usual number in a token, inline: an integer of at most 18 digits (a timestamp), which
+    // always fits in 64 bits. False, with nothing consumed or written, for anything else (a fraction,
+    // an exponent, a longer number, an error): parseNumber reads it from the start.
+    bool readInteger(const char*& p, Slot& out) const
+    {
+        const char* q = p;
+        const bool negative = *q == '-';
+        if (negative)
+            ++q;
+        if (q >= m_end || !isDigit(*q))
+            return false;
+        const char* intStart = q;
+        std::uint64_t value = 0;
+        if (*q == '0')
+            ++q;
+        else
+            q = scanDigits(q, m_end, value);
+        if (q - intStart > 18 || (q < m_end && (isDigit(*q) || *q == '.' || *q == 'e' || *q == 'E')))
+            return false;
+        out.data = inCopy(p);
+        out.size = static_cast<std::uint32_t>(q - p); // within the input's bound
+        out.isInteger = true;
+        const auto v = static_cast<long long>(value);
+        out.integer = negative ? -v : v;
+        p = q;
+        return true;
+    }
     bool parseNumber(Slot& out, std::optional<Error>& error);
     bool parseLiteral(Slot& out, std::optional<Error>& error);
     Q_ALWAYS_INLINE bool readKey(const char*& p, std::optional<Error>& error);
@@ -1051,12 +1078,16 @@ std::optional<Error> Parser::run(Value& document)
         }
         case '-':
         case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
+        case '5': case '6': case '7': case '8': case '9': {
+            Slot& s = pushValue(Type::Number);
+            if (readInteger(p, s))
+                break;
             m_p = p;
-            if (!parseNumber(pushValue(Type::Number), error))
+            if (!parseNumber(s, error))
                 return error;
             p = m_p;
             break;
+        }
         default:
             m_p = p;
             if (!parseLiteral(pushValue(Type::Null), error))
