@@ -540,7 +540,6 @@ struct Scratch {
     Stack<KeySlot> keys;
 };
 
-
 // Bytes after the arena's copy of the input, so a name's tag is always one 8-byte load.
 constexpr std::size_t kCopyPadding = 8;
 
@@ -803,22 +802,14 @@ bool Parser::parseNumber(Slot& out, std::optional<Error>& error)
             error = fail(kSyntax, QStringLiteral("number with a leading zero"), start - m_begin);
             return false;
         }
+    } else {
+        // readInteger has taken every integer of up to 18 digits: what is left here is rarer (a
+        // fraction, an exponent, a longer integer, an error), so plain loops and the library do.
+        while (p < m_end && isDigit(*p))
+            ++p;
     }
-    std::uint64_t intValue = 0; // exact for up to 19 digits
-    if (*intStart != '0')
-        p = scanDigits(p, m_end, intValue);
     const auto intDigits = p - intStart;
     out.data = inCopy(start);
-    // The usual claim: an integer of at most 18 digits, which always fits in 64 bits and needs no
-    // library call.
-    if (intDigits <= 18 && (p >= m_end || (*p != '.' && *p != 'e' && *p != 'E'))) {
-        m_p = p;
-        out.size = static_cast<std::uint32_t>(p - start);
-        const auto v = static_cast<long long>(intValue);
-        out.isInteger = true;
-        out.integer = negative ? -v : v;
-        return true;
-    }
     bool integral = true;
     qsizetype fractionLeadingZeros = 0;
     bool fractionAllZero = true;
@@ -864,7 +855,7 @@ bool Parser::parseNumber(Slot& out, std::optional<Error>& error)
     m_p = p;
 
     out.size = static_cast<std::uint32_t>(p - start);
-    if (integral) { // more than 18 digits: maybe still within 64 bits
+    if (integral) { // maybe still within 64 bits
         long long v = 0;
         const auto [ptr, ec] = std::from_chars(start, p, v);
         if (ec == std::errc() && ptr == p) {
