@@ -493,11 +493,13 @@ public:
     ~Stack() { ::operator delete(m_data); }
     Q_DISABLE_COPY_MOVE(Stack)
 
-    T& emplace_back()
+    T& emplace_back() { return *new (&pushUninitialized()) T(); }
+    // A new entry whose every field the caller writes (until then it holds whatever was there).
+    T& pushUninitialized()
     {
         if (m_size == m_capacity) [[unlikely]]
             grow();
-        return *new (m_data + m_size++) T();
+        return m_data[m_size++];
     }
     T& back() { return m_data[m_size - 1]; }
     void pop_back() { --m_size; }
@@ -939,7 +941,7 @@ inline bool Parser::readKey(const char*& p, std::optional<Error>& error)
     const auto keyOffset = static_cast<std::uint32_t>(p - m_begin); // within the input's bound
     // Written in place: a KeySlot assembled on the stack and then copied costs a store-forwarding
     // stall per name (its fields are stored separately and reloaded as one wide copy).
-    KeySlot& key = m_s.keys.emplace_back();
+    KeySlot& key = m_s.keys.pushUninitialized(); // every field is written below
     const char* run = p + 1;
     auto plain = [](char c) { return kPlain[static_cast<unsigned char>(c)]; };
     if (m_end - run >= 4 && run[3] == '"' && plain(run[0]) && plain(run[1]) && plain(run[2])) {
@@ -1045,7 +1047,7 @@ std::optional<Error> Parser::run(Value& document)
             // The bound is enforced before the container exists, so no input can grow the stack past it.
             if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
                 return failAt(p, kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
-            Frame& frame = m_s.frames.emplace_back(); // fields written in place (see closeContainer)
+            Frame& frame = m_s.frames.pushUninitialized(); // fields written in place (see closeContainer)
             frame.isObject = isObject;
             frame.valueBase = m_s.values.size();
             frame.keyBase = m_s.keys.size();
