@@ -19,6 +19,11 @@
 #include <optional>
 #include <stdexcept>
 #include <tuple>
+#include <type_traits>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 namespace jwb::json {
 
@@ -45,59 +50,50 @@ constexpr std::array<bool, 256> makePlainTable()
 }
 constexpr std::array<bool, 256> kPlain = makePlainTable();
 
-// Skips bytes a string can copy verbatim, eight at a time while no byte in the word needs attention
-// (a control, '"', '\\' or a non-ASCII byte); claims are mostly long plain runs such as URLs. The
-// lowest flagged byte of a word is exact (the borrow tricks only err above a true hit), so the first
-// special byte is found from the mask without a byte-by-byte rescan.
+// Skips bytes a string can copy verbatim, sixteen or eight at a time while no byte in the block needs
+// attention (a control, '"', '\\' or a non-ASCII byte); claims are mostly long plain runs such as URLs.
+// The first special byte is found from the mask without a byte-by-byte rescan. This reads the caller's
+// input, not the parser's fresh copy of it: loads from bytes just stored at other offsets stall.
 const char* skipPlain(const char* p, const char* end)
 {
-    constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-    constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
-    auto hasZeroByte = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-    while (end - p >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, p, sizeof w);
-        const std::uint64_t special = (w & kHigh)                  // non-ASCII
-            | ((w - kOnes * 0x20) & ~w & kHigh)                    // below 0x20 (exact when no high bit)
-            | hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\'));
-        if (special) {
-            if constexpr (std::endian::native == std::endian::little)
+#if defined(__SSE2__)
+    // Signed bytes: one compare with 0x20 flags both the controls and every non-ASCII byte (negative).
+    const __m128i quote = _mm_set1_epi8('"');
+    const __m128i backslash = _mm_set1_epi8('\\');
+    const __m128i space = _mm_set1_epi8(0x20);
+    while (end - p >= 16) {
+        const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        const auto quotes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, quote)));
+        const auto others = static_cast<unsigned>(
+            _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, backslash), _mm_cmplt_epi8(v, space))));
+        // The usual end: the closing quote with nothing to attend to before it. Tested apart (a
+        // predicted branch), the other compares stay off the path the parser's next read waits for.
+        if (quotes && !(others & ((quotes & (0U - quotes)) - 1)))
+            return p + std::countr_zero(quotes);
+        if (quotes | others)
+            return p + std::countr_zero(quotes | others);
+        p += 16;
+    }
+#endif
+    if constexpr (std::endian::native == std::endian::little) {
+        // The borrow tricks only err above a true hit, so the lowest flagged byte of a word is exact.
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        constexpr std::uint64_t kHigh = 0x8080808080808080ULL;
+        auto hasZeroByte = [](std::uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+        while (end - p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p, sizeof w);
+            const std::uint64_t special = (w & kHigh)              // non-ASCII
+                | ((w - kOnes * 0x20) & ~w & kHigh)                // below 0x20 (exact when no high bit)
+                | hasZeroByte(w ^ (kOnes * '"')) | hasZeroByte(w ^ (kOnes * '\\'));
+            if (special)
                 return p + (std::countr_zero(special) >> 3);
-            break;
+            p += 8;
         }
-        p += 8;
     }
     while (p < end && kPlain[static_cast<unsigned char>(*p)])
         ++p;
     return p;
-}
-
-// Value of 8 ASCII digits in one go (little-endian load: the first digit is the lowest byte): adjacent
-// digits are combined pairwise, then into fours, then eights, each step one multiply. A digit-by-digit
-// loop is a chain of dependent multiply-adds, and every claim timestamp has ten digits.
-std::uint64_t eightDigits(const char* p)
-{
-    std::uint64_t v;
-    std::memcpy(&v, p, sizeof v);
-    v = ((v & 0x0F0F0F0F0F0F0F0FULL) * 2561) >> 8;               // 10 * 2^8 + 1
-    v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;           // 100 * 2^16 + 1
-    return ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32; // 10000 * 2^32 + 1
-}
-
-// Value of the decimal digits [p, end), at most 19 of them.
-std::uint64_t digitsValue(const char* p, const char* end)
-{
-    std::uint64_t v = 0;
-    if constexpr (std::endian::native == std::endian::little) {
-        for (; (end - p) % 8 != 0; ++p)
-            v = v * 10 + static_cast<unsigned>(*p - '0');
-        for (; p < end; p += 8)
-            v = v * 100000000 + eightDigits(p);
-    } else {
-        for (; p < end; ++p)
-            v = v * 10 + static_cast<unsigned>(*p - '0');
-    }
-    return v;
 }
 
 bool isWhitespace(char c)
@@ -108,6 +104,51 @@ bool isWhitespace(char c)
 bool isDigit(char c)
 {
     return c >= '0' && c <= '9';
+}
+
+// Value of 8 ASCII digits in one go (little-endian load: the first digit is the lowest byte): adjacent
+// digits are combined pairwise, then into fours, then eights, each step one multiply. A digit-by-digit
+// loop is a chain of dependent multiply-adds, and every claim timestamp has ten digits.
+std::uint64_t eightDigits(std::uint64_t v)
+{
+    v = ((v & 0x0F0F0F0F0F0F0F0FULL) * 2561) >> 8;               // 10 * 2^8 + 1
+    v = ((v & 0x00FF00FF00FF00FFULL) * 6553601) >> 16;           // 100 * 2^16 + 1
+    return ((v & 0x0000FFFF0000FFFFULL) * 42949672960001ULL) >> 32; // 10000 * 2^32 + 1
+}
+
+// Skips the decimal digits from p and adds their value to `value` (which wraps past 19 digits: a
+// caller uses it only for shorter runs). Eight bytes are tested at a time while eight can be read; the
+// digits of a partial word are shifted to its top, where the zero bytes below them read as leading
+// zeros, so a word costs one conversion whatever its length.
+const char* scanDigits(const char* p, const char* end, std::uint64_t& value)
+{
+    static constexpr std::uint64_t kPow10[8] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000};
+    std::uint64_t v = value;
+    if constexpr (std::endian::native == std::endian::little) {
+        constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+        while (end - p >= 8) {
+            std::uint64_t w;
+            std::memcpy(&w, p, sizeof w);
+            // A byte is a digit when w ^ '0' is below 10: adding 0x76 sets its high bit otherwise, and
+            // a carry only leaves a byte that is already flagged, so the lowest flag is exact.
+            const std::uint64_t t = w ^ (kOnes * '0');
+            const std::uint64_t nonDigit = (t | (t + kOnes * 0x76)) & (kOnes * 0x80);
+            if (!nonDigit) {
+                v = v * 100000000 + eightDigits(w);
+                p += 8;
+                continue;
+            }
+            const int count = std::countr_zero(nonDigit) >> 3;
+            if (count)
+                v = v * kPow10[count] + eightDigits(w << (64 - 8 * count));
+            value = v;
+            return p + count;
+        }
+    }
+    for (; p < end && isDigit(*p); ++p)
+        v = v * 10 + static_cast<unsigned>(*p - '0');
+    value = v;
+    return p;
 }
 
 int hexValue(char c)
@@ -121,23 +162,25 @@ int hexValue(char c)
     return -1;
 }
 
-void appendUtf8(std::string& out, char32_t cp)
+// Writes cp as UTF-8 at out; returns the end of what was written.
+char* putUtf8(char* out, char32_t cp)
 {
     if (cp < 0x80) {
-        out.push_back(static_cast<char>(cp));
+        *out++ = static_cast<char>(cp);
     } else if (cp < 0x800) {
-        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        *out++ = static_cast<char>(0xC0 | (cp >> 6));
+        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
     } else if (cp < 0x10000) {
-        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        *out++ = static_cast<char>(0xE0 | (cp >> 12));
+        *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
     } else {
-        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+        *out++ = static_cast<char>(0xF0 | (cp >> 18));
+        *out++ = static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+        *out++ = static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+        *out++ = static_cast<char>(0x80 | (cp & 0x3F));
     }
+    return out;
 }
 
 // Length of the well-formed UTF-8 sequence starting at p (Unicode 15, table 3-7), or 0 when it is
@@ -218,8 +261,72 @@ struct Arena {
 static_assert(sizeof(Arena) % alignof(std::max_align_t) == 0);
 static_assert(sizeof(void*) != 8 || sizeof(Value) == 32, "a Value is meant to stay 32 bytes on 64-bit targets");
 
+// Recently released one-block arenas, kept per thread for the next documents. Decoding a token builds
+// two (its header and payload) and frees both when the token goes, so over a stream of tokens the blocks
+// come from here instead of the allocator. Not under AddressSanitizer: it must see a view that outlives
+// its root as a use after free.
+#if defined(__SANITIZE_ADDRESS__)
+#define JWB_JSON_SPARE_BLOCKS 0
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define JWB_JSON_SPARE_BLOCKS 0
+#endif
+#endif
+#ifndef JWB_JSON_SPARE_BLOCKS
+#define JWB_JSON_SPARE_BLOCKS 1
+#endif
+constexpr std::size_t kSpareBlocks = 2;
+constexpr std::size_t kSpareMaxCapacity = 4096; // a larger block goes back to the allocator
+// First blocks are sized in these steps, so a spare fits the next document of about the same size.
+constexpr std::size_t kBlockGranule = 128;
+
+// Plain pointers and a flag: these need no guard on access and stay valid during thread exit.
+thread_local Arena* t_spares[kSpareBlocks] = {};
+thread_local bool t_sparesClosed = false;
+
+struct SpareReleaser {
+    SpareReleaser() = default;
+    Q_DISABLE_COPY_MOVE(SpareReleaser)
+    ~SpareReleaser()
+    {
+        t_sparesClosed = true; // from here on, a released block is freed at once
+        for (Arena*& spare : t_spares) {
+            ::operator delete(spare);
+            spare = nullptr;
+        }
+    }
+};
+
+// The smallest spare of at least `capacity` bytes, now owned by the caller; nullptr when none fits.
+Arena* takeSpare(std::size_t capacity) noexcept
+{
+    Arena** best = nullptr;
+    for (Arena*& spare : t_spares) {
+        if (spare && spare->capacity >= capacity && (!best || spare->capacity < (*best)->capacity))
+            best = &spare;
+    }
+    return best ? std::exchange(*best, nullptr) : nullptr;
+}
+
+// Keeps a released one-block arena for reuse; false when it must be freed.
+bool keepSpare(Arena* block) noexcept
+{
+    if (!JWB_JSON_SPARE_BLOCKS || t_sparesClosed || block->previous || block->capacity > kSpareMaxCapacity)
+        return false;
+    for (Arena*& spare : t_spares) {
+        if (!spare) {
+            thread_local SpareReleaser releaser; // frees the spares when the thread ends
+            spare = block;
+            return true;
+        }
+    }
+    return false;
+}
+
 void releaseArena(Arena* arena) noexcept
 {
+    if (arena && keepSpare(arena))
+        return;
     while (arena) {
         Arena* previous = arena->previous;
         arena->~Arena();
@@ -324,6 +431,13 @@ private:
     static Arena* newBlock(std::size_t capacity, Arena* previous)
     {
         capacity = std::max<std::size_t>(capacity, 64);
+        if (!previous) {
+            capacity = (capacity + kBlockGranule - 1) / kBlockGranule * kBlockGranule;
+            if (Arena* spare = takeSpare(capacity)) {
+                spare->used = 0;
+                return spare;
+            }
+        }
         void* memory = ::operator new(sizeof(Arena) + capacity);
         Arena* block = new (memory) Arena;
         block->previous = previous;
@@ -334,52 +448,102 @@ private:
     Arena* m_head;
 };
 
-// Where a string's text (or a number's source text) is: in the input, or, once its escapes are
-// decoded, in Scratch::arena. Offsets, not pointers: the arena may move as it grows.
-struct TextRef {
-    std::size_t offset = 0;
-    std::size_t size = 0;
-    bool inArena = false;
-};
-
-// A finished value whose container is still open. Scalars stay a description of where their text is
-// and become Values only when the container closes, straight in its exactly sized block of the arena.
-// A closed array or object is its block and count. Kept small and trivial: one is written for every value.
-struct Pending {
+// A finished value whose container is still open: the fields of its Value, written once where the
+// value is read. Texts already point to their final place (the arena's copy of the input), so when the
+// container closes each Value is a plain field copy into its exactly sized block. Kept small and
+// trivial: one is written for every value.
+struct Slot {
     Type type = Type::Null;
     bool boolean = false;
     bool isInteger = false;
-    TextRef text; // Type::String, Type::Number; for Type::Array and Type::Object, text.size is the count
+    std::uint32_t size = 0; // bytes of text, or count of items or members
     union {
-        double number;        // Type::Number unless isInteger
-        long long integer;    // Type::Number when isInteger
-        const void* children; // Type::Array (Values), Type::Object (Members), in the arena
+        double number = 0; // Type::Number unless isInteger
+        long long integer; // Type::Number when isInteger
     };
+    const void* data = nullptr; // text (String, Number), Values (Array) or Members (Object) in the arena
 };
 
-// A member name read in an object that is still open.
-struct PendingKey {
-    TextRef text;
-    qsizetype offset = 0; // byte offset of its opening quote, for a duplicate found when the object closes
+// A member name read in an object that is still open. The tag comes first: the duplicate check reads
+// only it for names that differ.
+struct KeySlot {
+    std::uint64_t tag = 0; // keyTag() of the name
+    const char* text = nullptr;
+    std::uint32_t size = 0;
+    std::uint32_t offset = 0; // byte offset of its opening quote, for a duplicate found when the object closes
+    std::string_view name() const { return std::string_view(text, size); }
 };
 
 // One open array or object. Its values are on Scratch::values from `valueBase` on and, for an object,
-// its names on Scratch::keys (and their tags on Scratch::keyTags) from `keyBase` on.
+// its names on Scratch::keys from `keyBase` on.
 struct Frame {
     bool isObject = false;
     std::size_t valueBase = 0;
     std::size_t keyBase = 0;
 };
 
+// A stack of trivial entries, reused from parse to parse. Leaner than std::vector on the paths every
+// value takes: a push is one predicted check, and emptying or shrinking it is one store.
+template <typename T>
+class Stack final {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+public:
+    Stack() = default;
+    ~Stack() { ::operator delete(m_data); }
+    Q_DISABLE_COPY_MOVE(Stack)
+
+    T& emplace_back() { return *new (&pushUninitialized()) T(); }
+    // A new entry whose every field the caller writes (until then it holds whatever was there).
+    T& pushUninitialized()
+    {
+        if (m_size == m_capacity) [[unlikely]]
+            grow();
+        return m_data[m_size++];
+    }
+    T& back() { return m_data[m_size - 1]; }
+    void pop_back() { --m_size; }
+    void resize(std::size_t size) { m_size = size; } // never grows: drops the entries from `size` on
+    void clear() { m_size = 0; }
+    bool empty() const { return m_size == 0; }
+    std::size_t size() const { return m_size; }
+    std::size_t capacity() const { return m_capacity; }
+    T* data() { return m_data; }
+    const T* data() const { return m_data; }
+    // Gives the memory back (the stack must be empty).
+    void release()
+    {
+        ::operator delete(std::exchange(m_data, nullptr));
+        m_capacity = 0;
+    }
+
+private:
+    Q_NEVER_INLINE void grow()
+    {
+        const std::size_t capacity = std::max<std::size_t>(16, 2 * m_capacity);
+        T* data = static_cast<T*>(::operator new(capacity * sizeof(T)));
+        if (m_size)
+            std::memcpy(static_cast<void*>(data), m_data, m_size * sizeof(T));
+        ::operator delete(m_data);
+        m_data = data;
+        m_capacity = capacity;
+    }
+
+    T* m_data = nullptr;
+    std::size_t m_size = 0;
+    std::size_t m_capacity = 0;
+};
+
 // Per-thread working memory, reused from parse to parse so a typical token allocates only the arena
 // of the values it returns.
 struct Scratch {
-    std::vector<Frame> frames;
-    std::vector<Pending> values;
-    std::vector<PendingKey> keys;
-    std::vector<std::uint64_t> keyTags; // keyTag() of each entry of `keys`, same index
-    std::string arena;                  // decoded text of the strings that have escapes
+    Stack<Frame> frames;
+    Stack<Slot> values;
+    Stack<KeySlot> keys;
 };
+
+// Bytes after the arena's copy of the input, so a name's tag is always one 8-byte load.
+constexpr std::size_t kCopyPadding = 8;
 
 class Parser final {
 public:
@@ -396,22 +560,17 @@ public:
         m_s.frames.clear();
         m_s.values.clear();
         m_s.keys.clear();
-        m_s.keyTags.clear();
-        m_s.arena.clear();
         if (m_s.values.capacity() > kKeep)
-            std::vector<Pending>().swap(m_s.values);
-        if (m_s.keys.capacity() > kKeep) {
-            std::vector<PendingKey>().swap(m_s.keys);
-            std::vector<std::uint64_t>().swap(m_s.keyTags);
-        }
+            m_s.values.release();
+        if (m_s.keys.capacity() > kKeep)
+            m_s.keys.release();
         if (m_s.frames.capacity() > kKeep)
-            std::vector<Frame>().swap(m_s.frames);
-        if (m_s.arena.capacity() > kKeep * 16)
-            std::string().swap(m_s.arena);
+            m_s.frames.release();
     }
     Q_DISABLE_COPY_MOVE(Parser)
 
-    Result<Value> run();
+    // Parses the text into `document` (a null Value), or returns why it cannot.
+    std::optional<Error> run(Value& document);
 
 private:
     Error fail(const char* code, const QString& message, qsizetype offset) const
@@ -427,71 +586,93 @@ private:
 
     const char* skipWhitespace(const char* p) const
     {
-        while (p < m_end && isWhitespace(*p))
+        // Every whitespace byte is at most ' ': one compare settles the usual case (a token has none).
+        while (p < m_end && static_cast<unsigned char>(*p) <= ' ' && isWhitespace(*p))
             ++p;
         return p;
     }
-    std::string_view view(const TextRef& t) const
-    {
-        return std::string_view((t.inArena ? m_s.arena.data() : m_begin) + t.offset, t.size);
-    }
-    // A first arena block that holds a typical document whole: a copy of the input (which plain
-    // strings then point into) plus its values. A token's claims take about three times their text,
+    // A first arena block that holds a typical document whole: a copy of the input (which strings and
+    // numbers then point into) plus its values. A token's claims take about three times their text,
     // which keeps a typical payload's block within the allocator's per-thread cache (about 1 KB).
     // Denser documents (many short values) chain more blocks.
     static std::size_t expectedArenaBytes(qsizetype inputBytes)
     {
         return 3 * static_cast<std::size_t>(inputBytes) + 128;
     }
-    // A text's final place: plain strings and numbers point into the arena's copy of the input; decoded
-    // escapes are copied from the scratch buffer (which may still move as it grows) when their
-    // container closes.
-    std::string_view finalText(const TextRef& t)
-    {
-        if (!t.inArena)
-            return std::string_view(inputCopy() + t.offset, t.size);
-        return std::string_view(m_arena.text(view(t)), t.size);
-    }
-    const char* inputCopy()
-    {
-        if (!m_inputCopy)
-            m_inputCopy = m_arena.text(std::string_view(m_begin, static_cast<std::size_t>(m_end - m_begin)));
-        return m_inputCopy;
-    }
+    // Where the input byte at `at` is in the arena's copy.
+    const char* inCopy(const char* at) const { return m_copy + (at - m_begin); }
     // The hot paths (run, readKey, scanString) keep the read position in a local `p` the compiler can
     // hold in a register; m_p carries it into and out of the cold or bulky helpers that use it.
-    bool scanString(const char*& p, TextRef& out, std::optional<Error>& error)
+    bool scanString(const char*& p, const char*& text, std::uint32_t& size, std::optional<Error>& error)
     {
         // p is at the opening quote. Most strings (and nearly every member name) hold no escape and no
-        // non-ASCII byte: their text is where it stands in the input, copied once when its Value is
-        // built. This path is inline; the rare rest is not, so it costs the callers no registers.
+        // non-ASCII byte: their text is where it stands in the copy of the input. This path is inline;
+        // the rare rest is not, so it costs the callers no registers.
         const char* run = p + 1;
         const char* q = skipPlain(run, m_end);
         if (q < m_end && *q == '"') {
-            out = TextRef{static_cast<std::size_t>(run - m_begin), static_cast<std::size_t>(q - run), false};
+            text = inCopy(run);
+            size = static_cast<std::uint32_t>(q - run); // within the input's bound
             p = q + 1;
             return true;
         }
         m_p = q;
-        const bool ok = scanEscapedString(run - 1 - m_begin, run, out, error);
+        const bool ok = scanEscapedString(run - 1 - m_begin, run, text, size, error);
         p = m_p;
         return ok;
     }
-    Q_NEVER_INLINE bool scanEscapedString(qsizetype start, const char* run, TextRef& out,
-                                          std::optional<Error>& error);
-    bool parseNumber(Pending& out, std::optional<Error>& error);
-    bool parseLiteral(Pending& out, std::optional<Error>& error);
-    Q_ALWAYS_INLINE bool readKey(const char*& p, std::optional<Error>& error);
-    std::optional<Error> checkLargeObject(const Frame& frame) const;
-    std::optional<Error> openContainer(const char* at, bool isObject);
-    void closeContainer();
-    void materialize(const Pending& pending, Value& out);
-    // A value on the stack; its fields are set by the caller.
-    Pending& pushValue(Type type)
+    Q_NEVER_INLINE bool scanEscapedString(qsizetype start, const char* run, const char*& text,
+                                          std::uint32_t& size, std::optional<Error>& error);
+    // The usual number in a token, inline: an integer of at most 18 digits (a timestamp), which
+    // always fits in 64 bits. False, with nothing consumed or written, for anything else (a fraction,
+    // an exponent, a longer number, an error): parseNumber reads it from the start.
+    bool readInteger(const char*& p, Slot& out) const
     {
-        Pending& p = m_s.values.emplace_back();
-        p.type = type;
-        return p;
+        const char* q = p;
+        const bool negative = *q == '-';
+        if (negative)
+            ++q;
+        if (q >= m_end || !isDigit(*q))
+            return false;
+        const char* intStart = q;
+        std::uint64_t value = 0;
+        if (*q == '0')
+            ++q;
+        else
+            q = scanDigits(q, m_end, value);
+        if (q - intStart > 18 || (q < m_end && (isDigit(*q) || *q == '.' || *q == 'e' || *q == 'E')))
+            return false;
+        out.data = inCopy(p);
+        out.size = static_cast<std::uint32_t>(q - p); // within the input's bound
+        out.isInteger = true;
+        const auto v = static_cast<long long>(value);
+        out.integer = negative ? -v : v;
+        p = q;
+        return true;
+    }
+    bool parseNumber(Slot& out, std::optional<Error>& error);
+    bool parseLiteral(Slot& out, std::optional<Error>& error);
+    Q_ALWAYS_INLINE bool readKey(const char*& p, std::optional<Error>& error);
+    Q_NEVER_INLINE std::optional<Error> checkLargeObject(const Frame& frame) const;
+    void closeContainer();
+    static void materialize(const Slot& slot, Value& out)
+    {
+        out.m_type = slot.type;
+        out.m_bool = slot.boolean;
+        out.m_isInteger = slot.isInteger;
+        out.m_size = slot.size;
+        if (slot.isInteger)
+            out.m_scalar.integer = slot.integer;
+        else
+            out.m_scalar.number = slot.number;
+        out.m_data.text = static_cast<const char*>(slot.data); // the union's members are all pointers
+    }
+    // A value on the stack; its other fields are set by the caller.
+    Slot& pushValue(Type type)
+    {
+        Slot& s = m_s.values.emplace_back();
+        s.type = type;
+        return s;
     }
 
     const char* m_p;
@@ -499,17 +680,18 @@ private:
     const char* m_end;
     const Limits& m_limits;
     Scratch& m_s;
-    Builder m_arena;                    // the document's values; handed to its root on success
-    const char* m_inputCopy = nullptr;  // the input, copied into the arena once a text needs it
+    Builder m_arena;           // the document's values; handed to its root on success
+    char* m_copy = nullptr;    // the input, copied into the arena before parsing (kCopyPadding more bytes)
 };
 
-// The rest of a string whose plain start [run, m_p) has been skipped; the decoded text is appended to
-// Scratch::arena.
-bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, std::optional<Error>& error)
+// The rest of a string whose plain start [run, m_p) has been skipped. The decoded text is written over
+// the string's own bytes in the arena's copy of the input: decoding never lengthens a text (an escape
+// or a UTF-8 sequence is at least as long as what it stands for), so it always fits where it was.
+bool Parser::scanEscapedString(qsizetype start, const char* run, const char*& text, std::uint32_t& size,
+                               std::optional<Error>& error)
 {
-    std::string& text = m_s.arena;
-    const std::size_t first = text.size();
-    text.append(run, static_cast<std::size_t>(m_p - run));
+    char* const decoded = m_copy + (run - m_begin);
+    char* w = decoded + (m_p - run); // the plain start is already in place
     while (true) {
         if (m_p >= m_end) {
             error = fail(kSyntax, QStringLiteral("unterminated string"), start);
@@ -518,7 +700,8 @@ bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, s
         const auto c = static_cast<unsigned char>(*m_p);
         if (c == '"') {
             ++m_p;
-            out = TextRef{first, text.size() - first, true};
+            text = decoded;
+            size = static_cast<std::uint32_t>(w - decoded);
             return true;
         }
         if (c < 0x20) {
@@ -532,27 +715,28 @@ bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, s
                 error = failHere(kUtf8, QStringLiteral("invalid UTF-8 in string"));
                 return false;
             }
-            text.append(m_p, static_cast<std::size_t>(len));
+            std::memcpy(w, m_p, static_cast<std::size_t>(len));
+            w += len;
             m_p += len;
         } else if (m_end - m_p < 2) { // backslash escape from here on
             error = fail(kSyntax, QStringLiteral("unterminated string"), start);
             return false;
         } else if (m_p[1] != 'u') {
-            char decoded = 0;
+            char unescaped = 0;
             switch (m_p[1]) {
-            case '"': decoded = '"'; break;
-            case '\\': decoded = '\\'; break;
-            case '/': decoded = '/'; break;
-            case 'b': decoded = '\b'; break;
-            case 'f': decoded = '\f'; break;
-            case 'n': decoded = '\n'; break;
-            case 'r': decoded = '\r'; break;
-            case 't': decoded = '\t'; break;
+            case '"': unescaped = '"'; break;
+            case '\\': unescaped = '\\'; break;
+            case '/': unescaped = '/'; break;
+            case 'b': unescaped = '\b'; break;
+            case 'f': unescaped = '\f'; break;
+            case 'n': unescaped = '\n'; break;
+            case 'r': unescaped = '\r'; break;
+            case 't': unescaped = '\t'; break;
             default:
                 error = failHere(kSyntax, QStringLiteral("invalid escape sequence in string"));
                 return false;
             }
-            text.push_back(decoded);
+            *w++ = unescaped;
             m_p += 2;
         } else {
             auto readHex4 = [this](const char* at) -> int {
@@ -586,20 +770,21 @@ bool Parser::scanEscapedString(qsizetype start, const char* run, TextRef& out, s
                 }
                 const char32_t cp = 0x10000 + ((static_cast<char32_t>(unit) - 0xD800) << 10)
                     + (static_cast<char32_t>(low) - 0xDC00);
-                appendUtf8(text, cp);
+                w = putUtf8(w, cp);
                 m_p += 12;
             } else {
-                appendUtf8(text, static_cast<char32_t>(unit));
+                w = putUtf8(w, static_cast<char32_t>(unit));
                 m_p += 6;
             }
         }
         const char* plain = m_p;
         m_p = skipPlain(m_p, m_end);
-        text.append(plain, static_cast<std::size_t>(m_p - plain));
+        std::memcpy(w, plain, static_cast<std::size_t>(m_p - plain)); // from the input: no overlap
+        w += m_p - plain;
     }
 }
 
-bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
+bool Parser::parseNumber(Slot& out, std::optional<Error>& error)
 {
     const char* start = m_p;
     const char* p = m_p;
@@ -620,10 +805,13 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
             return false;
         }
     } else {
+        // readInteger has taken every integer of up to 18 digits: what is left here is rarer (a
+        // fraction, an exponent, a longer integer, an error), so plain loops and the library do.
         while (p < m_end && isDigit(*p))
             ++p;
     }
     const auto intDigits = p - intStart;
+    out.data = inCopy(start);
     bool integral = true;
     qsizetype fractionLeadingZeros = 0;
     bool fractionAllZero = true;
@@ -668,19 +856,11 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
     }
     m_p = p;
 
-    out.text = TextRef{static_cast<std::size_t>(start - m_begin), static_cast<std::size_t>(p - start), false};
-    if (integral) {
+    out.size = static_cast<std::uint32_t>(p - start);
+    if (integral) { // maybe still within 64 bits
         long long v = 0;
-        bool fits = intDigits <= 18; // always within 64 bits: the common case needs no library call
-        if (fits) {
-            v = static_cast<long long>(digitsValue(intStart, p));
-            if (negative)
-                v = -v;
-        } else {
-            const auto [ptr, ec] = std::from_chars(start, p, v);
-            fits = ec == std::errc() && ptr == p;
-        }
-        if (fits) {
+        const auto [ptr, ec] = std::from_chars(start, p, v);
+        if (ec == std::errc() && ptr == p) {
             out.isInteger = true;
             out.integer = v;
             return true;
@@ -706,7 +886,7 @@ bool Parser::parseNumber(Pending& out, std::optional<Error>& error)
     return true;
 }
 
-bool Parser::parseLiteral(Pending& out, std::optional<Error>& error)
+bool Parser::parseLiteral(Slot& out, std::optional<Error>& error)
 {
     auto matches = [this](std::string_view word) {
         return m_end - m_p >= static_cast<qsizetype>(word.size())
@@ -730,26 +910,24 @@ bool Parser::parseLiteral(Pending& out, std::optional<Error>& error)
 
 std::optional<Error> Parser::checkLargeObject(const Frame& frame) const
 {
-    const PendingKey* keys = m_s.keys.data() + frame.keyBase;
+    const KeySlot* keys = m_s.keys.data() + frame.keyBase;
     const std::size_t count = m_s.keys.size() - frame.keyBase;
-    if (count <= kLinearDuplicateCheck)
-        return std::nullopt;
     std::vector<std::size_t> order(count);
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
-    std::sort(order.begin(), order.end(), [this, keys](std::size_t a, std::size_t b) {
-        const int c = view(keys[a].text).compare(view(keys[b].text));
+    std::sort(order.begin(), order.end(), [keys](std::size_t a, std::size_t b) {
+        const int c = keys[a].name().compare(keys[b].name());
         return c != 0 ? c < 0 : a < b;
     });
     // Report the earliest-written second occurrence, as the linear check would have.
     std::optional<std::size_t> worst;
     for (std::size_t i = 1; i < order.size(); ++i) {
-        if (view(keys[order[i]].text) == view(keys[order[i - 1]].text) && (!worst || order[i] < *worst))
+        if (keys[order[i]].name() == keys[order[i - 1]].name() && (!worst || order[i] < *worst))
             worst = order[i];
     }
     if (!worst)
         return std::nullopt;
-    return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(view(keys[*worst].text))),
+    return fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(keys[*worst].name())),
                 keys[*worst].offset);
 }
 
@@ -760,27 +938,43 @@ inline bool Parser::readKey(const char*& p, std::optional<Error>& error)
         error = failAt(p, kSyntax, QStringLiteral("expected a member name"));
         return false;
     }
-    const qsizetype keyOffset = p - m_begin;
-    TextRef text;
-    if (!scanString(p, text, error))
+    const auto keyOffset = static_cast<std::uint32_t>(p - m_begin); // within the input's bound
+    // Written in place: a KeySlot assembled on the stack and then copied costs a store-forwarding
+    // stall per name (its fields are stored separately and reloaded as one wide copy).
+    KeySlot& key = m_s.keys.pushUninitialized(); // every field is written below
+    const char* run = p + 1;
+    auto plain = [](char c) { return kPlain[static_cast<unsigned char>(c)]; };
+    if (m_end - run >= 4 && run[3] == '"' && plain(run[0]) && plain(run[1]) && plain(run[2])) {
+        // Registered JOSE and JWT names have three letters (alg, kid, iss, exp, ...). Tested for
+        // directly, the branch is predicted and the parse goes on at a known offset instead of waiting
+        // for the general scan to find the closing quote.
+        key.text = inCopy(run);
+        key.size = 3;
+        p = run + 4;
+    } else if (!scanString(p, key.text, key.size, error)) {
         return false;
-    const std::string_view key = view(text);
+    }
+    key.offset = keyOffset;
+    // The tag is read from the input when the name holds no escape (nearly always) and 8 bytes can be
+    // read there, not from the copy whose bytes were only just stored (such a load stalls); the copy's
+    // padding makes 8 bytes readable in every other case.
+    if (m_end - run >= 8 && p - run == static_cast<qsizetype>(key.size) + 1)
+        key.tag = keyTag(std::string_view(run, key.size), kTagBytes + 1);
+    else
+        key.tag = keyTag(key.name(), kTagBytes + 1);
     const std::size_t keyBase = m_s.frames.back().keyBase;
-    const char* bufferEnd = text.inArena ? m_s.arena.data() + m_s.arena.size() : m_end;
-    const std::uint64_t tag = keyTag(key, static_cast<std::size_t>(bufferEnd - key.data()));
     // Names from index kLinearDuplicateCheck on are checked by sorting when the object closes.
-    if (m_s.keys.size() - keyBase < kLinearDuplicateCheck) {
-        const std::uint64_t* tags = m_s.keyTags.data();
-        for (std::size_t i = keyBase; i < m_s.keys.size(); ++i) {
-            if (tags[i] == tag && (key.size() <= kTagBytes || view(m_s.keys[i].text) == key)) {
-                error = fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(key)),
+    const KeySlot* earlier = m_s.keys.data() + keyBase;
+    const std::size_t count = m_s.keys.size() - 1 - keyBase;
+    if (count < kLinearDuplicateCheck) {
+        for (std::size_t i = 0; i < count; ++i) {
+            if (earlier[i].tag == key.tag && (key.size <= kTagBytes || earlier[i].name() == key.name())) {
+                error = fail(kDuplicate, QStringLiteral("duplicate member name \"%1\"").arg(displayName(key.name())),
                              keyOffset);
                 return false;
             }
         }
     }
-    m_s.keys.push_back(PendingKey{text, keyOffset});
-    m_s.keyTags.push_back(tag);
     p = skipWhitespace(p);
     if (p >= m_end || *p != ':') {
         error = failAt(p, kSyntax, QStringLiteral("expected ':' after member name"));
@@ -790,82 +984,53 @@ inline bool Parser::readKey(const char*& p, std::optional<Error>& error)
     return true;
 }
 
-std::optional<Error> Parser::openContainer(const char* at, bool isObject)
-{
-    // The bound is enforced before the container exists, so no input can grow the stack past it.
-    if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
-        return failAt(at, kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
-    m_s.frames.push_back(Frame{isObject, m_s.values.size(), m_s.keys.size()});
-    return std::nullopt;
-}
-
-// Builds the Value a pending value describes into `out`, a fresh null Value in the arena.
-void Parser::materialize(const Pending& pending, Value& out)
-{
-    out.m_type = pending.type;
-    switch (pending.type) {
-    case Type::Null: break;
-    case Type::Bool: out.m_bool = pending.boolean; break;
-    case Type::Number:
-        out.m_isInteger = pending.isInteger;
-        if (pending.isInteger)
-            out.m_scalar.integer = pending.integer;
-        else
-            out.m_scalar.number = pending.number;
-        [[fallthrough]];
-    case Type::String: {
-        const std::string_view text = finalText(pending.text);
-        out.m_data.text = text.data();
-        out.m_size = static_cast<std::uint32_t>(text.size()); // within the input's bound
-        break;
-    }
-    case Type::Array:
-        out.m_data.items = static_cast<const Value*>(pending.children);
-        out.m_size = static_cast<std::uint32_t>(pending.text.size);
-        break;
-    case Type::Object:
-        out.m_data.members = static_cast<const Value::Member*>(pending.children);
-        out.m_size = static_cast<std::uint32_t>(pending.text.size);
-        break;
-    }
-}
-
 void Parser::closeContainer()
 {
     // The container's values are built once, in place in an exactly sized block of the arena; the
     // container itself becomes a pending value of its parent (or the document).
-    const Frame top = m_s.frames.back();
+    // Field by field, not as one Frame copy: the frame was stored moments ago, and a wide load of
+    // separately stored fields stalls until the stores retire.
+    const bool isObject = m_s.frames.back().isObject;
+    const std::size_t valueBase = m_s.frames.back().valueBase;
+    const std::size_t keyBase = m_s.frames.back().keyBase;
     m_s.frames.pop_back();
-    const Pending* values = m_s.values.data() + top.valueBase;
-    const std::size_t count = m_s.values.size() - top.valueBase;
+    const Slot* values = m_s.values.data() + valueBase;
+    const std::size_t count = m_s.values.size() - valueBase;
     const void* children = nullptr;
-    if (top.isObject) {
-        Value::Member* members = m_arena.members(count);
-        const PendingKey* keys = m_s.keys.data() + top.keyBase;
+    if (isObject) {
+        auto* members = static_cast<Value::Member*>(
+            m_arena.allocate(count * sizeof(Value::Member), alignof(Value::Member)));
+        const KeySlot* keys = m_s.keys.data() + keyBase;
         for (std::size_t i = 0; i < count; ++i) {
-            members[i].first = finalText(keys[i].text);
-            materialize(values[i], members[i].second);
+            Value::Member* member = new (members + i) Value::Member;
+            member->first = keys[i].name();
+            materialize(values[i], member->second);
         }
-        m_s.keys.resize(top.keyBase);
-        m_s.keyTags.resize(top.keyBase);
+        m_s.keys.resize(keyBase);
         children = members;
     } else {
-        Value* items = m_arena.values(count);
+        auto* items = static_cast<Value*>(m_arena.allocate(count * sizeof(Value), alignof(Value)));
         for (std::size_t i = 0; i < count; ++i)
-            materialize(values[i], items[i]);
+            materialize(values[i], *new (items + i) Value);
         children = items;
     }
-    m_s.values.resize(top.valueBase);
-    Pending& closed = pushValue(top.isObject ? Type::Object : Type::Array);
-    closed.text.size = count;
-    closed.children = children;
+    m_s.values.resize(valueBase);
+    Slot& closed = pushValue(isObject ? Type::Object : Type::Array);
+    closed.size = static_cast<std::uint32_t>(count); // within the input's bound
+    closed.data = children;
 }
 
-Result<Value> Parser::run()
+std::optional<Error> Parser::run(Value& document)
 {
-    if (m_end - m_begin > m_limits.maxBytes || m_end - m_begin > std::numeric_limits<std::uint32_t>::max())
+    const auto inputBytes = static_cast<std::size_t>(m_end - m_begin);
+    if (m_end - m_begin > m_limits.maxBytes || inputBytes > std::numeric_limits<std::uint32_t>::max())
         return fail(kTooLarge, QStringLiteral("JSON text of %1 bytes exceeds the limit of %2 bytes")
                                    .arg(m_end - m_begin).arg(m_limits.maxBytes), 0);
+    // Nearly every document has a string or a number, and their Values point into this copy.
+    m_copy = static_cast<char*>(m_arena.allocate(inputBytes + kCopyPadding, 1));
+    if (inputBytes)
+        std::memcpy(m_copy, m_begin, inputBytes);
+    std::memset(m_copy + inputBytes, 0, kCopyPadding);
     std::optional<Error> error;
     const char* p = m_begin;
 
@@ -879,8 +1044,13 @@ Result<Value> Parser::run()
         case '{':
         case '[': {
             const bool isObject = c == '{';
-            if ((error = openContainer(p, isObject)))
-                return *error;
+            // The bound is enforced before the container exists, so no input can grow the stack past it.
+            if (static_cast<qsizetype>(m_s.frames.size()) >= m_limits.maxDepth)
+                return failAt(p, kDepth, QStringLiteral("nesting deeper than %1 levels").arg(m_limits.maxDepth));
+            Frame& frame = m_s.frames.pushUninitialized(); // fields written in place (see closeContainer)
+            frame.isObject = isObject;
+            frame.valueBase = m_s.values.size();
+            frame.keyBase = m_s.keys.size();
             p = skipWhitespace(p + 1);
             if (p < m_end && *p == (isObject ? '}' : ']')) {
                 ++p;
@@ -888,25 +1058,33 @@ Result<Value> Parser::run()
                 break;
             }
             if (isObject && !readKey(p, error))
-                return *error;
+                return error;
             continue; // the container's first element
         }
-        case '"':
-            if (!scanString(p, pushValue(Type::String).text, error))
-                return *error;
+        case '"': {
+            Slot& s = pushValue(Type::String);
+            const char* text = nullptr;
+            if (!scanString(p, text, s.size, error))
+                return error;
+            s.data = text;
             break;
+        }
         case '-':
         case '0': case '1': case '2': case '3': case '4':
-        case '5': case '6': case '7': case '8': case '9':
+        case '5': case '6': case '7': case '8': case '9': {
+            Slot& s = pushValue(Type::Number);
+            if (readInteger(p, s))
+                break;
             m_p = p;
-            if (!parseNumber(pushValue(Type::Number), error))
-                return *error;
+            if (!parseNumber(s, error))
+                return error;
             p = m_p;
             break;
+        }
         default:
             m_p = p;
             if (!parseLiteral(pushValue(Type::Null), error))
-                return *error;
+                return error;
             p = m_p;
             break;
         }
@@ -917,12 +1095,12 @@ Result<Value> Parser::run()
                 p = skipWhitespace(p);
                 if (p != m_end)
                     return failAt(p, kSyntax, QStringLiteral("trailing data after the JSON value"));
-                Value document;
                 materialize(m_s.values.back(), document);
                 document.m_arena = m_arena.release();
-                return document;
+                return std::nullopt;
             }
-            const bool inObject = m_s.frames.back().isObject;
+            const Frame& frame = m_s.frames.back();
+            const bool inObject = frame.isObject;
             p = skipWhitespace(p);
             if (p >= m_end)
                 return failAt(p, kSyntax, QStringLiteral("unexpected end of input"));
@@ -932,7 +1110,7 @@ Result<Value> Parser::run()
                 if (inObject) {
                     p = skipWhitespace(p);
                     if (!readKey(p, error))
-                        return *error;
+                        return error;
                 }
                 break; // the next element
             }
@@ -941,8 +1119,9 @@ Result<Value> Parser::run()
                                                    : QStringLiteral("expected ',' or ']'"));
             }
             ++p;
-            if (inObject && (error = checkLargeObject(m_s.frames.back())))
-                return *error;
+            if (inObject && m_s.keys.size() - frame.keyBase > kLinearDuplicateCheck
+                && (error = checkLargeObject(frame)))
+                return error;
             closeContainer();
         }
     }
@@ -1265,8 +1444,12 @@ QJsonValue Value::toQJsonValue() const
 Result<Value> parse(QByteArrayView text, const Limits& limits)
 {
     thread_local detail::Scratch scratch;
+    // The document is built where the caller receives it: a parsed root is not moved on its way out.
+    Result<Value> result{Value()};
     detail::Parser parser(text, limits, scratch);
-    return parser.run();
+    if (std::optional<Error> error = parser.run(result.value()))
+        result = std::move(*error);
+    return result;
 }
 
 QByteArray serialize(const Value& value)

@@ -200,6 +200,28 @@ void breakdownDecode(benchmark::State& state)
         state.SkipWithError("the token did not decode");
 }
 
+// json::parse alone on the HS256 fixture's decoded header (part 0) or payload (part 1): the strict
+// reader's share of decoding. The parts are decoded once, outside the loop.
+void breakdownJson(benchmark::State& state, int part)
+{
+    const auto parsed = token::parseCompact(algFixtures().back().token, token::ParseLimits{}, false);
+    if (!std::holds_alternative<token::CompactToken>(parsed)) {
+        state.SkipWithError("the token did not decode");
+        return;
+    }
+    const auto& decoded = std::get<token::CompactToken>(parsed);
+    const QByteArray text = (part == 0 ? decoded.headerBytes() : decoded.payloadBytes()).toByteArray();
+    bool ok = true;
+    for (auto _ : state) {
+        auto value = json::parse(text);
+        ok = value.ok() && ok;
+        benchmark::DoNotOptimize(value);
+    }
+    if (!ok)
+        state.SkipWithError("the JSON did not parse");
+    state.SetBytesProcessed(state.iterations() * text.size());
+}
+
 void breakdownFingerprint(benchmark::State& state)
 {
     const QByteArray& tokenBytes = algFixtures().back().token;
@@ -291,6 +313,8 @@ int main(int argc, char** argv)
     benchmark::RegisterBenchmark("non_crypto/alg_mismatch_full_trace", algMismatch, false);
     benchmark::RegisterBenchmark("non_crypto/alg_mismatch_corpus_mode", algMismatch, true);
     benchmark::RegisterBenchmark("breakdown/decode_HS256", breakdownDecode);
+    benchmark::RegisterBenchmark("breakdown/json_header_HS256", breakdownJson, 0);
+    benchmark::RegisterBenchmark("breakdown/json_payload_HS256", breakdownJson, 1);
     benchmark::RegisterBenchmark("breakdown/fingerprint_HS256", breakdownFingerprint);
     benchmark::RegisterBenchmark("breakdown/corpus_mode_accepted_HS256", breakdownCorpusModeAccepted);
     benchmark::RegisterBenchmark("corpus/threads", corpusThroughput)

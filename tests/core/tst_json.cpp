@@ -6,8 +6,10 @@
 #include <QJsonObject>
 #include <QTest>
 
+#include <charconv>
 #include <cmath>
 #include <limits>
+#include <thread>
 
 using namespace jwb;
 
@@ -67,6 +69,9 @@ private slots:
     void toQJsonValue_convertsForDisplay();
     void copiesAndMoves_outliveTheirDocument();
     void largeDocument_spansSeveralArenaBlocks();
+    void escapesDecodedInPlace_leaveNeighboursIntact();
+    void integersOfEveryLength_readExactly();
+    void releasedArenas_reusedWithoutSharingLiveDocuments();
 };
 
 void TstJson::validText_parsesAndSerializesCompactly_data()
@@ -533,6 +538,99 @@ void TstJson::largeDocument_spansSeveralArenaBlocks()
             QFAIL(qPrintable(QStringLiteral("item %1 reads back wrong").arg(i)));
     }
     QCOMPARE(json::serialize(*document), text);
+}
+
+// Strings with escapes are decoded over their own bytes in the document's copy of the input: every
+// neighbour (names, plain strings, numbers, other decoded strings) must read back unchanged.
+void TstJson::escapesDecodedInPlace_leaveNeighboursIntact()
+{
+    const QByteArray text = "{\"a\\u0062c\":\"x\\ny\\\"z\",\"iss\":\"plain\",\"n\":12,\"e\":\"\\u00e9\\ud83d\\ude00!\","
+                            "\"k\\\\\":[\"\\/\",\"\",\"tail\"],\"last\":\"\\t\"}";
+    const auto document = json::parse(text);
+    QVERIFY(document.ok());
+    const auto& members = document->members();
+    QCOMPARE(members.size(), std::size_t(6));
+    QCOMPARE(members[0].first, std::string_view("abc"));
+    QCOMPARE(members[0].second.toString(), std::string_view("x\ny\"z"));
+    QCOMPARE(members[1].first, std::string_view("iss"));
+    QCOMPARE(members[1].second.toString(), std::string_view("plain"));
+    QCOMPARE(members[2].second.toInteger(), 12LL);
+    QCOMPARE(members[2].second.rawNumber(), std::string_view("12"));
+    QCOMPARE(members[3].second.toString(), std::string_view("\xc3\xa9\xf0\x9f\x98\x80!"));
+    QCOMPARE(members[4].first, std::string_view("k\\"));
+    QCOMPARE(members[4].second.items()[0].toString(), std::string_view("/"));
+    QCOMPARE(members[4].second.items()[1].toString(), std::string_view(""));
+    QCOMPARE(members[4].second.items()[2].toString(), std::string_view("tail"));
+    QCOMPARE(members[5].second.toString(), std::string_view("\t"));
+    // A decoded name still collides with its plain spelling, here a three-letter one.
+    QCOMPARE(json::parse("{\"exp\":1,\"\\u0065xp\":2}").error().code, QStringLiteral("ERR_JSON_DUPLICATE_MEMBER"));
+    QCOMPARE(json::parse("{\"\\u0065xp\":1,\"exp\":2}").error().location, QStringLiteral("byte 14"));
+}
+
+// Integers are read eight digits at a time: every length from 1 to 20 digits, signed or not, at the
+// end of the input or before a separator, reads back exactly (or, beyond 64 bits, as a double).
+void TstJson::integersOfEveryLength_readExactly()
+{
+    const std::string digits = "98765432109876543210";
+    for (std::size_t length = 1; length <= digits.size(); ++length) {
+        for (const std::string sign : {"", "-"}) {
+            const std::string number = sign + digits.substr(0, length);
+            long long expected = 0;
+            const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), expected);
+            const bool fits = ec == std::errc() && end == number.data() + number.size();
+            for (const std::string& text : {number, "[" + number + "]", "{\"n\":" + number + ",\"m\":0}"}) {
+                const auto document = json::parse(QByteArray::fromStdString(text));
+                QVERIFY2(document.ok(), text.c_str());
+                const json::Value* value = document->isArray() ? &document->items()[0]
+                    : document->isObject()                     ? document->find("n")
+                                                               : &*document;
+                QCOMPARE(value->rawNumber(), std::string_view(number));
+                QCOMPARE(value->isInteger(), fits);
+                if (fits)
+                    QCOMPARE(value->toInteger(), expected);
+                else
+                    QCOMPARE(value->toDouble(), std::stod(number));
+            }
+        }
+    }
+    QCOMPARE(json::parse("[012]").error().code, QStringLiteral("ERR_JSON_SYNTAX"));
+    QCOMPARE(json::parse("-").error().code, QStringLiteral("ERR_JSON_SYNTAX"));
+    QCOMPARE(json::parse("[1234567890123,").error().location, QStringLiteral("byte 15"));
+}
+
+// Released one-block arenas are kept per thread for later documents: a kept document must never share
+// its block with a newer one, whichever thread parses or destroys them.
+void TstJson::releasedArenas_reusedWithoutSharingLiveDocuments()
+{
+    auto textFor = [](int i) -> QByteArray {
+        QByteArray text = "{\"iss\":\"issuer-" + QByteArray::number(i) + "\",\"aud\":[";
+        for (int j = 0; j <= i % 7; ++j)
+            text += (j ? ",\"" : "\"") + QByteArray(i % 50, static_cast<char>('a' + j)) + "\"";
+        return text + "],\"exp\":" + QByteArray::number(1767225600 + i) + "}";
+    };
+    std::vector<std::pair<QByteArray, json::Value>> kept;
+    for (int i = 0; i < 200; ++i) {
+        auto document = json::parse(textFor(i));
+        QVERIFY(document.ok());
+        if (i % 3 == 0)
+            kept.emplace_back(textFor(i), std::move(*document));
+    }
+    // Documents parsed on another thread and released here, then parsed here again.
+    std::vector<json::Value> fromThread;
+    std::thread worker([&] {
+        for (int i = 0; i < 20; ++i)
+            fromThread.push_back(std::move(*json::parse(textFor(1000 + i))));
+    });
+    worker.join();
+    for (int i = 0; i < 20; ++i)
+        QCOMPARE(json::serialize(fromThread[static_cast<std::size_t>(i)]), textFor(1000 + i));
+    fromThread.clear();
+    for (int i = 0; i < 50; ++i) {
+        const auto document = json::parse(textFor(i));
+        QCOMPARE(json::serialize(*document), textFor(i));
+    }
+    for (const auto& [text, value] : kept)
+        QCOMPARE(json::serialize(value), text);
 }
 
 #include "tst_json.moc"
