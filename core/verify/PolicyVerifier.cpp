@@ -1097,6 +1097,17 @@ bool isNestedJwt(const Members& header)
 
 Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options) const
 {
+    return verify(token, nullptr, options);
+}
+
+Trace PolicyVerifier::verify(const QByteArray& token, const VerifyOptions& options) const
+{
+    return verify(QByteArrayView(token), &token, options);
+}
+
+// `owner`, when given, holds exactly the bytes of `token`.
+Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, const VerifyOptions& options) const
+{
     const Compiled& c = *m_compiled;
     const qint64 size = token.size();
     Trace trace; // every path returns this object, so it is built in place in the caller's
@@ -1132,7 +1143,9 @@ Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options)
     }
     Run run(trace, entry, entry ? *entry : c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
     run.useMembers(headerMembers, claimMembers, claimsObject);
-    if (options.computeFingerprint)
+    if (options.computeFingerprint && owner)
+        trace.setFingerprintSource(*owner);
+    else if (options.computeFingerprint)
         trace.setFingerprintSource(token);
 
     const qint64 sizeLimit = entry ? entry->rules.maxTokenBytes : c.fallback.rules.maxTokenBytes;

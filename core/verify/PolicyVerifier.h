@@ -30,9 +30,13 @@ public:
     PolicyVerifier& operator=(const PolicyVerifier&) = delete;
 
     Trace verify(QByteArrayView token, const VerifyOptions& options) const;
+    // The same; the trace shares the token's buffer for its fingerprint instead of copying it.
+    Trace verify(const QByteArray& token, const VerifyOptions& options) const;
     const policy::Policy& policy() const;
 
 private:
+    Trace verify(QByteArrayView token, const QByteArray* owner, const VerifyOptions& options) const;
+
     struct Compiled;
     std::unique_ptr<const Compiled> m_compiled;
 };

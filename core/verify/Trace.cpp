@@ -233,6 +233,16 @@ void Trace::setFingerprintSource(QByteArrayView token)
     m_fingerprintSource = token.toByteArray();
 }
 
+void Trace::setFingerprintSource(const QByteArray& token)
+{
+    // Raw data (QByteArray::fromRawData) has no allocated capacity: copying such an array would only
+    // copy the pointer, so its bytes are copied instead.
+    if (token.capacity() > 0)
+        m_fingerprintSource = token;
+    else
+        setFingerprintSource(QByteArrayView(token));
+}
+
 QJsonObject Trace::toJson() const
 {
     QJsonArray stepArray;

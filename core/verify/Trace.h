@@ -73,8 +73,11 @@ struct Trace {
     // only copies the bytes, so an accepted token no longer pays about 0.3 us of SHA-256 for a label
     // only a reader of the trace needs. No cached result: traces are read from several threads.
     QString fingerprint() const;
-    // For the verifier: the token bytes the fingerprint names (already bounded by the caller).
+    // For the verifier: the token bytes the fingerprint names (already bounded by the caller). The
+    // QByteArray form shares the caller's buffer instead of copying it when that buffer is the
+    // array's own (not raw data the caller may free).
     void setFingerprintSource(QByteArrayView token);
+    void setFingerprintSource(const QByteArray& token);
 
     // {"verdict": "accepted"|"rejected", "fingerprint", "steps": [{"id","title","verdict","reason","ref"}]}
     // plus additive members: steps[].code, steps[].untrusted, steps[].exception, "nested".

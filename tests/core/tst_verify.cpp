@@ -833,6 +833,26 @@ private slots:
         }
     }
 
+    // A QByteArray token is shared rather than copied, except raw data, whose bytes the caller may
+    // overwrite or free once verify returns: the trace must still name the token it verified.
+    void fingerprint_sharedOrCopied_survivesTheCallersBuffer()
+    {
+        const QByteArray good = valid();
+        const QString expected = token::fingerprint(good);
+
+        QByteArray owned = good;
+        const verify::Trace sharedTrace = m_verifier->verify(owned, verify::VerifyOptions{kNow});
+        owned.fill('x'); // detaches: the trace keeps the bytes it was given
+        QCOMPARE(sharedTrace.fingerprint(), expected);
+
+        std::vector<char> buffer(good.begin(), good.end());
+        const QByteArray raw = QByteArray::fromRawData(buffer.data(), static_cast<qsizetype>(buffer.size()));
+        const verify::Trace rawTrace = m_verifier->verify(raw, verify::VerifyOptions{kNow});
+        std::fill(buffer.begin(), buffer.end(), 'x'); // the caller reuses its buffer
+        QVERIFY(rawTrace.accepted);
+        QCOMPARE(rawTrace.fingerprint(), expected);
+    }
+
     void fingerprintOfSignatureOnlyTrace_namesTheBoundedToken()
     {
         const QList<keys::Key> keySet{m_rsa->publicKey()};
