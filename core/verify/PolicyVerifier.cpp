@@ -386,6 +386,9 @@ public:
         , m_stopAtFirstFailure(stopAtFirstFailure)
         , m_trace(trace)
     {
+        // Every slot made at once (one zeroing pass over the inline storage), then filled in place
+        // and trimmed by finish(): cheaper than constructing each step as it is appended.
+        m_trace.steps.resize(kStepCount);
     }
 
     Trace& trace() { return m_trace; }
@@ -405,18 +408,29 @@ public:
     {
         if (verdict == Verdict::Fail)
             m_failed = true;
-        return m_trace.steps.emplace_back(id, verdict, false, std::move(code)); // built in place
+        TraceStep& s = nextSlot();
+        s.id = id;
+        s.verdict = verdict;
+        s.code = std::move(code);
+        return s;
     }
     TraceStep& skip(StepId id, QString code) { return add(id, Verdict::Skipped, std::move(code)); }
     // Takes a step produced by a sub-run (the signature-only path reuses the policy steps).
     void append(const TraceStep& step)
     {
-        m_trace.steps.append(step);
+        nextSlot() = step;
         if (step.verdict == Verdict::Fail)
             m_failed = true;
     }
     // The step recorded so far for `id`, if any.
-    const TraceStep* step(StepId id) const { return m_trace.step(id); }
+    const TraceStep* step(StepId id) const
+    {
+        const auto recorded = std::span(m_trace.steps.data(), static_cast<std::size_t>(m_used));
+        const auto it = std::find_if(recorded.begin(), recorded.end(), [id](const TraceStep& s) { return s.id == id; });
+        return it == recorded.end() ? nullptr : &*it;
+    }
+    // Drops the slots no step used; every verify path calls it before returning the trace.
+    void finish() { m_trace.steps.resize(m_used); }
     void skipFrom(StepId first, const QString& code)
     {
         for (int i = static_cast<int>(first); i < kStepCount; ++i)
@@ -444,6 +458,11 @@ public:
     void claims(bool trusted);
 
 private:
+    TraceStep& nextSlot()
+    {
+        const qsizetype index = m_used++;
+        return index < m_trace.steps.size() ? m_trace.steps[index] : m_trace.steps.emplace_back();
+    }
     void expiry(bool untrusted);
     void notBefore(bool untrusted);
     void issuedAt(bool untrusted);
@@ -461,6 +480,7 @@ private:
     Members m_h;          // header members
     Members m_c;          // claim members
     const json::Value* m_claims = nullptr; // the claims object, for names m_c does not record
+    qsizetype m_used = 0;                  // slots of m_trace.steps filled so far
     Trace& m_trace;
 };
 
@@ -1121,6 +1141,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, cons
         s.num1 = size;
         s.num2 = c.globalMaxTokenBytes;
         run.skipFrom(StepId::Structure, QStringLiteral("SKIPPED_NOT_DECODED"));
+        run.finish();
         return trace;
     }
 
@@ -1164,6 +1185,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, cons
                                                    : failure.error.location + QStringLiteral(": ") + failure.error.message;
         run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
         trace.accepted = false;
+        run.finish();
         return trace;
     }
     if (!nested && !t->claims) {
@@ -1171,6 +1193,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, cons
         s.arg1 = t->claimsError ? t->claimsError->message : QStringLiteral("the payload is not a JSON object");
         run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
         trace.accepted = false;
+        run.finish();
         return trace;
     }
     run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE"));
@@ -1239,6 +1262,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, cons
     }
 
     trace.accepted = !run.failed();
+    run.finish();
     return trace;
 }
 
@@ -1265,6 +1289,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         s.num2 = maxTokenBytes;
         if (!within) {
             skipJwsFrom(StepId::Structure);
+            run.finish();
             return trace;
         }
     }
@@ -1275,6 +1300,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         TraceStep& s = run.add(StepId::Structure, Verdict::Fail, failure.error.code);
         s.arg1 = failure.error.message;
         skipJwsFrom(StepId::Header);
+        run.finish();
         return trace;
     }
     run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE_JWS"));
@@ -1287,6 +1313,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         Run probe(probeTrace, nullptr, rules, 0, false);
         probe.useMembers(Members::of(&header), {});
         probe.header(header);
+        probe.finish();
         run.append(probeTrace.steps.front());
         if (probe.failed())
             run.add(StepId::Algorithm, Verdict::Skipped, QStringLiteral("SKIPPED_AFTER_FAILURE"));
@@ -1318,6 +1345,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         Run algRun(algTrace, nullptr, rules, 0, false);
         algRun.useMembers(Members::of(&header), {});
         algOk = algRun.algorithm(alg);
+        algRun.finish();
         run.append(algTrace.steps.front());
         if (!algOk)
             run.add(StepId::Key, Verdict::Skipped, QStringLiteral("SKIPPED_KEY_ALG"));
@@ -1354,6 +1382,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
     if (!run.step(StepId::Signature))
         run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ALG"));
     trace.accepted = !run.failed();
+    run.finish();
     return trace;
 }
 
