@@ -379,21 +379,32 @@ public:
     // The blocks, now owned by the caller (a root Value).
     Arena* release() { return std::exchange(m_head, nullptr); }
 
-    // Bytes a deep copy of `v` takes, alignment included: one block holds it.
+    // Bytes a deep copy takes, alignment included, so one block holds it: of a value, of a list of
+    // items, of a list of members (parsed Members or the Entries given to Value::object).
     static std::size_t footprint(const Value& v)
     {
-        std::size_t bytes = v.hasText() ? v.m_size : 0;
-        if (v.m_type == Type::Array) {
-            bytes += v.m_size * sizeof(Value) + alignof(Value);
-            for (const Value& item : v.items())
-                bytes += footprint(item);
-        } else if (v.m_type == Type::Object) {
-            bytes += v.m_size * sizeof(Value::Member) + alignof(Value::Member);
-            for (const auto& [name, member] : v.members())
-                bytes += name.size() + footprint(member);
-        }
+        if (v.m_type == Type::Array)
+            return itemsFootprint(v.items());
+        if (v.m_type == Type::Object)
+            return membersFootprint(v.members());
+        return v.hasText() ? v.m_size : 0;
+    }
+    static std::size_t itemsFootprint(std::span<const Value> items)
+    {
+        std::size_t bytes = items.size() * sizeof(Value) + alignof(Value);
+        for (const Value& item : items)
+            bytes += footprint(item);
         return bytes;
     }
+    template <typename MemberList>
+    static std::size_t membersFootprint(const MemberList& list)
+    {
+        std::size_t bytes = std::size(list) * sizeof(Value::Member) + alignof(Value::Member);
+        for (const auto& [name, member] : list)
+            bytes += name.size() + footprint(member);
+        return bytes;
+    }
+
     // Copies `in` into `out` (a null Value in this arena or about to own it), children included.
     void copy(Value& out, const Value& in)
     {
@@ -407,24 +418,28 @@ public:
         case Type::Bool: break;
         case Type::Number:
         case Type::String: out.m_data.text = text(in.toString()); break;
-        case Type::Array: {
-            Value* items = values(in.m_size);
-            for (std::size_t i = 0; i < in.m_size; ++i)
-                copy(items[i], in.m_data.items[i]);
-            out.m_data.items = items;
-            break;
+        case Type::Array: out.m_data.items = copyItems(in.items()); break;
+        case Type::Object: out.m_data.members = copyMembers(in.members()); break;
         }
-        case Type::Object: {
-            Value::Member* list = members(in.m_size);
-            for (std::size_t i = 0; i < in.m_size; ++i) {
-                const Value::Member& from = in.m_data.members[i];
-                list[i].first = std::string_view(text(from.first), from.first.size());
-                copy(list[i].second, from.second);
-            }
-            out.m_data.members = list;
-            break;
+    }
+    const Value* copyItems(std::span<const Value> items)
+    {
+        Value* copies = values(items.size());
+        for (std::size_t i = 0; i < items.size(); ++i)
+            copy(copies[i], items[i]);
+        return copies;
+    }
+    template <typename MemberList>
+    const Value::Member* copyMembers(const MemberList& list)
+    {
+        Value::Member* copies = members(std::size(list));
+        std::size_t i = 0;
+        for (const auto& [name, member] : list) {
+            copies[i].first = std::string_view(text(name), name.size());
+            copy(copies[i].second, member);
+            ++i;
         }
-        }
+        return copies;
     }
 
 private:
@@ -1344,15 +1359,9 @@ Value Value::array(const std::vector<Value>& items)
     v.m_type = Type::Array;
     if (items.empty())
         return v;
-    std::size_t bytes = items.size() * sizeof(Value) + alignof(Value);
-    for (const Value& item : items)
-        bytes += detail::Builder::footprint(item);
-    detail::Builder builder(bytes);
-    Value* copies = builder.values(items.size());
-    for (std::size_t i = 0; i < items.size(); ++i)
-        builder.copy(copies[i], items[i]);
-    v.m_data.items = copies;
     v.m_size = builtSize(items.size());
+    detail::Builder builder(detail::Builder::itemsFootprint(items));
+    v.m_data.items = builder.copyItems(items);
     v.m_arena = builder.release();
     return v;
 }
@@ -1363,17 +1372,9 @@ Value Value::object(const std::vector<Entry>& members)
     v.m_type = Type::Object;
     if (members.empty())
         return v;
-    std::size_t bytes = members.size() * sizeof(Member) + alignof(Member);
-    for (const auto& [name, member] : members)
-        bytes += name.size() + detail::Builder::footprint(member);
-    detail::Builder builder(bytes);
-    Member* copies = builder.members(members.size());
-    for (std::size_t i = 0; i < members.size(); ++i) {
-        copies[i].first = std::string_view(builder.text(members[i].first), members[i].first.size());
-        builder.copy(copies[i].second, members[i].second);
-    }
-    v.m_data.members = copies;
     v.m_size = builtSize(members.size());
+    detail::Builder builder(detail::Builder::membersFootprint(members));
+    v.m_data.members = builder.copyMembers(members);
     v.m_arena = builder.release();
     return v;
 }
