@@ -4,7 +4,6 @@
 #include "crypto/OpenSsl.h"
 #include "token/Base64Url.h"
 
-
 #include <algorithm>
 #include <array>
 #include <cstring>

@@ -69,7 +69,6 @@ bool isKeySelector(std::string_view name)
     return tag == nameTag("jku") || tag == nameTag("x5u") || tag == nameTag("jwk") || tag == nameTag("x5c");
 }
 
-
 // RFC 7515 §4.1.9: MIME comparison is case-insensitive and "application/" is implied without a '/'.
 // Both sides are reduced to the form without that prefix, so the hot path compares without allocating.
 std::string_view withoutApplicationPrefix(std::string_view typ)
@@ -374,8 +373,8 @@ const policy::Policy& PolicyVerifier::policy() const { return m_compiled->policy
 
 namespace {
 
-// One verification: builds the trace step by step, straight into the caller's Trace (which the
-// verify functions return by name, so it is never moved).
+// One verification: builds the trace step by step, straight into a Trace its caller owns and
+// outlives. When the Run ends, that trace holds exactly the steps written, whichever path ended it.
 class Run {
 public:
     Run(Trace& trace, const CompiledIssuer* entry, const CompiledIssuer& rulesSource, qint64 now,
@@ -387,9 +386,11 @@ public:
         , m_trace(trace)
     {
         // Every slot made at once (one zeroing pass over the inline storage), then filled in place
-        // and trimmed by finish(): cheaper than constructing each step as it is appended.
+        // and trimmed when the Run ends: cheaper than constructing each step as it is appended.
         m_trace.steps.resize(kStepCount);
     }
+    ~Run() { m_trace.steps.resize(m_used); }
+    Q_DISABLE_COPY_MOVE(Run)
 
     Trace& trace() { return m_trace; }
     // The members of the token's header and claims that the steps read.
@@ -429,8 +430,6 @@ public:
         const auto it = std::find_if(recorded.begin(), recorded.end(), [id](const TraceStep& s) { return s.id == id; });
         return it == recorded.end() ? nullptr : &*it;
     }
-    // Drops the slots no step used; every verify path calls it before returning the trace.
-    void finish() { m_trace.steps.resize(m_used); }
     void skipFrom(StepId first, const QString& code)
     {
         for (int i = static_cast<int>(first); i < kStepCount; ++i)
@@ -1117,20 +1116,23 @@ bool isNestedJwt(const Members& header)
 
 Trace PolicyVerifier::verify(QByteArrayView token, const VerifyOptions& options) const
 {
-    return verify(token, nullptr, options);
+    Trace trace;
+    verifyInto(trace, token, nullptr, options);
+    return trace;
 }
 
 Trace PolicyVerifier::verify(const QByteArray& token, const VerifyOptions& options) const
 {
-    return verify(QByteArrayView(token), &token, options);
+    Trace trace;
+    verifyInto(trace, QByteArrayView(token), &token, options);
+    return trace;
 }
 
-// `owner`, when given, holds exactly the bytes of `token`.
-Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, const VerifyOptions& options) const
+void PolicyVerifier::verifyInto(Trace& trace, QByteArrayView token, const QByteArray* owner,
+                                const VerifyOptions& options) const
 {
     const Compiled& c = *m_compiled;
     const qint64 size = token.size();
-    Trace trace; // every path returns this object, so it is built in place in the caller's
 
     // Size bound before any decoding: the largest limit any trust entry allows.
     if (size > c.globalMaxTokenBytes) {
@@ -1141,8 +1143,7 @@ Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, cons
         s.num1 = size;
         s.num2 = c.globalMaxTokenBytes;
         run.skipFrom(StepId::Structure, QStringLiteral("SKIPPED_NOT_DECODED"));
-        run.finish();
-        return trace;
+        return;
     }
 
     const token::ParseLimits limits{c.globalMaxTokenBytes, 16};
@@ -1185,16 +1186,14 @@ Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, cons
                                                    : failure.error.location + QStringLiteral(": ") + failure.error.message;
         run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
         trace.accepted = false;
-        run.finish();
-        return trace;
+        return;
     }
     if (!nested && !t->claims) {
         TraceStep& s = run.add(StepId::Structure, Verdict::Fail, QStringLiteral("ERR_TOKEN_PAYLOAD_JSON"));
         s.arg1 = t->claimsError ? t->claimsError->message : QStringLiteral("the payload is not a JSON object");
         run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
         trace.accepted = false;
-        run.finish();
-        return trace;
+        return;
     }
     run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE"));
 
@@ -1262,15 +1261,14 @@ Trace PolicyVerifier::verify(QByteArrayView token, const QByteArray* owner, cons
     }
 
     trace.accepted = !run.failed();
-    run.finish();
-    return trace;
 }
 
-Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList, std::optional<Algorithm> pinned,
-                          qint64 maxTokenBytes)
+namespace {
+
+void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<keys::Key>& keyList,
+                             std::optional<Algorithm> pinned, qint64 maxTokenBytes)
 {
     CompiledIssuer rules; // no policy: only structural rules apply
-    Trace trace;
     Run run(trace, nullptr, rules, 0, false);
     trace.setFingerprintSource(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
     const StepId jwsSteps[] = {StepId::Structure, StepId::Header, StepId::Algorithm, StepId::Key, StepId::Signature};
@@ -1289,8 +1287,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         s.num2 = maxTokenBytes;
         if (!within) {
             skipJwsFrom(StepId::Structure);
-            run.finish();
-            return trace;
+            return;
         }
     }
     auto parsed = token::parseCompact(token, token::ParseLimits{maxTokenBytes, 16}, /*requireJsonPayload=*/false);
@@ -1300,8 +1297,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         TraceStep& s = run.add(StepId::Structure, Verdict::Fail, failure.error.code);
         s.arg1 = failure.error.message;
         skipJwsFrom(StepId::Header);
-        run.finish();
-        return trace;
+        return;
     }
     run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE_JWS"));
 
@@ -1313,8 +1309,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         Run probe(probeTrace, nullptr, rules, 0, false);
         probe.useMembers(Members::of(&header), {});
         probe.header(header);
-        probe.finish();
-        run.append(probeTrace.steps.front());
+        run.append(probeTrace.steps.front()); // the one step the probe wrote
         if (probe.failed())
             run.add(StepId::Algorithm, Verdict::Skipped, QStringLiteral("SKIPPED_AFTER_FAILURE"));
     }
@@ -1345,8 +1340,7 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
         Run algRun(algTrace, nullptr, rules, 0, false);
         algRun.useMembers(Members::of(&header), {});
         algOk = algRun.algorithm(alg);
-        algRun.finish();
-        run.append(algTrace.steps.front());
+        run.append(algTrace.steps.front()); // the one step the sub-run wrote
         if (!algOk)
             run.add(StepId::Key, Verdict::Skipped, QStringLiteral("SKIPPED_KEY_ALG"));
     }
@@ -1382,7 +1376,15 @@ Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList,
     if (!run.step(StepId::Signature))
         run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ALG"));
     trace.accepted = !run.failed();
-    run.finish();
+}
+
+} // namespace
+
+Trace verifySignatureOnly(QByteArrayView token, const QList<keys::Key>& keyList, std::optional<Algorithm> pinned,
+                          qint64 maxTokenBytes)
+{
+    Trace trace;
+    verifySignatureOnlyInto(trace, token, keyList, pinned, maxTokenBytes);
     return trace;
 }
 

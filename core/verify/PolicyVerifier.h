@@ -35,7 +35,8 @@ public:
     const policy::Policy& policy() const;
 
 private:
-    Trace verify(QByteArrayView token, const QByteArray* owner, const VerifyOptions& options) const;
+    // Writes into `trace`; `owner`, when given, holds exactly the bytes of `token`.
+    void verifyInto(Trace& trace, QByteArrayView token, const QByteArray* owner, const VerifyOptions& options) const;
 
     struct Compiled;
     std::unique_ptr<const Compiled> m_compiled;
