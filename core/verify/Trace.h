@@ -70,7 +70,7 @@ struct Trace {
 
     // "sha256:…" naming the token (token::fingerprint), computed on each call from the bytes the
     // verifier kept; empty when it kept none (VerifyOptions::computeFingerprint off). Verification
-    // only copies the bytes, so an accepted token no longer pays about 0.3 us of SHA-256 for a label
+    // only keeps the bytes, so an accepted token no longer pays about 0.3 us of SHA-256 for a label
     // only a reader of the trace needs. No cached result: traces are read from several threads.
     QString fingerprint() const;
     // For the verifier: the token bytes the fingerprint names (already bounded by the caller). The
