@@ -396,7 +396,7 @@ void Run::verifyBatch(Batch& batch) const
         }
         if (groupingSource) {
             v.issuer = groupingSource->issuer;
-            v.audiences = groupingSource->audiences;
+            v.audiences = groupingSource->audienceList();
         } else {
             readGroupingClaims(token, v.issuer, v.audiences);
         }
@@ -592,9 +592,9 @@ QString Run::bucketReason(qint32 bucket, qint64 num1) const
     verify::TraceStep step;
     step.id = k.step;
     step.verdict = verify::Verdict::Fail;
-    step.code = k.code;
-    step.arg1 = k.arg1;
-    step.arg2 = k.arg2;
+    step.code = verify::TraceText::viewOf(k.code); // the step lives only in this call; k outlives it
+    step.arg1 = verify::TraceText::viewOf(k.arg1);
+    step.arg2 = verify::TraceText::viewOf(k.arg2);
     step.num1 = num1;
     step.num2 = k.num2;
     step.untrusted = k.untrusted;

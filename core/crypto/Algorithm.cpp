@@ -69,26 +69,32 @@ QLatin1StringView algorithmNameView(Algorithm alg)
     return a ? a->name : QLatin1StringView("unsupported");
 }
 
-QString algorithmName(Algorithm alg)
+QStringView algorithmNameText(Algorithm alg)
 {
-    // QStringLiteral data is static: traces name the algorithm on every token without allocating.
     switch (alg) {
-    case Algorithm::HS256: return QStringLiteral("HS256");
-    case Algorithm::HS384: return QStringLiteral("HS384");
-    case Algorithm::HS512: return QStringLiteral("HS512");
-    case Algorithm::RS256: return QStringLiteral("RS256");
-    case Algorithm::RS384: return QStringLiteral("RS384");
-    case Algorithm::RS512: return QStringLiteral("RS512");
-    case Algorithm::PS256: return QStringLiteral("PS256");
-    case Algorithm::PS384: return QStringLiteral("PS384");
-    case Algorithm::PS512: return QStringLiteral("PS512");
-    case Algorithm::ES256: return QStringLiteral("ES256");
-    case Algorithm::ES384: return QStringLiteral("ES384");
-    case Algorithm::ES512: return QStringLiteral("ES512");
-    case Algorithm::EdDSA: return QStringLiteral("EdDSA");
+    case Algorithm::HS256: return u"HS256";
+    case Algorithm::HS384: return u"HS384";
+    case Algorithm::HS512: return u"HS512";
+    case Algorithm::RS256: return u"RS256";
+    case Algorithm::RS384: return u"RS384";
+    case Algorithm::RS512: return u"RS512";
+    case Algorithm::PS256: return u"PS256";
+    case Algorithm::PS384: return u"PS384";
+    case Algorithm::PS512: return u"PS512";
+    case Algorithm::ES256: return u"ES256";
+    case Algorithm::ES384: return u"ES384";
+    case Algorithm::ES512: return u"ES512";
+    case Algorithm::EdDSA: return u"EdDSA";
     case Algorithm::Unsupported: break;
     }
-    return QStringLiteral("unsupported");
+    return u"unsupported";
+}
+
+QString algorithmName(Algorithm alg)
+{
+    // The text is static, so the string only points at it (as QStringLiteral would): no allocation.
+    const QStringView text = algorithmNameText(alg);
+    return QString::fromRawData(reinterpret_cast<const QChar*>(text.utf16()), text.size());
 }
 
 Family family(Algorithm alg)

@@ -31,6 +31,8 @@ Algorithm algorithmFromName(QLatin1StringView name);
 QString algorithmName(Algorithm alg);
 // The same name without allocating (hot paths compare against it); "unsupported" for Unsupported.
 QLatin1StringView algorithmNameView(Algorithm alg);
+// The same name as a view of static UTF-16 text, valid for the life of the program (trace steps keep it).
+QStringView algorithmNameText(Algorithm alg);
 Family family(Algorithm alg);
 QString familyName(Family f); // "HMAC", "RSA", "RSA-PSS", "ECDSA", "EdDSA"
 bool isSymmetric(Algorithm alg);

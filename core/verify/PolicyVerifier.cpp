@@ -90,15 +90,15 @@ bool sameMediaType(std::string_view a, std::string_view b)
            && std::equal(a.begin(), a.end(), b.begin(), [&lower](char x, char y) { return lower(x) == lower(y); });
 }
 
-QString jsonTypeName(const json::Value& v)
+TraceText jsonTypeName(const json::Value& v)
 {
     switch (v.type()) {
-    case json::Type::Null: return QStringLiteral("null");
-    case json::Type::Bool: return QStringLiteral("a boolean");
-    case json::Type::Number: return QStringLiteral("a number");
-    case json::Type::String: return QStringLiteral("a string");
-    case json::Type::Array: return QStringLiteral("an array");
-    case json::Type::Object: return QStringLiteral("an object");
+    case json::Type::Null: return u"null";
+    case json::Type::Bool: return u"a boolean";
+    case json::Type::Number: return u"a number";
+    case json::Type::String: return u"a string";
+    case json::Type::Array: return u"an array";
+    case json::Type::Object: return u"an object";
     }
     return {};
 }
@@ -324,7 +324,7 @@ struct PolicyVerifier::Compiled {
 
 PolicyVerifier::PolicyVerifier(policy::Policy policy)
 {
-    auto compiled = std::make_unique<Compiled>();
+    auto compiled = std::make_shared<Compiled>();
     compiled->policy = std::move(policy);
     const policy::Policy& p = compiled->policy;
 
@@ -377,19 +377,18 @@ namespace {
 // outlives. When the Run ends, that trace holds exactly the steps written, whichever path ended it.
 class Run {
 public:
+    // `policyKept`: the trace keeps the compiled policy alive (Trace::keepTextOwner), so steps may
+    // view its texts; otherwise (rules made for one call) they are copied into the trace.
     Run(Trace& trace, const CompiledIssuer* entry, const CompiledIssuer& rulesSource, qint64 now,
-        bool stopAtFirstFailure)
+        bool stopAtFirstFailure, bool policyKept)
         : m_entry(entry)
         , m_rules(rulesSource)
         , m_now(now)
         , m_stopAtFirstFailure(stopAtFirstFailure)
+        , m_policyKept(policyKept)
         , m_trace(trace)
     {
-        // Every slot made at once (one zeroing pass over the inline storage), then filled in place
-        // and trimmed when the Run ends: cheaper than constructing each step as it is appended.
-        m_trace.steps.resize(kStepCount);
     }
-    ~Run() { m_trace.steps.resize(m_used); }
     Q_DISABLE_COPY_MOVE(Run)
 
     Trace& trace() { return m_trace; }
@@ -404,33 +403,34 @@ public:
     // In corpus mode everything after the first failure is skipped unevaluated.
     bool skipRest() const { return m_failed && m_stopAtFirstFailure; }
 
-    // `code` is nearly always a QStringLiteral temporary: taken by value, it is moved, not copied.
-    TraceStep& add(StepId id, Verdict verdict, QString code)
+    // Flattened: GCC otherwise leaves QVarLengthArray's emplace_back as a call per step.
+    [[gnu::flatten]] TraceStep& add(StepId id, Verdict verdict, TraceText code)
     {
         if (verdict == Verdict::Fail)
             m_failed = true;
-        TraceStep& s = nextSlot();
-        s.id = id;
-        s.verdict = verdict;
-        s.code = std::move(code);
-        return s;
+        return m_trace.steps.emplace_back(id, verdict, code);
     }
-    TraceStep& skip(StepId id, QString code) { return add(id, Verdict::Skipped, std::move(code)); }
-    // Takes a step produced by a sub-run (the signature-only path reuses the policy steps).
-    void append(const TraceStep& step)
+    TraceStep& skip(StepId id, TraceText code) { return add(id, Verdict::Skipped, code); }
+    // Takes the one step a sub-run wrote (the signature-only path reuses the policy steps), with the
+    // texts that step's trace keeps.
+    void appendFirstOf(const Trace& sub)
     {
-        nextSlot() = step;
+        const TraceStep& step = sub.steps.front();
+        m_trace.keepTextsOf(sub);
+        m_trace.steps.append(step);
         if (step.verdict == Verdict::Fail)
             m_failed = true;
     }
+    // A text computed for this token (a token's value as shown, a joined list): kept by the trace.
+    TraceText keep(const QString& text) { return m_trace.keep(text); }
+    // A text of the rules this Run applies.
+    TraceText policyText(const QString& text) { return m_policyKept ? TraceText::viewOf(text) : keep(text); }
     // The step recorded so far for `id`, if any.
     const TraceStep* step(StepId id) const
     {
-        const auto recorded = std::span(m_trace.steps.data(), static_cast<std::size_t>(m_used));
-        const auto it = std::find_if(recorded.begin(), recorded.end(), [id](const TraceStep& s) { return s.id == id; });
-        return it == recorded.end() ? nullptr : &*it;
+        return m_trace.step(id);
     }
-    void skipFrom(StepId first, const QString& code)
+    void skipFrom(StepId first, TraceText code)
     {
         for (int i = static_cast<int>(first); i < kStepCount; ++i)
             skip(static_cast<StepId>(i), code);
@@ -457,11 +457,6 @@ public:
     void claims(bool trusted);
 
 private:
-    TraceStep& nextSlot()
-    {
-        const qsizetype index = m_used++;
-        return index < m_trace.steps.size() ? m_trace.steps[index] : m_trace.steps.emplace_back();
-    }
     void expiry(bool untrusted);
     void notBefore(bool untrusted);
     void issuedAt(bool untrusted);
@@ -469,17 +464,17 @@ private:
     void audience(bool untrusted);
     void subject(bool untrusted);
     void requiredClaims(bool untrusted);
-    bool dateTypeError(StepId id, const char16_t* claim, DateRead r, const json::Value* v, bool untrusted);
+    bool dateTypeError(StepId id, TraceText claim, DateRead r, const json::Value* v, bool untrusted);
 
     const CompiledIssuer* m_entry;
     const CompiledIssuer& m_rules;
     qint64 m_now;
     bool m_stopAtFirstFailure;
+    bool m_policyKept;
     bool m_failed = false;
     Members m_h;          // header members
     Members m_c;          // claim members
     const json::Value* m_claims = nullptr; // the claims object, for names m_c does not record
-    qsizetype m_used = 0;                  // slots of m_trace.steps filled so far
     Trace& m_trace;
 };
 
@@ -488,35 +483,35 @@ void Run::header(const json::Value& header)
     // Specific dangers first, so the trace names them rather than a generic allowlist miss.
     if (const json::Value* crit = m_h[Members::Crit]) {
         if (!crit->isArray() || crit->items().empty()) {
-            add(StepId::Header, Verdict::Fail, QStringLiteral("ERR_HEADER_CRIT_MALFORMED")).ref =
-                QStringLiteral("RFC 7515 §4.1.11");
+            add(StepId::Header, Verdict::Fail, u"ERR_HEADER_CRIT_MALFORMED").ref =
+                u"RFC 7515 §4.1.11";
             return;
         }
         // This verifier implements no critical extension, so any listed name must be refused.
         const json::Value& first = crit->items().front();
         TraceStep& s = add(StepId::Header, Verdict::Fail,
-                           first.isString() ? QStringLiteral("ERR_HEADER_CRIT") : QStringLiteral("ERR_HEADER_CRIT_MALFORMED"));
+                           first.isString() ? TraceText(u"ERR_HEADER_CRIT") : TraceText(u"ERR_HEADER_CRIT_MALFORMED"));
         if (first.isString())
-            s.arg1 = displayValue(first.toString());
-        s.ref = QStringLiteral("RFC 7515 §4.1.11");
+            s.arg1 = keep(displayValue(first.toString()));
+        s.ref = u"RFC 7515 §4.1.11";
         return;
     }
     if (const json::Value* b64 = m_h[Members::B64]; b64 && !(b64->isBool() && b64->toBool())) {
-        add(StepId::Header, Verdict::Fail, QStringLiteral("ERR_HEADER_B64")).ref = QStringLiteral("RFC 7797 §3");
+        add(StepId::Header, Verdict::Fail, u"ERR_HEADER_B64").ref = u"RFC 7797 §3";
         return;
     }
     if (!m_h[Members::Alg]) {
-        add(StepId::Header, Verdict::Fail, QStringLiteral("ERR_HEADER_ALG_MISSING")).ref = QStringLiteral("RFC 7515 §4.1.1");
+        add(StepId::Header, Verdict::Fail, u"ERR_HEADER_ALG_MISSING").ref = u"RFC 7515 §4.1.1";
         return;
     }
-    constexpr std::pair<Members::Name, const char*> stringMembers[] = {
-        {Members::Alg, "alg"}, {Members::Kid, "kid"}, {Members::Typ, "typ"}, {Members::Cty, "cty"}};
+    constexpr std::pair<Members::Name, QStringView> stringMembers[] = {
+        {Members::Alg, u"alg"}, {Members::Kid, u"kid"}, {Members::Typ, u"typ"}, {Members::Cty, u"cty"}};
     for (const auto& [slot, stringMember] : stringMembers) {
         const json::Value* v = m_h[slot];
         if (v && !v->isString()) {
-            TraceStep& s = add(StepId::Header, Verdict::Fail, QStringLiteral("ERR_HEADER_MEMBER_TYPE"));
-            s.arg1 = QString::fromLatin1(stringMember);
-            s.arg2 = QStringLiteral("a string");
+            TraceStep& s = add(StepId::Header, Verdict::Fail, u"ERR_HEADER_MEMBER_TYPE");
+            s.arg1 = TraceText::viewOf(stringMember);
+            s.arg2 = u"a string";
             return;
         }
     }
@@ -529,31 +524,36 @@ void Run::header(const json::Value& header)
                                        != m_rules.allowedHeaderTags.end()
                                  : contains(m_rules.allowedHeaders, name);
         if (allowed) {
-            if (isKeySelector(name) && !warning)
-                warning = TraceStep{StepId::Header, Verdict::Warning, false, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"),
-                                    displayValue(name), {}, 0, 0, QStringLiteral("RFC 8725 §3.10"), {}};
+            if (isKeySelector(name) && !warning) {
+                warning.emplace(StepId::Header, Verdict::Warning, u"WARN_HEADER_KEY_SELECTOR_IGNORED");
+                warning->arg1 = keep(displayValue(name));
+                warning->ref = u"RFC 8725 §3.10";
+            }
             continue;
         }
         if (const CompiledException* ex =
                 activeException([&member = name](const CompiledException& e) { return contains(e.headers, member); })) {
-            if (!warning)
-                warning = TraceStep{StepId::Header, Verdict::Warning, false, QStringLiteral("WARN_HEADER_BY_EXCEPTION"),
-                                    displayValue(name), ex->id, 0, 0, {}, ex->id};
+            if (!warning) {
+                warning.emplace(StepId::Header, Verdict::Warning, u"WARN_HEADER_BY_EXCEPTION");
+                warning->arg1 = keep(displayValue(name));
+                warning->arg2 = policyText(ex->id);
+                warning->exceptionId = warning->arg2;
+            }
             continue;
         }
         TraceStep& s = add(StepId::Header, Verdict::Fail,
-                           isKeySelector(name) ? QStringLiteral("ERR_HEADER_KEY_SELECTOR")
-                                               : QStringLiteral("ERR_HEADER_NOT_ALLOWED"));
-        s.arg1 = displayValue(name);
+                           isKeySelector(name) ? TraceText(u"ERR_HEADER_KEY_SELECTOR")
+                                               : TraceText(u"ERR_HEADER_NOT_ALLOWED"));
+        s.arg1 = keep(displayValue(name));
         if (isKeySelector(name))
-            s.ref = QStringLiteral("RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.6");
+            s.ref = u"RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.6";
         return;
     }
     if (warning) {
-        append(*warning);
+        m_trace.steps.append(*warning);
         return;
     }
-    add(StepId::Header, Verdict::Pass, QStringLiteral("OK_HEADER"));
+    add(StepId::Header, Verdict::Pass, u"OK_HEADER");
 }
 
 void Run::type()
@@ -562,121 +562,121 @@ void Run::type()
     const policy::EffectiveRules& rules = m_rules.rules;
     if (!rules.allowedTypes) {
         if (rules.requireType && !typ) {
-            add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_MISSING")).arg2 = QStringLiteral("any");
+            add(StepId::Type, Verdict::Fail, u"ERR_TYPE_MISSING").arg2 = u"any";
             return;
         }
-        skip(StepId::Type, QStringLiteral("SKIPPED_TYPE_NOT_CHECKED"));
+        skip(StepId::Type, u"SKIPPED_TYPE_NOT_CHECKED");
         return;
     }
     const QString& allowed = m_rules.allowedTypesText;
     if (!typ) {
         if (rules.requireType) {
-            add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_MISSING")).arg2 = allowed;
+            add(StepId::Type, Verdict::Fail, u"ERR_TYPE_MISSING").arg2 = policyText(allowed);
             return;
         }
-        add(StepId::Type, Verdict::Pass, QStringLiteral("OK_TYPE_ABSENT"));
+        add(StepId::Type, Verdict::Pass, u"OK_TYPE_ABSENT");
         return;
     }
     if (!typ->isString()) {
-        TraceStep& s = add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_HEADER_MEMBER_TYPE"));
-        s.arg1 = QStringLiteral("typ");
-        s.arg2 = QStringLiteral("a string");
+        TraceStep& s = add(StepId::Type, Verdict::Fail, u"ERR_HEADER_MEMBER_TYPE");
+        s.arg1 = u"typ";
+        s.arg2 = u"a string";
         return;
     }
     const std::string_view value = typ->toString();
     for (const PolicyString& t : m_rules.allowedTypes) {
         if (sameMediaType(t.bytes, value)) {
             // Shown as the token spells it; the policy's text serves when the spelling is the same.
-            add(StepId::Type, Verdict::Pass, QStringLiteral("OK_TYPE")).arg1 =
-                t.bytes == value ? t.text : displayValue(value);
+            add(StepId::Type, Verdict::Pass, u"OK_TYPE").arg1 =
+                t.bytes == value ? policyText(t.text) : keep(displayValue(value));
             return;
         }
     }
-    TraceStep& s = add(StepId::Type, Verdict::Fail, QStringLiteral("ERR_TYPE_NOT_ALLOWED"));
-    s.arg1 = displayValue(value);
-    s.arg2 = allowed;
+    TraceStep& s = add(StepId::Type, Verdict::Fail, u"ERR_TYPE_NOT_ALLOWED");
+    s.arg1 = keep(displayValue(value));
+    s.arg2 = policyText(allowed);
 }
 
 bool Run::algorithm(Algorithm& alg)
 {
     const json::Value* algValue = m_h[Members::Alg];
     if (!algValue || !algValue->isString()) {
-        add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_HEADER_ALG_MISSING"));
+        add(StepId::Algorithm, Verdict::Fail, u"ERR_HEADER_ALG_MISSING");
         return false;
     }
     const std::string_view rawName = algValue->toString();
     const QLatin1StringView name(rawName.data(), static_cast<qsizetype>(std::min<size_t>(rawName.size(), 64)));
     if (crypto::isNoneSpelling(name)) {
-        TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NONE"));
-        s.arg1 = displayValue(algValue->toString());
-        s.ref = QStringLiteral("RFC 7518 §3.6, RFC 8725 §3.1");
+        TraceStep& s = add(StepId::Algorithm, Verdict::Fail, u"ERR_ALG_NONE");
+        s.arg1 = keep(displayValue(algValue->toString()));
+        s.ref = u"RFC 7518 §3.6, RFC 8725 §3.1";
         return false;
     }
     alg = crypto::algorithmFromName(name);
     if (alg == Algorithm::Unsupported) {
-        add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_UNSUPPORTED")).arg1 = displayValue(algValue->toString());
+        add(StepId::Algorithm, Verdict::Fail, u"ERR_ALG_UNSUPPORTED").arg1 = keep(displayValue(algValue->toString()));
         return false;
     }
     if (m_rules.pinned.contains(alg)) {
-        add(StepId::Algorithm, Verdict::Pass, QStringLiteral("OK_ALG")).arg1 = crypto::algorithmName(alg);
+        add(StepId::Algorithm, Verdict::Pass, u"OK_ALG").arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
         return true;
     }
     if (const CompiledException* ex =
             activeException([alg](const CompiledException& e) { return e.algorithms.contains(alg); })) {
-        TraceStep& s = add(StepId::Algorithm, Verdict::Warning, QStringLiteral("WARN_ALG_BY_EXCEPTION"));
-        s.arg1 = crypto::algorithmName(alg);
-        s.arg2 = ex->id;
-        s.exceptionId = ex->id;
+        TraceStep& s = add(StepId::Algorithm, Verdict::Warning, u"WARN_ALG_BY_EXCEPTION");
+        s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+        s.arg2 = policyText(ex->id);
+        s.exceptionId = policyText(ex->id);
         return true;
     }
     if (m_rules.pinned.isEmpty()) {
-        add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_PIN_EMPTY"));
+        add(StepId::Algorithm, Verdict::Fail, u"ERR_ALG_PIN_EMPTY");
         return false;
     }
-    TraceStep& s = add(StepId::Algorithm, Verdict::Fail, QStringLiteral("ERR_ALG_NOT_PINNED"));
-    s.arg1 = crypto::algorithmName(alg);
-    s.arg2 = m_rules.pinnedText;
+    TraceStep& s = add(StepId::Algorithm, Verdict::Fail, u"ERR_ALG_NOT_PINNED");
+    s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+    s.arg2 = policyText(m_rules.pinnedText);
     return false;
 }
 
 void Run::issuer(const json::Value* iss, bool issFromHeader)
 {
     if (!iss) {
-        add(StepId::Issuer, Verdict::Fail, QStringLiteral("ERR_ISS_MISSING"));
+        add(StepId::Issuer, Verdict::Fail, u"ERR_ISS_MISSING");
         return;
     }
     if (!iss->isString()) {
-        add(StepId::Issuer, Verdict::Fail, QStringLiteral("ERR_ISS_TYPE"));
+        add(StepId::Issuer, Verdict::Fail, u"ERR_ISS_TYPE");
         return;
     }
     // The trust entry was found by an exact byte match, so its own name is the token's iss.
-    m_trace.issuer = m_entry ? m_entry->name : displayValue(iss->toString());
+    m_trace.issuer = m_entry ? policyText(m_entry->name) : keep(displayValue(iss->toString()));
     if (!m_entry) {
-        add(StepId::Issuer, Verdict::Fail, QStringLiteral("ERR_ISS_UNKNOWN")).arg1 = m_trace.issuer;
+        add(StepId::Issuer, Verdict::Fail, u"ERR_ISS_UNKNOWN").arg1 = m_trace.issuer;
         return;
     }
-    TraceStep& s = add(StepId::Issuer, Verdict::Pass, QStringLiteral("OK_ISSUER"));
+    TraceStep& s = add(StepId::Issuer, Verdict::Pass, u"OK_ISSUER");
     s.arg1 = m_trace.issuer;
     s.untrusted = true; // chosen before the signature is verified
     if (issFromHeader)
-        s.ref = QStringLiteral("RFC 7519 §5.3");
+        s.ref = u"RFC 7519 §5.3";
 }
 
 Candidates<CompiledKey> Run::key(Algorithm alg)
 {
     Candidates<CompiledKey> candidates;
     if (m_entry->keys.empty()) {
-        add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_NO_KEYS"));
+        add(StepId::Key, Verdict::Fail, u"ERR_KEY_NO_KEYS");
         return candidates;
     }
     const json::Value* kid = m_h[Members::Kid];
     if (kid && !kid->isString()) {
-        add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KID_TYPE"));
+        add(StepId::Key, Verdict::Fail, u"ERR_KID_TYPE");
         return candidates;
     }
     if (!kid) {
         if (m_rules.rules.requireKid) {
-            add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KID_MISSING"));
+            add(StepId::Key, Verdict::Fail, u"ERR_KID_MISSING");
             return candidates;
         }
         for (const CompiledKey& k : m_entry->keys) {
@@ -686,11 +686,11 @@ Candidates<CompiledKey> Run::key(Algorithm alg)
                 candidates.push_back(&k);
         }
         if (candidates.empty()) {
-            add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_NONE_USABLE")).arg1 = crypto::algorithmName(alg);
+            add(StepId::Key, Verdict::Fail, u"ERR_KEY_NONE_USABLE").arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
             return candidates;
         }
-        TraceStep& s = add(StepId::Key, Verdict::Pass, QStringLiteral("OK_KEY_CANDIDATES"));
-        s.arg1 = crypto::algorithmName(alg);
+        TraceStep& s = add(StepId::Key, Verdict::Pass, u"OK_KEY_CANDIDATES");
+        s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
         s.num1 = static_cast<qint64>(candidates.size());
         return candidates;
     }
@@ -715,48 +715,48 @@ Candidates<CompiledKey> Run::key(Algorithm alg)
                     candidates.push_back(&k);
             }
             if (!candidates.empty()) {
-                TraceStep& s = add(StepId::Key, Verdict::Warning, QStringLiteral("WARN_KEY_BY_EXCEPTION"));
-                s.arg1 = displayValue(kid->toString());
-                s.arg2 = ex->id;
-                s.exceptionId = ex->id;
+                TraceStep& s = add(StepId::Key, Verdict::Warning, u"WARN_KEY_BY_EXCEPTION");
+                s.arg1 = keep(displayValue(kid->toString()));
+                s.arg2 = policyText(ex->id);
+                s.exceptionId = policyText(ex->id);
                 return candidates;
             }
         }
-        add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_UNKNOWN_KID")).arg1 = displayValue(kid->toString());
+        add(StepId::Key, Verdict::Fail, u"ERR_KEY_UNKNOWN_KID").arg1 = keep(displayValue(kid->toString()));
         return candidates;
     }
     if (!matched->usable.contains(alg)) { // usable holds exactly the algorithms usableWith accepts
         QString why;
         matched->key.usableWith(alg, &why);
-        TraceStep& s = add(StepId::Key, Verdict::Fail, QStringLiteral("ERR_KEY_UNUSABLE"));
-        s.arg1 = displayValue(kid->toString());
-        s.arg2 = crypto::algorithmName(alg) + QStringLiteral(": ") + why;
+        TraceStep& s = add(StepId::Key, Verdict::Fail, u"ERR_KEY_UNUSABLE");
+        s.arg1 = keep(displayValue(kid->toString()));
+        s.arg2 = keep(crypto::algorithmName(alg) + QStringLiteral(": ") + why);
         return candidates;
     }
     candidates.push_back(matched);
     if (!matched->exceptionId.isEmpty()) {
-        TraceStep& s = add(StepId::Key, Verdict::Warning, QStringLiteral("WARN_KEY_BY_EXCEPTION"));
-        s.arg1 = matched->key.kid;
-        s.arg2 = matched->exceptionId;
-        s.exceptionId = matched->exceptionId;
+        TraceStep& s = add(StepId::Key, Verdict::Warning, u"WARN_KEY_BY_EXCEPTION");
+        s.arg1 = policyText(matched->key.kid);
+        s.arg2 = policyText(matched->exceptionId);
+        s.exceptionId = policyText(matched->exceptionId);
         return candidates;
     }
-    TraceStep& s = add(StepId::Key, Verdict::Pass, QStringLiteral("OK_KEY"));
-    s.arg1 = matched->key.kid;
-    s.arg2 = matched->description;
+    TraceStep& s = add(StepId::Key, Verdict::Pass, u"OK_KEY");
+    s.arg1 = policyText(matched->key.kid);
+    s.arg2 = policyText(matched->description);
     return candidates;
 }
 
 const keys::Key& keyOf(const keys::Key* k) { return *k; }
 const keys::Key& keyOf(const CompiledKey* k) { return k->key; }
-QString labelOf(const keys::Key* k) { return keyLabel(*k); }
-const QString& labelOf(const CompiledKey* k) { return k->label; }
+TraceText labelOf(Run& run, const keys::Key* k) { return run.keep(keyLabel(*k)); }
+TraceText labelOf(Run& run, const CompiledKey* k) { return run.policyText(k->label); }
 
 template <typename K>
 bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm alg, const token::CompactToken& t)
 {
     if (t.signature().isEmpty()) {
-        run.add(StepId::Signature, Verdict::Fail, QStringLiteral("ERR_SIGNATURE_MISSING"));
+        run.add(StepId::Signature, Verdict::Fail, u"ERR_SIGNATURE_MISSING");
         return false;
     }
     crypto::SignatureResult last = crypto::SignatureResult::Invalid;
@@ -766,9 +766,9 @@ bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm a
         QString d;
         const crypto::SignatureResult r = crypto::verifySignature(keyOf(k), alg, t.signingInput(), t.signature(), &d);
         if (r == crypto::SignatureResult::Valid) {
-            TraceStep& s = run.add(StepId::Signature, Verdict::Pass, QStringLiteral("OK_SIGNATURE"));
-            s.arg1 = crypto::algorithmName(alg);
-            s.arg2 = labelOf(k);
+            TraceStep& s = run.add(StepId::Signature, Verdict::Pass, u"OK_SIGNATURE");
+            s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+            s.arg2 = labelOf(run, k);
             return true;
         }
         // Report the most specific failure: a malformed signature says more than "invalid".
@@ -778,39 +778,41 @@ bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm a
             lastKey = k;
         }
     }
-    QString code;
+    TraceText code;
     switch (last) {
-    case crypto::SignatureResult::Malformed: code = QStringLiteral("ERR_SIGNATURE_MALFORMED"); break;
+    case crypto::SignatureResult::Malformed: code = u"ERR_SIGNATURE_MALFORMED"; break;
     case crypto::SignatureResult::InternalError:
-    case crypto::SignatureResult::KeyMismatch: code = QStringLiteral("ERR_SIGNATURE_INTERNAL"); break;
-    default: code = QStringLiteral("ERR_SIGNATURE_INVALID"); break;
+    case crypto::SignatureResult::KeyMismatch: code = u"ERR_SIGNATURE_INTERNAL"; break;
+    default: code = u"ERR_SIGNATURE_INVALID"; break;
     }
     TraceStep& s = run.add(StepId::Signature, Verdict::Fail, code);
-    s.arg1 = crypto::algorithmName(alg);
-    s.arg2 = last == crypto::SignatureResult::Invalid
-                 ? (candidates.size() == 1 ? QString(labelOf(candidates.front()))
-                                           : QStringLiteral("any of %1 keys").arg(candidates.size()))
-                 : detail;
+    s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+    if (last != crypto::SignatureResult::Invalid)
+        s.arg2 = run.keep(detail);
+    else if (candidates.size() == 1)
+        s.arg2 = labelOf(run, candidates.front());
+    else
+        s.arg2 = run.keep(QStringLiteral("any of %1 keys").arg(candidates.size()));
     if (last == crypto::SignatureResult::InternalError)
         qCWarning(lcVerify) << "signature backend failure:" << detail;
     return false;
 }
 
-bool Run::dateTypeError(StepId id, const char16_t* claim, DateRead r, const json::Value* v, bool untrusted)
+bool Run::dateTypeError(StepId id, TraceText claim, DateRead r, const json::Value* v, bool untrusted)
 {
     if (r == DateRead::WrongType) {
-        TraceStep& s = add(id, Verdict::Fail, QStringLiteral("ERR_CLAIM_TYPE"));
-        s.arg1 = QString::fromUtf16(claim);
+        TraceStep& s = add(id, Verdict::Fail, u"ERR_CLAIM_TYPE");
+        s.arg1 = claim;
         s.arg2 = jsonTypeName(*v);
         s.untrusted = untrusted;
-        s.ref = QStringLiteral("RFC 7519 §2");
+        s.ref = u"RFC 7519 §2";
         return true;
     }
     if (r == DateRead::OutOfRange) {
-        TraceStep& s = add(id, Verdict::Fail, QStringLiteral("ERR_CLAIM_RANGE"));
-        s.arg1 = QString::fromUtf16(claim);
+        TraceStep& s = add(id, Verdict::Fail, u"ERR_CLAIM_RANGE");
+        s.arg1 = claim;
         s.untrusted = untrusted;
-        s.ref = QStringLiteral("RFC 7519 §2");
+        s.ref = u"RFC 7519 §2";
         return true;
     }
     return false;
@@ -822,14 +824,14 @@ void Run::expiry(bool untrusted)
     qint64 exp = 0;
     const DateRead r = readNumericDate(v, exp);
     if (r == DateRead::Absent) {
-        skip(StepId::Expiry, QStringLiteral("SKIPPED_EXP_ABSENT"));
+        skip(StepId::Expiry, u"SKIPPED_EXP_ABSENT");
         return;
     }
     if (dateTypeError(StepId::Expiry, u"exp", r, v, untrusted))
         return;
     const int skew = m_rules.rules.clockSkewSeconds;
     if (m_now < exp + skew) {
-        TraceStep& s = add(StepId::Expiry, Verdict::Pass, QStringLiteral("OK_EXP"));
+        TraceStep& s = add(StepId::Expiry, Verdict::Pass, u"OK_EXP");
         s.num1 = exp;
         s.num2 = skew;
         s.untrusted = untrusted;
@@ -839,13 +841,13 @@ void Run::expiry(bool untrusted)
         return e.clockSkewSeconds && m_now < exp + *e.clockSkewSeconds;
     });
     TraceStep& s = add(StepId::Expiry, ex ? Verdict::Warning : Verdict::Fail,
-                       ex ? QStringLiteral("WARN_EXP_BY_EXCEPTION") : QStringLiteral("ERR_EXPIRED"));
+                       ex ? TraceText(u"WARN_EXP_BY_EXCEPTION") : TraceText(u"ERR_EXPIRED"));
     s.num1 = exp;
     s.num2 = ex ? *ex->clockSkewSeconds : skew;
     s.untrusted = untrusted;
     if (ex) {
-        s.arg2 = ex->id;
-        s.exceptionId = ex->id;
+        s.arg2 = policyText(ex->id);
+        s.exceptionId = policyText(ex->id);
     }
 }
 
@@ -855,14 +857,14 @@ void Run::notBefore(bool untrusted)
     qint64 nbf = 0;
     const DateRead r = readNumericDate(v, nbf);
     if (r == DateRead::Absent) {
-        skip(StepId::NotBefore, QStringLiteral("SKIPPED_NBF_ABSENT"));
+        skip(StepId::NotBefore, u"SKIPPED_NBF_ABSENT");
         return;
     }
     if (dateTypeError(StepId::NotBefore, u"nbf", r, v, untrusted))
         return;
     const int skew = m_rules.rules.clockSkewSeconds;
     if (m_now + skew >= nbf) {
-        TraceStep& s = add(StepId::NotBefore, Verdict::Pass, QStringLiteral("OK_NBF"));
+        TraceStep& s = add(StepId::NotBefore, Verdict::Pass, u"OK_NBF");
         s.num1 = nbf;
         s.num2 = skew;
         s.untrusted = untrusted;
@@ -872,13 +874,13 @@ void Run::notBefore(bool untrusted)
         return e.clockSkewSeconds && m_now + *e.clockSkewSeconds >= nbf;
     });
     TraceStep& s = add(StepId::NotBefore, ex ? Verdict::Warning : Verdict::Fail,
-                       ex ? QStringLiteral("WARN_NBF_BY_EXCEPTION") : QStringLiteral("ERR_NOT_YET_VALID"));
+                       ex ? TraceText(u"WARN_NBF_BY_EXCEPTION") : TraceText(u"ERR_NOT_YET_VALID"));
     s.num1 = nbf;
     s.num2 = ex ? *ex->clockSkewSeconds : skew;
     s.untrusted = untrusted;
     if (ex) {
-        s.arg2 = ex->id;
-        s.exceptionId = ex->id;
+        s.arg2 = policyText(ex->id);
+        s.exceptionId = policyText(ex->id);
     }
 }
 
@@ -888,7 +890,7 @@ void Run::issuedAt(bool untrusted)
     qint64 iat = 0;
     const DateRead r = readNumericDate(v, iat);
     if (r == DateRead::Absent) {
-        skip(StepId::IssuedAt, QStringLiteral("SKIPPED_IAT_ABSENT"));
+        skip(StepId::IssuedAt, u"SKIPPED_IAT_ABSENT");
         return;
     }
     if (dateTypeError(StepId::IssuedAt, u"iat", r, v, untrusted))
@@ -900,25 +902,25 @@ void Run::issuedAt(bool untrusted)
             return e.clockSkewSeconds && iat <= m_now + *e.clockSkewSeconds;
         });
         if (!ex) {
-            TraceStep& s = add(StepId::IssuedAt, Verdict::Fail, QStringLiteral("ERR_IAT_FUTURE"));
+            TraceStep& s = add(StepId::IssuedAt, Verdict::Fail, u"ERR_IAT_FUTURE");
             s.num1 = iat;
             s.num2 = skew;
             s.untrusted = untrusted;
             return;
         }
     }
-    TraceStep& s = add(StepId::IssuedAt, ex ? Verdict::Warning : Verdict::Pass, QStringLiteral("OK_IAT"));
+    TraceStep& s = add(StepId::IssuedAt, ex ? Verdict::Warning : Verdict::Pass, u"OK_IAT");
     s.num1 = iat;
     s.untrusted = untrusted;
     if (ex)
-        s.exceptionId = ex->id;
+        s.exceptionId = policyText(ex->id);
 }
 
 void Run::lifetime(bool untrusted)
 {
     const std::optional<qint64>& limit = m_rules.rules.maxLifetimeSeconds;
     if (!limit) {
-        skip(StepId::Lifetime, QStringLiteral("SKIPPED_LIFETIME_NO_LIMIT"));
+        skip(StepId::Lifetime, u"SKIPPED_LIFETIME_NO_LIMIT");
         return;
     }
     qint64 exp = 0;
@@ -927,14 +929,14 @@ void Run::lifetime(bool untrusted)
     const bool haveStart = readNumericDate(m_c[Members::Iat], start) == DateRead::Ok
                            || readNumericDate(m_c[Members::Nbf], start) == DateRead::Ok;
     if (!haveExp || !haveStart) {
-        TraceStep& s = add(StepId::Lifetime, Verdict::Fail, QStringLiteral("ERR_LIFETIME_UNKNOWN"));
-        s.arg1 = !haveExp ? QStringLiteral("a valid exp") : QStringLiteral("a valid iat or nbf");
+        TraceStep& s = add(StepId::Lifetime, Verdict::Fail, u"ERR_LIFETIME_UNKNOWN");
+        s.arg1 = !haveExp ? TraceText(u"a valid exp") : TraceText(u"a valid iat or nbf");
         s.untrusted = untrusted;
         return;
     }
     const qint64 lifetimeSeconds = exp - start;
     if (lifetimeSeconds <= *limit) {
-        TraceStep& s = add(StepId::Lifetime, Verdict::Pass, QStringLiteral("OK_LIFETIME"));
+        TraceStep& s = add(StepId::Lifetime, Verdict::Pass, u"OK_LIFETIME");
         s.num1 = lifetimeSeconds;
         s.num2 = *limit;
         s.untrusted = untrusted;
@@ -944,32 +946,34 @@ void Run::lifetime(bool untrusted)
         return e.maxLifetimeSeconds && lifetimeSeconds <= *e.maxLifetimeSeconds;
     });
     TraceStep& s = add(StepId::Lifetime, ex ? Verdict::Warning : Verdict::Fail,
-                       ex ? QStringLiteral("WARN_LIFETIME_BY_EXCEPTION") : QStringLiteral("ERR_LIFETIME_EXCEEDED"));
+                       ex ? TraceText(u"WARN_LIFETIME_BY_EXCEPTION") : TraceText(u"ERR_LIFETIME_EXCEEDED"));
     s.num1 = lifetimeSeconds;
     s.num2 = ex ? *ex->maxLifetimeSeconds : *limit;
     s.untrusted = untrusted;
     if (ex) {
-        s.arg2 = ex->id;
-        s.exceptionId = ex->id;
+        s.arg2 = policyText(ex->id);
+        s.exceptionId = policyText(ex->id);
     }
 }
 
 void Run::audience(bool untrusted)
 {
     const json::Value* aud = m_c[Members::Aud];
-    auto fail = [this, untrusted](const QString& code) -> TraceStep& {
+    auto fail = [this, untrusted](TraceText code) -> TraceStep& {
         TraceStep& s = add(StepId::Audience, Verdict::Fail, code);
         s.untrusted = untrusted;
-        s.arg2 = m_entry ? m_entry->name : QString();
+        if (m_entry)
+            s.arg2 = policyText(m_entry->name);
         return s;
     };
+    auto listed = [this] { return keep(m_trace.audienceList().join(QStringLiteral(", "))); };
     if (!aud) {
-        fail(QStringLiteral("ERR_AUD_MISSING"));
+        fail(u"ERR_AUD_MISSING");
         return;
     }
     const std::span<const json::Value> values = aud->isArray() ? std::span(aud->items()) : std::span(aud, 1);
     if (!std::all_of(values.begin(), values.end(), [](const json::Value& v) { return v.isString(); })) {
-        fail(QStringLiteral("ERR_AUD_TYPE"));
+        fail(u"ERR_AUD_TYPE");
         return;
     }
     // Each audience as the trace shows it; one the trust entry names is shown with the policy's text.
@@ -977,53 +981,53 @@ void Run::audience(bool untrusted)
     m_trace.audiences.reserve(static_cast<qsizetype>(values.size()));
     for (const json::Value& v : values) {
         const QString* known = m_entry ? findText(m_entry->audiences, v.toString()) : nullptr;
-        m_trace.audiences.append(known ? *known : displayValue(v.toString()));
+        m_trace.audiences.append(known ? policyText(*known) : keep(displayValue(v.toString())));
         if (known && !bound)
             bound = known;
     }
     if (values.empty()) {
-        fail(QStringLiteral("ERR_AUD_EMPTY"));
+        fail(u"ERR_AUD_EMPTY");
         return;
     }
     if (!m_entry) {
-        fail(QStringLiteral("ERR_AUD_NOT_BOUND")).arg1 = m_trace.audiences.join(QStringLiteral(", "));
+        fail(u"ERR_AUD_NOT_BOUND").arg1 = listed();
         return;
     }
     if (m_entry->audiences.empty()) {
-        fail(QStringLiteral("ERR_AUD_NO_ROW"));
+        fail(u"ERR_AUD_NO_ROW");
         return;
     }
     if (bound) {
-        TraceStep& s = add(StepId::Audience, Verdict::Pass, QStringLiteral("OK_AUD"));
-        s.arg1 = *bound;
-        s.arg2 = m_entry->name;
+        TraceStep& s = add(StepId::Audience, Verdict::Pass, u"OK_AUD");
+        s.arg1 = policyText(*bound);
+        s.arg2 = policyText(m_entry->name);
         s.untrusted = untrusted;
         return;
     }
-    fail(QStringLiteral("ERR_AUD_NOT_BOUND")).arg1 = m_trace.audiences.join(QStringLiteral(", "));
+    fail(u"ERR_AUD_NOT_BOUND").arg1 = listed();
 }
 
 void Run::subject(bool untrusted)
 {
     if (!m_entry || m_entry->subjects.empty()) {
-        skip(StepId::Subject, QStringLiteral("SKIPPED_SUB_NO_ALLOWLIST"));
+        skip(StepId::Subject, u"SKIPPED_SUB_NO_ALLOWLIST");
         return;
     }
     const json::Value* sub = m_c[Members::Sub];
     const QString* allowed = sub && sub->isString() ? findText(m_entry->subjects, sub->toString()) : nullptr;
-    QString code;
+    TraceText code;
     if (!sub)
-        code = QStringLiteral("ERR_SUB_MISSING");
+        code = u"ERR_SUB_MISSING";
     else if (!sub->isString())
-        code = QStringLiteral("ERR_SUB_TYPE");
+        code = u"ERR_SUB_TYPE";
     else if (!allowed)
-        code = QStringLiteral("ERR_SUB_NOT_ALLOWED");
+        code = u"ERR_SUB_NOT_ALLOWED";
     TraceStep& s = add(StepId::Subject, code.isEmpty() ? Verdict::Pass : Verdict::Fail,
-                       code.isEmpty() ? QStringLiteral("OK_SUB") : code);
+                       code.isEmpty() ? TraceText(u"OK_SUB") : code);
     if (allowed)
-        s.arg1 = *allowed;
+        s.arg1 = policyText(*allowed);
     else if (sub && sub->isString())
-        s.arg1 = displayValue(sub->toString());
+        s.arg1 = keep(displayValue(sub->toString()));
     s.untrusted = untrusted;
 }
 
@@ -1031,7 +1035,7 @@ void Run::requiredClaims(bool untrusted)
 {
     const std::vector<std::string>& required = m_rules.requiredClaims;
     if (required.empty()) {
-        add(StepId::RequiredClaims, Verdict::Pass, QStringLiteral("OK_REQUIRED_NONE"));
+        add(StepId::RequiredClaims, Verdict::Pass, u"OK_REQUIRED_NONE");
         return;
     }
     QStringList missing; // built only on failure
@@ -1040,8 +1044,8 @@ void Run::requiredClaims(bool untrusted)
             missing.append(QString::fromStdString(name));
     }
     TraceStep& s = add(StepId::RequiredClaims, missing.isEmpty() ? Verdict::Pass : Verdict::Fail,
-                       missing.isEmpty() ? QStringLiteral("OK_REQUIRED") : QStringLiteral("ERR_CLAIM_MISSING"));
-    s.arg1 = missing.isEmpty() ? m_rules.requiredClaimsText : missing.join(QStringLiteral(", "));
+                       missing.isEmpty() ? TraceText(u"OK_REQUIRED") : TraceText(u"ERR_CLAIM_MISSING"));
+    s.arg1 = missing.isEmpty() ? policyText(m_rules.requiredClaimsText) : keep(missing.join(QStringLiteral(", ")));
     s.untrusted = untrusted;
 }
 
@@ -1056,7 +1060,7 @@ void Run::claims(bool trusted)
     };
     for (const auto& [id, fn] : steps) {
         if (skipRest())
-            skip(id, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+            skip(id, u"SKIPPED_AFTER_FAILURE");
         else
             (this->*fn)(untrusted);
     }
@@ -1066,7 +1070,7 @@ void Run::claims(bool trusted)
 void delegationStep(Run& run, const policy::Delegation& rules, const json::Value* act, bool untrusted)
 {
     if (!act) {
-        run.skip(StepId::Delegation, QStringLiteral("SKIPPED_NO_ACT"));
+        run.skip(StepId::Delegation, u"SKIPPED_NO_ACT");
         return;
     }
     int chain = 0;
@@ -1076,7 +1080,7 @@ void delegationStep(Run& run, const policy::Delegation& rules, const json::Value
     for (const json::Value* link = act; link; link = link->find("act")) {
         const json::Value* sub = link->isObject() ? link->find("sub") : nullptr;
         if (!sub || !sub->isString() || ++chain > kMaxActChain) {
-            run.add(StepId::Delegation, Verdict::Fail, QStringLiteral("ERR_ACT_MALFORMED")).untrusted = untrusted;
+            run.add(StepId::Delegation, Verdict::Fail, u"ERR_ACT_MALFORMED").untrusted = untrusted;
             return;
         }
         const QString actor = displayValue(sub->toString());
@@ -1089,18 +1093,18 @@ void delegationStep(Run& run, const policy::Delegation& rules, const json::Value
     }
     TraceStep* s = nullptr;
     if (rules.act == policy::Delegation::Act::Reject) {
-        s = &run.add(StepId::Delegation, Verdict::Fail, QStringLiteral("ERR_ACT_REJECTED"));
-        s->arg1 = firstActor;
+        s = &run.add(StepId::Delegation, Verdict::Fail, u"ERR_ACT_REJECTED");
+        s->arg1 = run.keep(firstActor);
     } else if (chain > rules.maxChain) {
-        s = &run.add(StepId::Delegation, Verdict::Fail, QStringLiteral("ERR_ACT_CHAIN"));
+        s = &run.add(StepId::Delegation, Verdict::Fail, u"ERR_ACT_CHAIN");
         s->num1 = chain;
         s->num2 = rules.maxChain;
     } else if (!actorsAllowed) {
-        s = &run.add(StepId::Delegation, Verdict::Fail, QStringLiteral("ERR_ACT_NOT_ALLOWED"));
-        s->arg1 = offending;
+        s = &run.add(StepId::Delegation, Verdict::Fail, u"ERR_ACT_NOT_ALLOWED");
+        s->arg1 = run.keep(offending);
     } else {
-        s = &run.add(StepId::Delegation, Verdict::Pass, QStringLiteral("OK_ACT"));
-        s->arg1 = firstActor;
+        s = &run.add(StepId::Delegation, Verdict::Pass, u"OK_ACT");
+        s->arg1 = run.keep(firstActor);
         s->num1 = chain;
     }
     s->untrusted = untrusted;
@@ -1133,16 +1137,17 @@ void PolicyVerifier::verifyInto(Trace& trace, QByteArrayView token, const QByteA
 {
     const Compiled& c = *m_compiled;
     const qint64 size = token.size();
+    trace.keepTextOwner(m_compiled); // the steps view the compiled policy's texts
 
     // Size bound before any decoding: the largest limit any trust entry allows.
     if (size > c.globalMaxTokenBytes) {
-        Run run(trace, nullptr, c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
+        Run run(trace, nullptr, c.fallback, options.atUnixSeconds, options.stopAtFirstFailure, true);
         if (options.computeFingerprint)
             trace.setFingerprintSource(token.first(std::min<qsizetype>(size, 1 << 20)));
-        TraceStep& s = run.add(StepId::Size, Verdict::Fail, QStringLiteral("ERR_TOKEN_TOO_LARGE"));
+        TraceStep& s = run.add(StepId::Size, Verdict::Fail, u"ERR_TOKEN_TOO_LARGE");
         s.num1 = size;
         s.num2 = c.globalMaxTokenBytes;
-        run.skipFrom(StepId::Structure, QStringLiteral("SKIPPED_NOT_DECODED"));
+        run.skipFrom(StepId::Structure, u"SKIPPED_NOT_DECODED");
         return;
     }
 
@@ -1163,7 +1168,7 @@ void PolicyVerifier::verifyInto(Trace& trace, QByteArrayView token, const QByteA
         if (it != c.byIssuer.end())
             entry = &c.issuers[it->second];
     }
-    Run run(trace, entry, entry ? *entry : c.fallback, options.atUnixSeconds, options.stopAtFirstFailure);
+    Run run(trace, entry, entry ? *entry : c.fallback, options.atUnixSeconds, options.stopAtFirstFailure, true);
     run.useMembers(headerMembers, claimMembers, claimsObject);
     if (options.computeFingerprint && owner)
         trace.setFingerprintSource(*owner);
@@ -1174,32 +1179,33 @@ void PolicyVerifier::verifyInto(Trace& trace, QByteArrayView token, const QByteA
     {
         const bool within = size <= sizeLimit;
         TraceStep& s = run.add(StepId::Size, within ? Verdict::Pass : Verdict::Fail,
-                               within ? QStringLiteral("OK_SIZE") : QStringLiteral("ERR_TOKEN_TOO_LARGE_FOR_ISSUER"));
+                               within ? TraceText(u"OK_SIZE") : TraceText(u"ERR_TOKEN_TOO_LARGE_FOR_ISSUER"));
         s.num1 = size;
         s.num2 = sizeLimit;
     }
 
     if (!t) {
         const auto& failure = std::get<token::ParseFailure>(parsed);
-        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, failure.error.code);
-        s.arg1 = failure.error.location.isEmpty() ? failure.error.message
-                                                   : failure.error.location + QStringLiteral(": ") + failure.error.message;
-        run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
+        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, run.keep(failure.error.code));
+        s.arg1 = run.keep(failure.error.location.isEmpty()
+                              ? failure.error.message
+                              : failure.error.location + QStringLiteral(": ") + failure.error.message);
+        run.skipFrom(StepId::Header, u"SKIPPED_NOT_DECODED");
         trace.accepted = false;
         return;
     }
     if (!nested && !t->claims) {
-        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, QStringLiteral("ERR_TOKEN_PAYLOAD_JSON"));
-        s.arg1 = t->claimsError ? t->claimsError->message : QStringLiteral("the payload is not a JSON object");
-        run.skipFrom(StepId::Header, QStringLiteral("SKIPPED_NOT_DECODED"));
+        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, u"ERR_TOKEN_PAYLOAD_JSON");
+        s.arg1 = t->claimsError ? run.keep(t->claimsError->message) : TraceText(u"the payload is not a JSON object");
+        run.skipFrom(StepId::Header, u"SKIPPED_NOT_DECODED");
         trace.accepted = false;
         return;
     }
-    run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE"));
+    run.add(StepId::Structure, Verdict::Pass, u"OK_STRUCTURE");
 
     auto guarded = [&run](StepId id, auto&& fn) {
         if (run.skipRest())
-            run.skip(id, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+            run.skip(id, u"SKIPPED_AFTER_FAILURE");
         else
             fn();
     };
@@ -1212,20 +1218,20 @@ void PolicyVerifier::verifyInto(Trace& trace, QByteArrayView token, const QByteA
 
     bool signatureOk = false;
     if (run.skipRest()) {
-        run.skip(StepId::Key, QStringLiteral("SKIPPED_AFTER_FAILURE"));
-        run.skip(StepId::Signature, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+        run.skip(StepId::Key, u"SKIPPED_AFTER_FAILURE");
+        run.skip(StepId::Signature, u"SKIPPED_AFTER_FAILURE");
     } else if (!algOk) {
-        run.skip(StepId::Key, QStringLiteral("SKIPPED_KEY_ALG"));
-        run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ALG"));
+        run.skip(StepId::Key, u"SKIPPED_KEY_ALG");
+        run.skip(StepId::Signature, u"SKIPPED_KEY_ALG");
     } else if (!entry) {
-        run.skip(StepId::Key, QStringLiteral("SKIPPED_KEY_ISSUER"));
-        run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ISSUER"));
+        run.skip(StepId::Key, u"SKIPPED_KEY_ISSUER");
+        run.skip(StepId::Signature, u"SKIPPED_KEY_ISSUER");
     } else {
         const Candidates<CompiledKey> candidates = run.key(alg);
         if (candidates.empty())
-            run.skip(StepId::Signature, QStringLiteral("SKIPPED_SIGNATURE_KEY"));
+            run.skip(StepId::Signature, u"SKIPPED_SIGNATURE_KEY");
         else if (run.skipRest())
-            run.skip(StepId::Signature, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+            run.skip(StepId::Signature, u"SKIPPED_AFTER_FAILURE");
         else
             signatureOk = verifyWithCandidates(run, candidates, alg, *t);
     }
@@ -1233,12 +1239,12 @@ void PolicyVerifier::verifyInto(Trace& trace, QByteArrayView token, const QByteA
     if (nested) {
         for (StepId id : {StepId::Expiry, StepId::NotBefore, StepId::IssuedAt, StepId::Lifetime, StepId::Audience,
                           StepId::Subject, StepId::RequiredClaims, StepId::Delegation})
-            run.skip(id, QStringLiteral("SKIPPED_NO_CLAIMS"));
+            run.skip(id, u"SKIPPED_NO_CLAIMS");
         const policy::Delegation& d = c.policy.delegation;
         if (d.nested == policy::Delegation::Nested::Reject) {
-            run.add(StepId::Nested, Verdict::Fail, QStringLiteral("ERR_NESTED_REJECTED"));
+            run.add(StepId::Nested, Verdict::Fail, u"ERR_NESTED_REJECTED");
         } else if (options.nestedDepth + 1 > d.maxNestedDepth) {
-            TraceStep& s = run.add(StepId::Nested, Verdict::Fail, QStringLiteral("ERR_NESTED_DEPTH"));
+            TraceStep& s = run.add(StepId::Nested, Verdict::Fail, u"ERR_NESTED_DEPTH");
             s.num1 = options.nestedDepth + 1;
             s.num2 = d.maxNestedDepth;
         } else {
@@ -1246,18 +1252,18 @@ void PolicyVerifier::verifyInto(Trace& trace, QByteArrayView token, const QByteA
             inner.nestedDepth = options.nestedDepth + 1;
             auto innerTrace = std::make_shared<Trace>(verify(t->payloadBytes(), inner));
             if (innerTrace->accepted) {
-                run.add(StepId::Nested, Verdict::Pass, QStringLiteral("OK_NESTED")).num1 = inner.nestedDepth;
+                run.add(StepId::Nested, Verdict::Pass, u"OK_NESTED").num1 = inner.nestedDepth;
             } else {
                 const TraceStep* f = innerTrace->firstFailure();
-                run.add(StepId::Nested, Verdict::Fail, QStringLiteral("ERR_NESTED_INNER")).arg1 =
-                    f ? stepIdName(f->id) : QStringLiteral("unknown");
+                run.add(StepId::Nested, Verdict::Fail, u"ERR_NESTED_INNER").arg1 =
+                    f ? run.keep(stepIdName(f->id)) : TraceText(u"unknown");
             }
             trace.nested = std::move(innerTrace);
         }
     } else {
         run.claims(signatureOk);
         guarded(StepId::Delegation, [&] { delegationStep(run, c.policy.delegation, claimMembers[Members::Act], !signatureOk); });
-        run.skip(StepId::Nested, QStringLiteral("SKIPPED_NOT_NESTED"));
+        run.skip(StepId::Nested, u"SKIPPED_NOT_NESTED");
     }
 
     trace.accepted = !run.failed();
@@ -1269,20 +1275,20 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
                              std::optional<Algorithm> pinned, qint64 maxTokenBytes)
 {
     CompiledIssuer rules; // no policy: only structural rules apply
-    Run run(trace, nullptr, rules, 0, false);
+    Run run(trace, nullptr, rules, 0, false, false);
     trace.setFingerprintSource(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
     const StepId jwsSteps[] = {StepId::Structure, StepId::Header, StepId::Algorithm, StepId::Key, StepId::Signature};
     auto skipJwsFrom = [&run, &jwsSteps](StepId first) {
         for (StepId id : jwsSteps) {
             if (id >= first)
-                run.skip(id, QStringLiteral("SKIPPED_NOT_DECODED"));
+                run.skip(id, u"SKIPPED_NOT_DECODED");
         }
     };
 
     {
         const bool within = token.size() <= maxTokenBytes;
         TraceStep& s = run.add(StepId::Size, within ? Verdict::Pass : Verdict::Fail,
-                               within ? QStringLiteral("OK_SIZE") : QStringLiteral("ERR_TOKEN_TOO_LARGE"));
+                               within ? TraceText(u"OK_SIZE") : TraceText(u"ERR_TOKEN_TOO_LARGE"));
         s.num1 = token.size();
         s.num2 = maxTokenBytes;
         if (!within) {
@@ -1294,24 +1300,24 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
     const token::CompactToken* t = std::get_if<token::CompactToken>(&parsed);
     if (!t) {
         const auto& failure = std::get<token::ParseFailure>(parsed);
-        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, failure.error.code);
-        s.arg1 = failure.error.message;
+        TraceStep& s = run.add(StepId::Structure, Verdict::Fail, run.keep(failure.error.code));
+        s.arg1 = run.keep(failure.error.message);
         skipJwsFrom(StepId::Header);
         return;
     }
-    run.add(StepId::Structure, Verdict::Pass, QStringLiteral("OK_STRUCTURE_JWS"));
+    run.add(StepId::Structure, Verdict::Pass, u"OK_STRUCTURE_JWS");
 
     // Header: crit and b64 as under a policy; every other member is tolerated, but key selectors are
     // reported as ignored.
     const json::Value& header = t->header;
     if (header.find("crit") || (header.find("b64") && !(header.find("b64")->isBool() && header.find("b64")->toBool()))) {
         Trace probeTrace;
-        Run probe(probeTrace, nullptr, rules, 0, false);
+        Run probe(probeTrace, nullptr, rules, 0, false, false);
         probe.useMembers(Members::of(&header), {});
         probe.header(header);
-        run.append(probeTrace.steps.front()); // the one step the probe wrote
+        run.appendFirstOf(probeTrace); // the one step the probe wrote
         if (probe.failed())
-            run.add(StepId::Algorithm, Verdict::Skipped, QStringLiteral("SKIPPED_AFTER_FAILURE"));
+            run.add(StepId::Algorithm, Verdict::Skipped, u"SKIPPED_AFTER_FAILURE");
     }
     if (!run.step(StepId::Header)) {
         QString selector;
@@ -1320,11 +1326,11 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
                 selector = QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
         }
         if (!selector.isEmpty()) {
-            TraceStep& s = run.add(StepId::Header, Verdict::Warning, QStringLiteral("WARN_HEADER_KEY_SELECTOR_IGNORED"));
-            s.arg1 = selector;
-            s.ref = QStringLiteral("RFC 8725 §3.10");
+            TraceStep& s = run.add(StepId::Header, Verdict::Warning, u"WARN_HEADER_KEY_SELECTOR_IGNORED");
+            s.arg1 = run.keep(selector);
+            s.ref = u"RFC 8725 §3.10";
         } else {
-            run.add(StepId::Header, Verdict::Pass, QStringLiteral("OK_HEADER")).arg1 = QStringLiteral("all");
+            run.add(StepId::Header, Verdict::Pass, u"OK_HEADER").arg1 = u"all";
         }
     }
 
@@ -1337,12 +1343,12 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
             rules.pinned.insert(crypto::algorithmFromName(a->toQString())); // any implemented alg but "none"
         rules.rules.algorithms = pinned ? QStringList{crypto::algorithmName(*pinned)} : QStringList{};
         Trace algTrace;
-        Run algRun(algTrace, nullptr, rules, 0, false);
+        Run algRun(algTrace, nullptr, rules, 0, false, false);
         algRun.useMembers(Members::of(&header), {});
         algOk = algRun.algorithm(alg);
-        run.append(algTrace.steps.front()); // the one step the sub-run wrote
+        run.appendFirstOf(algTrace); // the one step the sub-run wrote
         if (!algOk)
-            run.add(StepId::Key, Verdict::Skipped, QStringLiteral("SKIPPED_KEY_ALG"));
+            run.add(StepId::Key, Verdict::Skipped, u"SKIPPED_KEY_ALG");
     }
     if (algOk) {
         Candidates<keys::Key> candidates;
@@ -1356,25 +1362,26 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
         }
         if (candidates.empty()) {
             TraceStep& s = run.add(StepId::Key, Verdict::Fail,
-                                   keyList.isEmpty() ? QStringLiteral("ERR_KEY_NO_KEYS")
-                                   : why.isEmpty()   ? QStringLiteral("ERR_KEY_UNKNOWN_KID")
-                                                     : QStringLiteral("ERR_KEY_UNUSABLE"));
-            s.arg1 = kid && kid->isString() ? displayValue(kid->toString()) : QStringLiteral("(no kid)");
-            s.arg2 = crypto::algorithmName(alg) + QStringLiteral(": ") + why;
-            run.skip(StepId::Signature, QStringLiteral("SKIPPED_SIGNATURE_KEY"));
+                                   keyList.isEmpty() ? TraceText(u"ERR_KEY_NO_KEYS")
+                                   : why.isEmpty()   ? TraceText(u"ERR_KEY_UNKNOWN_KID")
+                                                     : TraceText(u"ERR_KEY_UNUSABLE"));
+            s.arg1 = kid && kid->isString() ? run.keep(displayValue(kid->toString())) : TraceText(u"(no kid)");
+            s.arg2 = run.keep(crypto::algorithmName(alg) + QStringLiteral(": ") + why);
+            run.skip(StepId::Signature, u"SKIPPED_SIGNATURE_KEY");
         } else {
-            TraceStep& s = run.add(StepId::Key, Verdict::Pass, candidates.size() == 1 ? QStringLiteral("OK_KEY")
-                                                                                       : QStringLiteral("OK_KEY_CANDIDATES"));
-            s.arg1 = candidates.size() == 1 ? keyLabel(*candidates.front()) : crypto::algorithmName(alg);
-            s.arg2 = candidates.front()->description();
+            TraceStep& s = run.add(StepId::Key, Verdict::Pass, candidates.size() == 1 ? TraceText(u"OK_KEY")
+                                                                                       : TraceText(u"OK_KEY_CANDIDATES"));
+            s.arg1 = candidates.size() == 1 ? labelOf(run, candidates.front())
+                                            : TraceText::viewOf(crypto::algorithmNameText(alg));
+            s.arg2 = run.keep(candidates.front()->description());
             s.num1 = static_cast<qint64>(candidates.size());
             verifyWithCandidates(run, candidates, alg, *t);
         }
     } else if (!run.step(StepId::Key)) {
-        run.skip(StepId::Key, QStringLiteral("SKIPPED_KEY_ALG"));
+        run.skip(StepId::Key, u"SKIPPED_KEY_ALG");
     }
     if (!run.step(StepId::Signature))
-        run.skip(StepId::Signature, QStringLiteral("SKIPPED_KEY_ALG"));
+        run.skip(StepId::Signature, u"SKIPPED_KEY_ALG");
     trace.accepted = !run.failed();
 }
 

@@ -39,7 +39,8 @@ private:
     void verifyInto(Trace& trace, QByteArrayView token, const QByteArray* owner, const VerifyOptions& options) const;
 
     struct Compiled;
-    std::unique_ptr<const Compiled> m_compiled;
+    // Shared with every trace made from it: steps view its texts instead of copying them.
+    std::shared_ptr<const Compiled> m_compiled;
 };
 
 // The JWS layer alone (steps size, structure, header, algorithm, key, signature) against a key set,

@@ -422,7 +422,7 @@ QJsonObject selfTestToJson(const SelfTestReport& report)
             o.insert(QStringLiteral("verdict"), QStringLiteral("rejected"));
             if (const TraceStep* f = v.trace.firstFailure()) {
                 o.insert(QStringLiteral("rejected_at"), stepIdName(f->id));
-                o.insert(QStringLiteral("code"), f->code);
+                o.insert(QStringLiteral("code"), f->code.toString());
                 o.insert(QStringLiteral("reason"), f->reason());
             }
         }

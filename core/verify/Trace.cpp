@@ -8,6 +8,7 @@
 #include <QJsonArray>
 
 #include <array>
+#include <type_traits>
 
 namespace jwb::verify {
 
@@ -185,15 +186,18 @@ QString verdictName(Verdict v)
     return {};
 }
 
+static_assert(std::is_trivially_copyable_v<TraceStep> && std::is_trivially_destructible_v<TraceStep>,
+              "recording a step must stay a plain copy: no allocation, no reference count");
+
 QString TraceStep::reason() const
 {
     const auto& templates = reasonTemplates();
-    const auto it = templates.constFind(code);
+    const auto it = templates.constFind(code.toString());
     if (it == templates.constEnd()) // codes from the decoder carry their own message
-        return arg1.isEmpty() ? code : arg1;
+        return arg1.isEmpty() ? code.toString() : arg1.toString();
     QString text = *it;
-    text.replace(QStringLiteral("{a1}"), arg1);
-    text.replace(QStringLiteral("{a2}"), arg2);
+    text.replace(QStringLiteral("{a1}"), arg1.toString());
+    text.replace(QStringLiteral("{a2}"), arg2.toString());
     if (text.contains(u"{t1}"))
         text.replace(QStringLiteral("{t1}"), util::formatInstant(num1));
     if (text.contains(u"{t2}"))
@@ -221,6 +225,33 @@ const TraceStep* Trace::step(StepId id) const
             return &s;
     }
     return nullptr;
+}
+
+QStringList Trace::audienceList() const
+{
+    QStringList list;
+    list.reserve(audiences.size());
+    for (const TraceText& a : audiences)
+        list.append(a.toString());
+    return list;
+}
+
+TraceText Trace::keep(const QString& text)
+{
+    if (text.isEmpty())
+        return {};
+    // Raw data (QString::fromRawData) has no allocated capacity and may be freed by its owner after
+    // this call: keep a copy of its characters instead of the pointer.
+    m_keptTexts.append(text.capacity() > 0 ? text : QString(text.constData(), text.size()));
+    return TraceText::viewOf(m_keptTexts.constLast());
+}
+
+void Trace::keepTextsOf(const Trace& other)
+{
+    // The kept strings' characters never move (copies share them), so views into them stay valid.
+    m_keptTexts.append(other.m_keptTexts);
+    if (!m_textOwner)
+        m_textOwner = other.m_textOwner;
 }
 
 QString Trace::fingerprint() const
@@ -252,10 +283,10 @@ QJsonObject Trace::toJson() const
                       {QStringLiteral("verdict"), verdictName(s.verdict)},
                       {QStringLiteral("reason"), s.reason()},
                       {QStringLiteral("ref"), s.reference()},
-                      {QStringLiteral("code"), s.code},
+                      {QStringLiteral("code"), s.code.toString()},
                       {QStringLiteral("untrusted"), s.untrusted}};
         if (!s.exceptionId.isEmpty())
-            o.insert(QStringLiteral("exception"), s.exceptionId);
+            o.insert(QStringLiteral("exception"), s.exceptionId.toString());
         stepArray.append(o);
     }
     QJsonObject root{{QStringLiteral("verdict"), accepted ? QStringLiteral("accepted") : QStringLiteral("rejected")},

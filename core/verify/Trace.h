@@ -38,22 +38,67 @@ QString verdictName(Verdict v); // "pass" | "fail" | "skipped" | "warning"
 // replaced. Whoever groups or shows such values beside a trace uses this, so both read the same.
 QString displayValue(std::string_view raw);
 
+// A text a trace step names (its code, an alg, an issuer, a claim name, a reference): a view, never
+// an owner, so recording a step copies two words instead of counting references on five QStrings.
+// It points at a literal, at a text of the compiled policy, or at a text the trace keeps (a token's
+// value, a joined list); the Trace keeps the latter two alive. So a step's texts live exactly as long
+// as the Trace it belongs to, or any copy of that Trace: convert to QString to keep one longer.
+class TraceText {
+public:
+    constexpr TraceText() = default;
+    template <std::size_t N>
+    constexpr TraceText(const char16_t (&literal)[N]) // NOLINT: literals convert implicitly, like QStringView
+        : m_view(literal, static_cast<qsizetype>(N - 1))
+    {
+    }
+    // Static text, or text its owner keeps at least as long as every trace naming it.
+    static constexpr TraceText viewOf(QStringView kept)
+    {
+        TraceText t;
+        t.m_view = kept;
+        return t;
+    }
+
+    constexpr QStringView view() const { return m_view; }
+    constexpr bool isEmpty() const { return m_view.isEmpty(); }
+    QString toString() const { return m_view.toString(); }
+    operator QString() const { return toString(); } // NOLINT: reading a step yields owning text
+
+    friend bool operator==(TraceText a, TraceText b) { return a.m_view == b.m_view; }
+    friend bool operator==(TraceText a, QStringView b) { return a.m_view == b; }
+    friend bool operator==(TraceText a, const QString& b) { return a.m_view == QStringView(b); }
+    friend bool operator==(TraceText a, QLatin1StringView b) { return a.m_view == b; }
+
+private:
+    QStringView m_view;
+};
+
 // One step's outcome. The human reason is built from (code, args) only when read, so the corpus
-// path pays nothing for texts nobody looks at.
+// path pays nothing for texts nobody looks at. Trivially copyable: recording one is a few stores.
 struct TraceStep {
+    // User-provided on purpose: value-initialising a class without one zeroes the whole object
+    // first, which GCC does with `rep stos`, about 8 ns a step; these write each member once.
+    TraceStep() noexcept {} // NOLINT(modernize-use-equals-default)
+    TraceStep(StepId stepId, Verdict stepVerdict, TraceText stepCode) noexcept
+        : id(stepId)
+        , verdict(stepVerdict)
+        , code(stepCode)
+    {
+    }
+
     StepId id = StepId::Size;
     Verdict verdict = Verdict::Skipped;
     bool untrusted = false;      // based on claims read before the signature was verified
-    QString code;                // stable code, e.g. "ERR_ALG_NOT_PINNED", "OK_ALG", "SKIPPED_AFTER_FAILURE"
-    QString arg1;                // values the reason needs (an alg, a claim name, a date); never secrets
-    QString arg2;
+    TraceText code;              // stable code, e.g. "ERR_ALG_NOT_PINNED", "OK_ALG", "SKIPPED_AFTER_FAILURE"
+    TraceText arg1;              // values the reason needs (an alg, a claim name, a date); never secrets
+    TraceText arg2;
     qint64 num1 = 0;             // numbers the reason needs (instants as Unix seconds, sizes, limits)
     qint64 num2 = 0;
-    QString ref;                 // overrides stepReference(id) when the rule rests on another section
-    QString exceptionId;         // set when the step passed only because of a dated exception
+    TraceText ref;               // overrides stepReference(id) when the rule rests on another section
+    TraceText exceptionId;       // set when the step passed only because of a dated exception
 
     QString reason() const;      // formatted message for `code`
-    QString reference() const { return ref.isEmpty() ? stepReference(id) : ref; }
+    QString reference() const { return ref.isEmpty() ? stepReference(id) : ref.toString(); }
 };
 
 // The result of verifying one token: every step, in pipeline order.
@@ -61,12 +106,13 @@ struct Trace {
     bool accepted = false;
     // Held inline: the verifier writes every step into the caller's Trace without a heap block.
     QVarLengthArray<TraceStep, kStepCount> steps;
-    QString issuer;                    // iss as read (untrusted unless accepted)
-    QStringList audiences;             // aud as read
-    std::shared_ptr<const Trace> nested; // inner token of a nested JWT, when verified
+    TraceText issuer;                           // iss as read (untrusted unless accepted)
+    QVarLengthArray<TraceText, 4> audiences;    // aud as read
+    std::shared_ptr<const Trace> nested;        // inner token of a nested JWT, when verified
 
     const TraceStep* firstFailure() const;
     const TraceStep* step(StepId id) const;
+    QStringList audienceList() const;           // audiences as owning strings
 
     // "sha256:…" naming the token (token::fingerprint), computed on each call from the bytes the
     // verifier kept; empty when it kept none (VerifyOptions::computeFingerprint off). Verification
@@ -79,6 +125,14 @@ struct Trace {
     void setFingerprintSource(QByteArrayView token);
     void setFingerprintSource(const QByteArray& token);
 
+    // For the verifier: keeps `text` as long as this trace and returns a view of it for a step.
+    TraceText keep(const QString& text);
+    // For the verifier: keeps `owner` (the compiled policy) as long as this trace, so steps may view
+    // its texts without copying them.
+    void keepTextOwner(std::shared_ptr<const void> owner) { m_textOwner = std::move(owner); }
+    // For the verifier: keeps every text `other` keeps, so steps copied from it stay valid here.
+    void keepTextsOf(const Trace& other);
+
     // {"verdict": "accepted"|"rejected", "fingerprint", "steps": [{"id","title","verdict","reason","ref"}]}
     // plus additive members: steps[].code, steps[].untrusted, steps[].exception, "nested".
     QJsonObject toJson() const;
@@ -89,6 +143,8 @@ private:
     // The token bytes behind fingerprint(). Never serialised: toJson, toText and toMarkdown write
     // only the fingerprint computed from them, so no output ever holds the token.
     std::optional<QByteArray> m_fingerprintSource;
+    std::shared_ptr<const void> m_textOwner; // what the steps' policy texts point into
+    QStringList m_keptTexts;                 // what the steps' other texts point into
 };
 
 } // namespace jwb::verify

@@ -18,7 +18,7 @@ inline void expectRejectedAt(const verify::Trace& trace, verify::StepId step, co
     QVERIFY(failure);
     QCOMPARE(verify::stepIdName(failure->id), verify::stepIdName(step));
     if (!code.isEmpty())
-        QCOMPARE(failure->code, code);
+        QCOMPARE(failure->code.toString(), code);
 }
 
 } // namespace jwb::testing

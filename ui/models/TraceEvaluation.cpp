@@ -233,7 +233,7 @@ TokenDetail describeToken(const verify::PolicyVerifier& verifier, QByteArrayView
     detail.times.at = atUnixSeconds;
 
     const policy::Policy& policy = verifier.policy();
-    const policy::Issuer* issuer = trace.issuer.isEmpty() ? nullptr : policy.findIssuer(trace.issuer);
+    const policy::Issuer* issuer = trace.issuer.isEmpty() ? nullptr : policy.findIssuer(trace.issuer.view());
     const policy::EffectiveRules rules = rulesFor(policy, issuer);
     detail.times.skewSeconds = rules.clockSkewSeconds;
 
