@@ -853,6 +853,55 @@ private slots:
         QCOMPARE(rawTrace.fingerprint(), expected);
     }
 
+    // Steps view their texts (TraceText): the policy's, kept through the trace, or the trace's own
+    // copies of values read from the token. A trace, its copies and moves must read the same after
+    // the verifier and the token are gone (ASan reports any view left dangling).
+    void trace_outlivesVerifierAndToken_keepsItsTexts()
+    {
+        QJsonObject unknownClaims = claims();
+        unknownClaims.insert(QStringLiteral("iss"), QStringLiteral("https://evil.example/\u202e"));
+        QJsonObject selectorHeader = header(QStringLiteral("RS256"), QStringLiteral("rsa-1"));
+        selectorHeader.insert(QStringLiteral("x5u"), QStringLiteral("https://evil.example/cert"));
+        const QByteArray tokens[] = {valid(), mint(header(QStringLiteral("RS256"), QStringLiteral("rsa-1")), unknownClaims),
+                                     mint(selectorHeader, claims())};
+        for (const QByteArray& token : tokens) {
+            std::vector<char> buffer(token.begin(), token.end());
+            std::optional<verify::Trace> trace;
+            QJsonObject expected;
+            {
+                const verify::PolicyVerifier shortLived(m_policy);
+                trace = shortLived.verify(QByteArray::fromRawData(buffer.data(), static_cast<qsizetype>(buffer.size())),
+                                          verify::VerifyOptions{kNow});
+                expected = trace->toJson();
+            }
+            std::fill(buffer.begin(), buffer.end(), 'x');
+            const verify::PolicyVerifier unrelated(policy::Policy{}); // reuses the freed memory, if any
+            QCOMPARE(trace->toJson(), expected);
+            const verify::Trace copy = *trace;
+            verify::Trace moved = std::move(*trace);
+            trace.reset();
+            QCOMPARE(copy.toJson(), expected);
+            QCOMPARE(moved.toJson(), expected);
+            QVERIFY(expected.value(QStringLiteral("steps")).toArray().size() > 0);
+        }
+        QVERIFY(check(tokens[1]).toText().contains(QStringLiteral("https://evil.example/\ufffd")));
+        QVERIFY(check(tokens[2]).toText().contains(QStringLiteral("header member 'x5u'")));
+
+        // The signature-only path writes some steps in sub-runs with rules made for the call.
+        QJsonObject critHeader = header(QStringLiteral("RS256"), QStringLiteral("rsa-1"));
+        critHeader.insert(QStringLiteral("crit"), QJsonArray{QStringLiteral("exp")});
+        const QList<keys::Key> keySet{m_rsa->publicKey()};
+        for (const auto& [token, pinned] : {std::pair{mint(critHeader, claims()), std::optional<Algorithm>()},
+                                            std::pair{valid(), std::optional<Algorithm>(Algorithm::ES256)}}) {
+            std::optional<verify::Trace> trace = verify::verifySignatureOnly(token, keySet, pinned);
+            const QJsonObject expected = trace->toJson();
+            const verify::Trace copy = *trace;
+            trace.reset();
+            QVERIFY(!copy.accepted);
+            QCOMPARE(copy.toJson(), expected);
+        }
+    }
+
     void fingerprintOfSignatureOnlyTrace_namesTheBoundedToken()
     {
         const QList<keys::Key> keySet{m_rsa->publicKey()};
