@@ -332,6 +332,33 @@ private slots:
         expectRejectedAt(trace, StepId::Header, QStringLiteral("ERR_HEADER_KEY_SELECTOR"));
     }
 
+    // Header names are compared as packed tags up to 7 bytes and as strings beyond: every length
+    // must match exactly, and a name differing in any one byte must not.
+    void headerAllowlist_matchesNamesOfEveryLengthExactly()
+    {
+        const QStringList names{QStringLiteral("a"),     QStringLiteral("ab"),     QStringLiteral("abc"),
+                                QStringLiteral("abcd"),  QStringLiteral("abcde"),  QStringLiteral("abcdef"),
+                                QStringLiteral("abcdefg"), QStringLiteral("abcdefgh")};
+        const policy::Policy saved = m_policy;
+        m_policy.defaults.allowedHeaders = m_policy.defaults.allowedHeaders.value_or(QStringList()) + names;
+        rebuildVerifier();
+        for (const QString& name : names) {
+            QJsonObject h = header(QStringLiteral("RS256"), QStringLiteral("rsa-1"));
+            h.insert(name, 1);
+            const verify::Trace allowed = check(mint(h, claims()));
+            QVERIFY2(allowed.accepted, qPrintable(name + u'\n' + allowed.toText()));
+            for (qsizetype i = 0; i < name.size(); ++i) {
+                QString nearMiss = name;
+                nearMiss[i] = QLatin1Char('z');
+                QJsonObject bad = header(QStringLiteral("RS256"), QStringLiteral("rsa-1"));
+                bad.insert(nearMiss, 1);
+                expectRejectedAt(check(mint(bad, claims())), StepId::Header, QStringLiteral("ERR_HEADER_NOT_ALLOWED"));
+            }
+        }
+        m_policy = saved;
+        rebuildVerifier();
+    }
+
     void kidInjection_rejectedAtKey_data()
     {
         QTest::addColumn<QString>("kid");
