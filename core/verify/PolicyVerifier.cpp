@@ -79,11 +79,12 @@ constexpr std::uint64_t nameTag(std::string_view name)
 }
 
 // Header members that would let a token choose or carry its own key (RFC 8725 §3.10).
-bool isKeySelector(std::string_view name)
+constexpr bool isKeySelectorTag(std::uint64_t tag)
 {
-    const std::uint64_t tag = nameTag(name);
     return tag == nameTag("jku") || tag == nameTag("x5u") || tag == nameTag("jwk") || tag == nameTag("x5c");
 }
+
+bool isKeySelector(std::string_view name) { return isKeySelectorTag(nameTag(name)); }
 
 // RFC 7515 §4.1.9: MIME comparison is case-insensitive and "application/" is implied without a '/'.
 // Both sides are reduced to the form without that prefix, so the hot path compares without allocating.
@@ -99,6 +100,8 @@ std::string_view withoutApplicationPrefix(std::string_view typ)
 
 bool sameMediaType(std::string_view a, std::string_view b)
 {
+    if (a == b) // the usual case: the token spells typ as the policy does
+        return true;
     a = withoutApplicationPrefix(a);
     b = withoutApplicationPrefix(b);
     auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
@@ -404,7 +407,11 @@ public:
         , m_policyKept(policyKept)
         , m_trace(trace)
     {
+        // Every slot at once: TraceStep is a primitive type for Qt, so this only sets the size. Each
+        // step is then written whole into its slot, and the Run trims the slots left when it ends.
+        m_trace.steps.resize(kStepCount);
     }
+    ~Run() { m_trace.steps.resize(m_used); }
     Q_DISABLE_COPY_MOVE(Run)
 
     Trace& trace() { return m_trace; }
@@ -419,12 +426,13 @@ public:
     // In corpus mode everything after the first failure is skipped unevaluated.
     bool skipRest() const { return m_failed && m_stopAtFirstFailure; }
 
-    // Flattened: GCC otherwise leaves QVarLengthArray's emplace_back as a call per step.
-    [[gnu::flatten]] TraceStep& add(StepId id, Verdict verdict, TraceText code)
+    TraceStep& add(StepId id, Verdict verdict, TraceText code)
     {
         if (verdict == Verdict::Fail)
             m_failed = true;
-        return m_trace.steps.emplace_back(id, verdict, code);
+        if (m_used == m_trace.steps.size()) [[unlikely]] // never in the pipeline: a step id appears once
+            return addBeyondSlots(id, verdict, code);
+        return m_trace.steps[m_used++] = TraceStep(id, verdict, code);
     }
     TraceStep& skip(StepId id, TraceText code) { return add(id, Verdict::Skipped, code); }
     // Takes the one step a sub-run wrote (the signature-only path reuses the policy steps), with the
@@ -433,9 +441,7 @@ public:
     {
         const TraceStep& step = sub.steps.front();
         m_trace.keepTextsOf(sub);
-        m_trace.steps.append(step);
-        if (step.verdict == Verdict::Fail)
-            m_failed = true;
+        add(step.id, step.verdict, step.code) = step;
     }
     // A text computed for this token (a token's value as shown, a joined list): kept by the trace.
     TraceText keep(const QString& text) { return m_trace.keep(text); }
@@ -444,7 +450,9 @@ public:
     // The step recorded so far for `id`, if any.
     const TraceStep* step(StepId id) const
     {
-        return m_trace.step(id);
+        const std::span<const TraceStep> written(m_trace.steps.data(), static_cast<std::size_t>(m_used));
+        const auto it = std::find_if(written.begin(), written.end(), [id](const TraceStep& s) { return s.id == id; });
+        return it != written.end() ? &*it : nullptr;
     }
     void skipFrom(StepId first, TraceText code)
     {
@@ -492,6 +500,14 @@ private:
     Members m_c;          // claim members
     const json::Value* m_claims = nullptr; // the claims object, for names m_c does not record
     Trace& m_trace;
+    qsizetype m_used = 0; // slots of m_trace.steps written so far
+
+    // Out of line, so that add() stays small enough to be inlined where it is called.
+    [[gnu::noinline]] TraceStep& addBeyondSlots(StepId id, Verdict verdict, TraceText code)
+    {
+        ++m_used;
+        return m_trace.steps.emplace_back(id, verdict, code);
+    }
 };
 
 void Run::header(const json::Value& header)
@@ -540,7 +556,7 @@ void Run::header(const json::Value& header)
                                        != m_rules.allowedHeaderTags.end()
                                  : contains(m_rules.allowedHeaders, name);
         if (allowed) {
-            if (isKeySelector(name) && !warning) {
+            if (isKeySelectorTag(tag) && !warning) {
                 warning.emplace(StepId::Header, Verdict::Warning, u"WARN_HEADER_KEY_SELECTOR_IGNORED");
                 warning->arg1 = keep(displayValue(name));
                 warning->ref = u"RFC 8725 §3.10";
@@ -566,7 +582,7 @@ void Run::header(const json::Value& header)
         return;
     }
     if (warning) {
-        m_trace.steps.append(*warning);
+        add(warning->id, warning->verdict, warning->code) = *warning;
         return;
     }
     add(StepId::Header, Verdict::Pass, u"OK_HEADER");
@@ -622,15 +638,14 @@ bool Run::algorithm(Algorithm& alg)
     }
     const std::string_view rawName = algValue->toString();
     const QLatin1StringView name(rawName.data(), static_cast<qsizetype>(std::min<size_t>(rawName.size(), 64)));
-    if (crypto::isNoneSpelling(name)) {
-        TraceStep& s = add(StepId::Algorithm, Verdict::Fail, u"ERR_ALG_NONE");
-        s.arg1 = keep(displayValue(algValue->toString()));
-        s.ref = u"RFC 7518 §3.6, RFC 8725 §3.1";
-        return false;
-    }
+    // No spelling of "none" is a registered name, so it is looked for only among the unknown ones.
     alg = crypto::algorithmFromName(name);
     if (alg == Algorithm::Unsupported) {
-        add(StepId::Algorithm, Verdict::Fail, u"ERR_ALG_UNSUPPORTED").arg1 = keep(displayValue(algValue->toString()));
+        const bool none = crypto::isNoneSpelling(name);
+        TraceStep& s = add(StepId::Algorithm, Verdict::Fail, none ? TraceText(u"ERR_ALG_NONE") : TraceText(u"ERR_ALG_UNSUPPORTED"));
+        s.arg1 = keep(displayValue(algValue->toString()));
+        if (none)
+            s.ref = u"RFC 7518 §3.6, RFC 8725 §3.1";
         return false;
     }
     if (m_rules.pinned.contains(alg)) {

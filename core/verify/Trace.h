@@ -101,6 +101,15 @@ struct TraceStep {
     QString reference() const { return ref.isEmpty() ? stepReference(id) : ref.toString(); }
 };
 
+} // namespace jwb::verify
+
+// Primitive for Qt's containers: copied with memcpy, never destroyed, and not constructed when a
+// container is resized. The verifier sizes a trace's steps at once and writes each step whole
+// (TraceStep(id, verdict, code) sets every member), so no slot is read before it is written.
+Q_DECLARE_TYPEINFO(jwb::verify::TraceStep, Q_PRIMITIVE_TYPE);
+
+namespace jwb::verify {
+
 // The result of verifying one token: every step, in pipeline order.
 struct Trace {
     bool accepted = false;
