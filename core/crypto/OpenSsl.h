@@ -9,6 +9,7 @@
 #include <QByteArrayView>
 
 #include <openssl/bn.h>
+#include <openssl/ec.h>
 #include <openssl/evp.h>
 
 #include <array>
@@ -21,12 +22,14 @@ struct PkeyCtxFree { void operator()(EVP_PKEY_CTX* p) const { EVP_PKEY_CTX_free(
 struct MdCtxFree { void operator()(EVP_MD_CTX* p) const { EVP_MD_CTX_free(p); } };
 struct MacCtxFree { void operator()(EVP_MAC_CTX* p) const { EVP_MAC_CTX_free(p); } };
 struct BnFree { void operator()(BIGNUM* p) const { BN_free(p); } };
+struct EcdsaSigFree { void operator()(ECDSA_SIG* p) const { ECDSA_SIG_free(p); } };
 
 using Pkey = std::unique_ptr<EVP_PKEY, PkeyFree>;
 using PkeyCtx = std::unique_ptr<EVP_PKEY_CTX, PkeyCtxFree>;
 using MdCtx = std::unique_ptr<EVP_MD_CTX, MdCtxFree>;
 using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
 using Bn = std::unique_ptr<BIGNUM, BnFree>;
+using EcdsaSig = std::unique_ptr<ECDSA_SIG, EcdsaSigFree>;
 
 // SHA-256/384/512 fetched once and kept for the life of the process. nullptr only when the default
 // provider is unavailable, which callers treat as an internal error.

@@ -112,26 +112,27 @@ Outcome verifyEcdsa(VerifyContext& c, const KeyMaterial& m, Algorithm alg, QByte
     const BIGNUM* order = m.ecOrder();
     if (!order)
         return internalError("the curve order is unknown");
+    if (!c.ecdsa) {
+        ossl::EcdsaSig ecSig(ECDSA_SIG_new());
+        ossl::Bn r(BN_new());
+        ossl::Bn s(BN_new());
+        if (!ecSig || !r || !s)
+            return internalError("out of memory");
+        c.ecdsaR = r.get();
+        c.ecdsaS = s.get();
+        ECDSA_SIG_set0(ecSig.get(), r.release(), s.release()); // ecSig owns r and s from here
+        c.ecdsa = std::move(ecSig);
+    }
+    // Read into the kept numbers: BN_bin2bn reuses their storage, so no signature allocates.
     const auto* bytes = reinterpret_cast<const unsigned char*>(sig.data());
-    BIGNUM* r = BN_bin2bn(bytes, unit, nullptr);
-    BIGNUM* s = BN_bin2bn(bytes + unit, unit, nullptr);
-    ECDSA_SIG* ecSig = ECDSA_SIG_new();
-    if (!r || !s || !ecSig) {
-        BN_free(r);
-        BN_free(s);
-        ECDSA_SIG_free(ecSig);
+    if (!BN_bin2bn(bytes, unit, c.ecdsaR) || !BN_bin2bn(bytes + unit, unit, c.ecdsaS))
         return internalError("out of memory");
-    }
-    ECDSA_SIG_set0(ecSig, r, s); // ecSig owns r and s from here
-    if (!inScalarRange(r, order) || !inScalarRange(s, order)) {
-        ECDSA_SIG_free(ecSig);
+    if (!inScalarRange(c.ecdsaR, order) || !inScalarRange(c.ecdsaS, order))
         return {SignatureResult::Malformed, "r or s of the ECDSA signature is outside [1, n-1]"};
-    }
     // r, s < n and n fits in `unit` bytes, so the encoding fits kMaxDerEcdsa by construction.
     unsigned char der[kMaxDerEcdsa];
     unsigned char* out = der;
-    const int derLength = i2d_ECDSA_SIG(ecSig, &out);
-    ECDSA_SIG_free(ecSig);
+    const int derLength = i2d_ECDSA_SIG(c.ecdsa.get(), &out);
     if (derLength <= 0)
         return internalError("the ECDSA signature could not be encoded");
     return verifyWithPkeyContext(c, m, alg, input, der, static_cast<size_t>(derLength));

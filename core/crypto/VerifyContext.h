@@ -15,6 +15,11 @@ struct VerifyContext {
     std::array<ossl::PkeyCtx, kAlgorithmCount> verify; // RS*/PS*/ES*: EVP_PKEY_verify_init done, padding and md set
     ossl::MdCtx eddsa;                                 // EdDSA: EVP_DigestVerifyInit done with the key
     std::array<ossl::MacCtx, 3> hmac;                  // HS256/384/512: keyed once, re-initialised per use
+    // ES*: the R and S of each signature are read into these (owned by ecdsa) and encoded as DER
+    // for EVP_PKEY_verify, without allocating per signature.
+    ossl::EcdsaSig ecdsa;
+    BIGNUM* ecdsaR = nullptr;
+    BIGNUM* ecdsaS = nullptr;
 };
 
 } // namespace jwb::crypto
