@@ -1083,18 +1083,20 @@ void Run::requiredClaims(bool untrusted)
 void Run::claims(bool trusted)
 {
     const bool untrusted = !trusted;
-    const std::pair<StepId, void (Run::*)(bool)> steps[] = {
-        {StepId::Expiry, &Run::expiry},     {StepId::NotBefore, &Run::notBefore},
-        {StepId::IssuedAt, &Run::issuedAt}, {StepId::Lifetime, &Run::lifetime},
-        {StepId::Audience, &Run::audience}, {StepId::Subject, &Run::subject},
-        {StepId::RequiredClaims, &Run::requiredClaims},
-    };
-    for (const auto& [id, fn] : steps) {
+    // Called one by one rather than through a table, so each call is direct (and may be inlined).
+    auto step = [this, untrusted](StepId id, void (Run::*check)(bool)) {
         if (skipRest())
             skip(id, u"SKIPPED_AFTER_FAILURE");
         else
-            (this->*fn)(untrusted);
-    }
+            (this->*check)(untrusted);
+    };
+    step(StepId::Expiry, &Run::expiry);
+    step(StepId::NotBefore, &Run::notBefore);
+    step(StepId::IssuedAt, &Run::issuedAt);
+    step(StepId::Lifetime, &Run::lifetime);
+    step(StepId::Audience, &Run::audience);
+    step(StepId::Subject, &Run::subject);
+    step(StepId::RequiredClaims, &Run::requiredClaims);
 }
 
 // RFC 8693 §4.1: act is an object naming the current actor by sub; nested act is the prior chain.
