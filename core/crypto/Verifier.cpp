@@ -123,7 +123,8 @@ Outcome verifyEcdsa(VerifyContext& c, const KeyMaterial& m, Algorithm alg, QByte
         ECDSA_SIG_set0(ecSig.get(), r.release(), s.release()); // ecSig owns r and s from here
         c.ecdsa = std::move(ecSig);
     }
-    // Read into the kept numbers: BN_bin2bn reuses their storage, so no signature allocates.
+    // Read into the kept numbers: BN_bin2bn reuses their storage, so only a context's first signature
+    // allocates.
     const auto* bytes = reinterpret_cast<const unsigned char*>(sig.data());
     if (!BN_bin2bn(bytes, unit, c.ecdsaR) || !BN_bin2bn(bytes + unit, unit, c.ecdsaS))
         return internalError("out of memory");

@@ -53,7 +53,7 @@ constexpr int kMaxActChain = 16; // hard bound on walking nested act claims, wha
 
 // JOSE member names are a few bytes long. Packed into one integer with their length, they compare
 // in one instruction; comparing them as strings called memcmp for every pair, which showed in
-// profiles. Names longer than 7 bytes get 0, which no packed name equals.
+// profiles. Names longer than 7 bytes, and the empty name, get 0, which no packed name equals.
 constexpr std::uint64_t nameTag(std::string_view name)
 {
     const std::size_t n = name.size();
@@ -437,8 +437,14 @@ public:
     TraceStep& skip(StepId id, TraceText code) { return add(id, Verdict::Skipped, code); }
     // Takes the one step a sub-run wrote (the signature-only path reuses the policy steps), with the
     // texts that step's trace keeps.
+    // `sub` is the trace of a Run that has ended (so it holds only the steps written).
     void appendFirstOf(const Trace& sub)
     {
+        Q_ASSERT(sub.steps.size() == 1);
+        if (sub.steps.isEmpty()) { // the sub-run wrote nothing: fail closed rather than lose the step
+            add(StepId::Header, Verdict::Fail, u"ERR_INTERNAL_NO_STEP");
+            return;
+        }
         const TraceStep& step = sub.steps.front();
         m_trace.keepTextsOf(sub);
         add(step.id, step.verdict, step.code) = step;
@@ -1345,11 +1351,15 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
     const json::Value& header = t->header;
     if (header.find("crit") || (header.find("b64") && !(header.find("b64")->isBool() && header.find("b64")->toBool()))) {
         Trace probeTrace;
-        Run probe(probeTrace, nullptr, rules, 0, false, false);
-        probe.useMembers(Members::of(&header), {});
-        probe.header(header);
+        bool probeFailed = false;
+        {
+            Run probe(probeTrace, nullptr, rules, 0, false, false);
+            probe.useMembers(Members::of(&header), {});
+            probe.header(header);
+            probeFailed = probe.failed();
+        }
         run.appendFirstOf(probeTrace); // the one step the probe wrote
-        if (probe.failed())
+        if (probeFailed)
             run.add(StepId::Algorithm, Verdict::Skipped, u"SKIPPED_AFTER_FAILURE");
     }
     if (!run.step(StepId::Header)) {
@@ -1375,10 +1385,13 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
         else if (const json::Value* a = header.find("alg"); a && a->isString())
             rules.pinned.insert(crypto::algorithmFromName(a->toQString())); // any implemented alg but "none"
         rules.rules.algorithms = pinned ? QStringList{crypto::algorithmName(*pinned)} : QStringList{};
+        rules.pinnedText = rules.rules.algorithms.join(QStringLiteral(", ")); // named when alg is not pinned
         Trace algTrace;
-        Run algRun(algTrace, nullptr, rules, 0, false, false);
-        algRun.useMembers(Members::of(&header), {});
-        algOk = algRun.algorithm(alg);
+        {
+            Run algRun(algTrace, nullptr, rules, 0, false, false);
+            algRun.useMembers(Members::of(&header), {});
+            algOk = algRun.algorithm(alg);
+        }
         run.appendFirstOf(algTrace); // the one step the sub-run wrote
         if (!algOk)
             run.add(StepId::Key, Verdict::Skipped, u"SKIPPED_KEY_ALG");

@@ -144,6 +144,7 @@ const QHash<QString, QString>& reasonTemplates()
         add(u"ERR_NESTED_REJECTED", u"nested tokens (cty: JWT) are not accepted by this policy");
         add(u"ERR_NESTED_DEPTH", u"nesting depth {n1} exceeds the limit of {n2}");
         add(u"ERR_NESTED_INNER", u"the inner token was rejected at step '{a1}'");
+        add(u"ERR_INTERNAL_NO_STEP", u"internal error: a check recorded no outcome; failing closed");
         return t;
     }();
     return templates;
@@ -246,12 +247,18 @@ TraceText Trace::keep(const QString& text)
     return TraceText::viewOf(m_keptTexts.constLast());
 }
 
+void Trace::keepTextOwner(std::shared_ptr<const void> owner)
+{
+    Q_ASSERT(!m_textOwner || m_textOwner == owner); // replacing it would leave views of the old one
+    m_textOwner = std::move(owner);
+}
+
 void Trace::keepTextsOf(const Trace& other)
 {
     // The kept strings' characters never move (copies share them), so views into them stay valid.
     m_keptTexts.append(other.m_keptTexts);
-    if (!m_textOwner)
-        m_textOwner = other.m_textOwner;
+    if (other.m_textOwner)
+        keepTextOwner(other.m_textOwner);
 }
 
 QString Trace::fingerprint() const

@@ -76,9 +76,7 @@ private:
 // One step's outcome. The human reason is built from (code, args) only when read, so the corpus
 // path pays nothing for texts nobody looks at. Trivially copyable: recording one is a few stores.
 struct TraceStep {
-    // User-provided on purpose: value-initialising a class without one zeroes the whole object
-    // first, which GCC does with `rep stos`, about 8 ns a step; these write each member once.
-    TraceStep() noexcept {} // NOLINT(modernize-use-equals-default)
+    TraceStep() = default;
     TraceStep(StepId stepId, Verdict stepVerdict, TraceText stepCode) noexcept
         : id(stepId)
         , verdict(stepVerdict)
@@ -103,9 +101,11 @@ struct TraceStep {
 
 } // namespace jwb::verify
 
-// Primitive for Qt's containers: copied with memcpy, never destroyed, and not constructed when a
-// container is resized. The verifier sizes a trace's steps at once and writes each step whole
-// (TraceStep(id, verdict, code) sets every member), so no slot is read before it is written.
+// Primitive for Qt's containers: copied with memcpy and never destroyed, and QVarLengthArray (the
+// type of Trace::steps) does not construct the slots it adds on resize. The verifier sizes a trace's
+// steps at once and writes each step whole (TraceStep(id, verdict, code) sets every member), so no
+// slot is read before it is written. (QList zero-fills instead, which reads as verdict Pass: a
+// QList<TraceStep> must be filled with constructed steps.)
 Q_DECLARE_TYPEINFO(jwb::verify::TraceStep, Q_PRIMITIVE_TYPE);
 
 namespace jwb::verify {
@@ -138,8 +138,10 @@ struct Trace {
     TraceText keep(const QString& text);
     // For the verifier: keeps `owner` (the compiled policy) as long as this trace, so steps may view
     // its texts without copying them.
-    void keepTextOwner(std::shared_ptr<const void> owner) { m_textOwner = std::move(owner); }
-    // For the verifier: keeps every text `other` keeps, so steps copied from it stay valid here.
+    // A trace views the texts of one compiled policy at most.
+    void keepTextOwner(std::shared_ptr<const void> owner);
+    // For the verifier: keeps every text `other` keeps (its kept strings and its policy, which must
+    // be this trace's policy or none), so steps copied from it stay valid here.
     void keepTextsOf(const Trace& other);
 
     // {"verdict": "accepted"|"rejected", "fingerprint", "steps": [{"id","title","verdict","reason","ref"}]}

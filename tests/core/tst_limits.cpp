@@ -119,7 +119,7 @@ private slots:
             const verify::Trace trace = verifier.verify(t, {1700000000});
             QVERIFY(!trace.accepted);
             QCOMPARE(trace.firstFailure()->id, StepId::Size);
-            QCOMPARE(trace.firstFailure()->code, QStringLiteral("ERR_TOKEN_TOO_LARGE"));
+            QCOMPARE(trace.firstFailure()->code.toString(), QStringLiteral("ERR_TOKEN_TOO_LARGE"));
             QCOMPARE(trace.step(StepId::Structure)->verdict, verify::Verdict::Skipped);
         }
         // The JWS layer alone has its own bound (1 MiB by default).
