@@ -104,8 +104,7 @@ struct TraceStep {
 // Primitive for Qt's containers: copied with memcpy and never destroyed, and QVarLengthArray (the
 // type of Trace::steps) does not construct the slots it adds on resize. The verifier sizes a trace's
 // steps at once and writes each step whole (TraceStep(id, verdict, code) sets every member), so no
-// slot is read before it is written. (QList zero-fills instead, which reads as verdict Pass: a
-// QList<TraceStep> must be filled with constructed steps.)
+// slot is read before it is written.
 Q_DECLARE_TYPEINFO(jwb::verify::TraceStep, Q_PRIMITIVE_TYPE);
 
 namespace jwb::verify {
@@ -137,8 +136,7 @@ struct Trace {
     // For the verifier: keeps `text` as long as this trace and returns a view of it for a step.
     TraceText keep(const QString& text);
     // For the verifier: keeps `owner` (the compiled policy) as long as this trace, so steps may view
-    // its texts without copying them.
-    // A trace views the texts of one compiled policy at most.
+    // its texts without copying them. A trace views the texts of one compiled policy at most.
     void keepTextOwner(std::shared_ptr<const void> owner);
     // For the verifier: keeps every text `other` keeps (its kept strings and its policy, which must
     // be this trace's policy or none), so steps copied from it stay valid here.
