@@ -12,26 +12,27 @@ namespace jwb::crypto {
 namespace {
 
 struct AlgorithmInfo {
-    QLatin1StringView name;
+    QLatin1StringView name; // compared with a token's alg bytes as they are
+    QStringView text;       // the same name as static UTF-16, which trace steps view
     Family family;
     int hashBits;
 };
 
 // Indexed by Algorithm; the order matches the enum.
 constexpr std::array<AlgorithmInfo, kAlgorithmCount> kAlgorithms{{
-    {QLatin1StringView("HS256"), Family::Hmac, 256},
-    {QLatin1StringView("HS384"), Family::Hmac, 384},
-    {QLatin1StringView("HS512"), Family::Hmac, 512},
-    {QLatin1StringView("RS256"), Family::Rsa, 256},
-    {QLatin1StringView("RS384"), Family::Rsa, 384},
-    {QLatin1StringView("RS512"), Family::Rsa, 512},
-    {QLatin1StringView("PS256"), Family::RsaPss, 256},
-    {QLatin1StringView("PS384"), Family::RsaPss, 384},
-    {QLatin1StringView("PS512"), Family::RsaPss, 512},
-    {QLatin1StringView("ES256"), Family::Ecdsa, 256},
-    {QLatin1StringView("ES384"), Family::Ecdsa, 384},
-    {QLatin1StringView("ES512"), Family::Ecdsa, 512},
-    {QLatin1StringView("EdDSA"), Family::EdDsa, 0},
+    {QLatin1StringView("HS256"), u"HS256", Family::Hmac, 256},
+    {QLatin1StringView("HS384"), u"HS384", Family::Hmac, 384},
+    {QLatin1StringView("HS512"), u"HS512", Family::Hmac, 512},
+    {QLatin1StringView("RS256"), u"RS256", Family::Rsa, 256},
+    {QLatin1StringView("RS384"), u"RS384", Family::Rsa, 384},
+    {QLatin1StringView("RS512"), u"RS512", Family::Rsa, 512},
+    {QLatin1StringView("PS256"), u"PS256", Family::RsaPss, 256},
+    {QLatin1StringView("PS384"), u"PS384", Family::RsaPss, 384},
+    {QLatin1StringView("PS512"), u"PS512", Family::RsaPss, 512},
+    {QLatin1StringView("ES256"), u"ES256", Family::Ecdsa, 256},
+    {QLatin1StringView("ES384"), u"ES384", Family::Ecdsa, 384},
+    {QLatin1StringView("ES512"), u"ES512", Family::Ecdsa, 512},
+    {QLatin1StringView("EdDSA"), u"EdDSA", Family::EdDsa, 0},
 }};
 
 const AlgorithmInfo* info(Algorithm alg)
@@ -71,23 +72,8 @@ QLatin1StringView algorithmNameView(Algorithm alg)
 
 QStringView algorithmNameText(Algorithm alg)
 {
-    switch (alg) {
-    case Algorithm::HS256: return u"HS256";
-    case Algorithm::HS384: return u"HS384";
-    case Algorithm::HS512: return u"HS512";
-    case Algorithm::RS256: return u"RS256";
-    case Algorithm::RS384: return u"RS384";
-    case Algorithm::RS512: return u"RS512";
-    case Algorithm::PS256: return u"PS256";
-    case Algorithm::PS384: return u"PS384";
-    case Algorithm::PS512: return u"PS512";
-    case Algorithm::ES256: return u"ES256";
-    case Algorithm::ES384: return u"ES384";
-    case Algorithm::ES512: return u"ES512";
-    case Algorithm::EdDSA: return u"EdDSA";
-    case Algorithm::Unsupported: break;
-    }
-    return u"unsupported";
+    const AlgorithmInfo* a = info(alg);
+    return a ? a->text : QStringView(u"unsupported");
 }
 
 QString algorithmName(Algorithm alg)

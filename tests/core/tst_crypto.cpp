@@ -131,6 +131,7 @@ void TstCrypto::algorithmNames_areExactAndNoneIsNeverSupported()
         const auto alg = static_cast<Algorithm>(i);
         QCOMPARE(algorithmFromName(algorithmName(alg)), alg);
         QCOMPARE(algorithmNameView(alg), algorithmName(alg));
+        QCOMPARE(algorithmNameText(alg).toString(), algorithmName(alg)); // the table's two columns agree
     }
     QCOMPARE(algorithmFromName(u"rs256"), Algorithm::Unsupported);
     QCOMPARE(algorithmFromName(u"RS256 "), Algorithm::Unsupported);
