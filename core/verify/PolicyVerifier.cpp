@@ -109,6 +109,9 @@ bool sameMediaType(std::string_view a, std::string_view b)
            && std::equal(a.begin(), a.end(), b.begin(), [&lower](char x, char y) { return lower(x) == lower(y); });
 }
 
+// An algorithm's name for a step: static text, so the step views it.
+TraceText algorithmText(Algorithm alg) { return TraceText::viewOf(crypto::algorithmNameText(alg)); }
+
 TraceText jsonTypeName(const json::Value& v)
 {
     switch (v.type()) {
@@ -414,7 +417,6 @@ public:
     ~Run() { m_trace.steps.resize(m_used); }
     Q_DISABLE_COPY_MOVE(Run)
 
-    Trace& trace() { return m_trace; }
     // The members of the token's header and claims that the steps read.
     void useMembers(const Members& header, const Members& claims, const json::Value* claimsObject = nullptr)
     {
@@ -435,9 +437,11 @@ public:
         return m_trace.steps[m_used++] = TraceStep(id, verdict, code);
     }
     TraceStep& skip(StepId id, TraceText code) { return add(id, Verdict::Skipped, code); }
+    // A step made beforehand, whose texts this trace already keeps.
+    void append(const TraceStep& step) { add(step.id, step.verdict, step.code) = step; }
     // Takes the one step a sub-run wrote (the signature-only path reuses the policy steps), with the
-    // texts that step's trace keeps.
-    // `sub` is the trace of a Run that has ended (so it holds only the steps written).
+    // texts that step's trace keeps. `sub` is the trace of a Run that has ended, so it holds only the
+    // steps written.
     void appendFirstOf(const Trace& sub)
     {
         Q_ASSERT(sub.steps.size() == 1);
@@ -445,14 +449,15 @@ public:
             add(StepId::Header, Verdict::Fail, u"ERR_INTERNAL_NO_STEP");
             return;
         }
-        const TraceStep& step = sub.steps.front();
         m_trace.keepTextsOf(sub);
-        add(step.id, step.verdict, step.code) = step;
+        append(sub.steps.front());
     }
     // A text computed for this token (a token's value as shown, a joined list): kept by the trace.
     TraceText keep(const QString& text) { return m_trace.keep(text); }
     // A text of the rules this Run applies.
     TraceText policyText(const QString& text) { return m_policyKept ? TraceText::viewOf(text) : keep(text); }
+    // The step passed only because of the dated exception `id`, which its reason names.
+    void byException(TraceStep& s, const QString& id) { s.arg2 = s.exceptionId = policyText(id); }
     // The step recorded so far for `id`, if any.
     const TraceStep* step(StepId id) const
     {
@@ -574,21 +579,20 @@ void Run::header(const json::Value& header)
             if (!warning) {
                 warning.emplace(StepId::Header, Verdict::Warning, u"WARN_HEADER_BY_EXCEPTION");
                 warning->arg1 = keep(displayValue(name));
-                warning->arg2 = policyText(ex->id);
-                warning->exceptionId = warning->arg2;
+                byException(*warning, ex->id);
             }
             continue;
         }
         TraceStep& s = add(StepId::Header, Verdict::Fail,
-                           isKeySelector(name) ? TraceText(u"ERR_HEADER_KEY_SELECTOR")
-                                               : TraceText(u"ERR_HEADER_NOT_ALLOWED"));
+                           isKeySelectorTag(tag) ? TraceText(u"ERR_HEADER_KEY_SELECTOR")
+                                                 : TraceText(u"ERR_HEADER_NOT_ALLOWED"));
         s.arg1 = keep(displayValue(name));
-        if (isKeySelector(name))
+        if (isKeySelectorTag(tag))
             s.ref = u"RFC 8725 §3.10, RFC 7515 §4.1.2-4.1.6";
         return;
     }
     if (warning) {
-        add(warning->id, warning->verdict, warning->code) = *warning;
+        append(*warning);
         return;
     }
     add(StepId::Header, Verdict::Pass, u"OK_HEADER");
@@ -655,15 +659,14 @@ bool Run::algorithm(Algorithm& alg)
         return false;
     }
     if (m_rules.pinned.contains(alg)) {
-        add(StepId::Algorithm, Verdict::Pass, u"OK_ALG").arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+        add(StepId::Algorithm, Verdict::Pass, u"OK_ALG").arg1 = algorithmText(alg);
         return true;
     }
     if (const CompiledException* ex =
             activeException([alg](const CompiledException& e) { return e.algorithms.contains(alg); })) {
         TraceStep& s = add(StepId::Algorithm, Verdict::Warning, u"WARN_ALG_BY_EXCEPTION");
-        s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
-        s.arg2 = policyText(ex->id);
-        s.exceptionId = policyText(ex->id);
+        s.arg1 = algorithmText(alg);
+        byException(s, ex->id);
         return true;
     }
     if (m_rules.pinned.isEmpty()) {
@@ -671,7 +674,7 @@ bool Run::algorithm(Algorithm& alg)
         return false;
     }
     TraceStep& s = add(StepId::Algorithm, Verdict::Fail, u"ERR_ALG_NOT_PINNED");
-    s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+    s.arg1 = algorithmText(alg);
     s.arg2 = policyText(m_rules.pinnedText);
     return false;
 }
@@ -723,11 +726,11 @@ Candidates<CompiledKey> Run::key(Algorithm alg)
                 candidates.push_back(&k);
         }
         if (candidates.empty()) {
-            add(StepId::Key, Verdict::Fail, u"ERR_KEY_NONE_USABLE").arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+            add(StepId::Key, Verdict::Fail, u"ERR_KEY_NONE_USABLE").arg1 = algorithmText(alg);
             return candidates;
         }
         TraceStep& s = add(StepId::Key, Verdict::Pass, u"OK_KEY_CANDIDATES");
-        s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+        s.arg1 = algorithmText(alg);
         s.num1 = static_cast<qint64>(candidates.size());
         return candidates;
     }
@@ -754,8 +757,7 @@ Candidates<CompiledKey> Run::key(Algorithm alg)
             if (!candidates.empty()) {
                 TraceStep& s = add(StepId::Key, Verdict::Warning, u"WARN_KEY_BY_EXCEPTION");
                 s.arg1 = keep(displayValue(kid->toString()));
-                s.arg2 = policyText(ex->id);
-                s.exceptionId = policyText(ex->id);
+                byException(s, ex->id);
                 return candidates;
             }
         }
@@ -774,8 +776,7 @@ Candidates<CompiledKey> Run::key(Algorithm alg)
     if (!matched->exceptionId.isEmpty()) {
         TraceStep& s = add(StepId::Key, Verdict::Warning, u"WARN_KEY_BY_EXCEPTION");
         s.arg1 = policyText(matched->key.kid);
-        s.arg2 = policyText(matched->exceptionId);
-        s.exceptionId = policyText(matched->exceptionId);
+        byException(s, matched->exceptionId);
         return candidates;
     }
     TraceStep& s = add(StepId::Key, Verdict::Pass, u"OK_KEY");
@@ -804,7 +805,7 @@ bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm a
         const crypto::SignatureResult r = crypto::verifySignature(keyOf(k), alg, t.signingInput(), t.signature(), &d);
         if (r == crypto::SignatureResult::Valid) {
             TraceStep& s = run.add(StepId::Signature, Verdict::Pass, u"OK_SIGNATURE");
-            s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+            s.arg1 = algorithmText(alg);
             s.arg2 = labelOf(run, k);
             return true;
         }
@@ -823,7 +824,7 @@ bool verifyWithCandidates(Run& run, const Candidates<K>& candidates, Algorithm a
     default: code = u"ERR_SIGNATURE_INVALID"; break;
     }
     TraceStep& s = run.add(StepId::Signature, Verdict::Fail, code);
-    s.arg1 = TraceText::viewOf(crypto::algorithmNameText(alg));
+    s.arg1 = algorithmText(alg);
     if (last != crypto::SignatureResult::Invalid)
         s.arg2 = run.keep(detail);
     else if (candidates.size() == 1)
@@ -883,8 +884,7 @@ void Run::expiry(bool untrusted)
     s.num2 = ex ? *ex->clockSkewSeconds : skew;
     s.untrusted = untrusted;
     if (ex) {
-        s.arg2 = policyText(ex->id);
-        s.exceptionId = policyText(ex->id);
+        byException(s, ex->id);
     }
 }
 
@@ -916,8 +916,7 @@ void Run::notBefore(bool untrusted)
     s.num2 = ex ? *ex->clockSkewSeconds : skew;
     s.untrusted = untrusted;
     if (ex) {
-        s.arg2 = policyText(ex->id);
-        s.exceptionId = policyText(ex->id);
+        byException(s, ex->id);
     }
 }
 
@@ -988,8 +987,7 @@ void Run::lifetime(bool untrusted)
     s.num2 = ex ? *ex->maxLifetimeSeconds : *limit;
     s.untrusted = untrusted;
     if (ex) {
-        s.arg2 = policyText(ex->id);
-        s.exceptionId = policyText(ex->id);
+        byException(s, ex->id);
     }
 }
 
@@ -1418,7 +1416,7 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
             TraceStep& s = run.add(StepId::Key, Verdict::Pass, candidates.size() == 1 ? TraceText(u"OK_KEY")
                                                                                        : TraceText(u"OK_KEY_CANDIDATES"));
             s.arg1 = candidates.size() == 1 ? labelOf(run, candidates.front())
-                                            : TraceText::viewOf(crypto::algorithmNameText(alg));
+                                            : algorithmText(alg);
             s.arg2 = run.keep(candidates.front()->description());
             s.num1 = static_cast<qint64>(candidates.size());
             verifyWithCandidates(run, candidates, alg, *t);
