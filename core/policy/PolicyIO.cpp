@@ -45,7 +45,7 @@ struct LoadFailure {
 
 QString childPath(const QString& parent, std::string_view key)
 {
-    const QString k = QString::fromUtf8(key.data(), static_cast<qsizetype>(key.size()));
+    const QString k = QString::fromUtf8(key);
     return parent.isEmpty() ? k : parent + u'.' + k;
 }
 

@@ -222,7 +222,7 @@ QString displayName(std::string_view name)
     }
     if (name.size() > kMax)
         shown += "...";
-    return QString::fromUtf8(shown.data(), static_cast<qsizetype>(shown.size()));
+    return QString::fromUtf8(shown);
 }
 
 // A member name's length and first bytes in one word. Equal names have equal tags, and a name of up to
@@ -1382,7 +1382,7 @@ Value Value::object(const std::vector<Entry>& members)
 QString Value::toQString() const
 {
     const std::string_view text = toString();
-    return QString::fromUtf8(text.data(), static_cast<qsizetype>(text.size()));
+    return QString::fromUtf8(text);
 }
 
 long long Value::toInteger() const
@@ -1435,7 +1435,7 @@ QJsonValue Value::toQJsonValue() const
     case Type::Object: {
         QJsonObject o;
         for (const auto& [name, member] : members())
-            o.insert(QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size())), member.toQJsonValue());
+            o.insert(QString::fromUtf8(name), member.toQJsonValue());
         return o;
     }
     }

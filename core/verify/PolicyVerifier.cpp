@@ -1364,7 +1364,7 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
         QString selector;
         for (const auto& [name, value] : header.members()) {
             if (isKeySelector(name))
-                selector = QString::fromUtf8(name.data(), static_cast<qsizetype>(name.size()));
+                selector = QString::fromUtf8(name);
         }
         if (!selector.isEmpty()) {
             TraceStep& s = run.add(StepId::Header, Verdict::Warning, u"WARN_HEADER_KEY_SELECTOR_IGNORED");

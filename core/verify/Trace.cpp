@@ -150,6 +150,14 @@ const QHash<QString, QString>& reasonTemplates()
     return templates;
 }
 
+// `text` itself when it owns its characters (copies then share them), else a copy of them: raw data
+// (fromRawData) has no allocated capacity, and its owner may free it once the caller returns.
+template <typename Text>
+Text owningCopy(const Text& text)
+{
+    return text.capacity() > 0 ? text : Text(text.constData(), text.size());
+}
+
 QString verdictSymbol(Verdict v)
 {
     switch (v) {
@@ -241,9 +249,7 @@ TraceText Trace::keep(const QString& text)
 {
     if (text.isEmpty())
         return {};
-    // Raw data (QString::fromRawData) has no allocated capacity and may be freed by its owner after
-    // this call: keep a copy of its characters instead of the pointer.
-    m_keptTexts.append(text.capacity() > 0 ? text : QString(text.constData(), text.size()));
+    m_keptTexts.append(owningCopy(text));
     return TraceText::viewOf(m_keptTexts.constLast());
 }
 
@@ -273,12 +279,7 @@ void Trace::setFingerprintSource(QByteArrayView token)
 
 void Trace::setFingerprintSource(const QByteArray& token)
 {
-    // Raw data (QByteArray::fromRawData) has no allocated capacity: copying such an array would only
-    // copy the pointer, so its bytes are copied instead.
-    if (token.capacity() > 0)
-        m_fingerprintSource = token;
-    else
-        setFingerprintSource(QByteArrayView(token));
+    m_fingerprintSource = owningCopy(token);
 }
 
 QJsonObject Trace::toJson() const

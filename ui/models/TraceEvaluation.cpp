@@ -278,7 +278,7 @@ TokenDetail describeToken(const verify::PolicyVerifier& verifier, QByteArrayView
 
     for (const json::Value::Member& m : claims.members()) {
         ClaimRow row;
-        row.name = QString::fromUtf8(m.first.data(), static_cast<qsizetype>(m.first.size()));
+        row.name = QString::fromUtf8(m.first);
         const std::string_view name = m.first;
         if ((name == "exp" || name == "nbf" || name == "iat") && m.second.isNumber())
             row.value = describeInstant(static_cast<qint64>(m.second.toInteger()), atUnixSeconds);
