@@ -173,13 +173,20 @@ void MedianReporter::ReportRuns(const std::vector<Run>& runs)
         if (r.run_type == Run::RT_Iteration) {
             m_real[name].push_back(real);
             m_cpu[name].push_back(cpu);
+            for (const auto& [counterName, counter] : r.counters)
+                m_counters[counterName][name].push_back(static_cast<double>(counter));
         } else if (r.aggregate_name == "median") {
             // With --benchmark_report_aggregates_only the single runs never reach a reporter.
             m_reportedReal[name] = real;
             m_reportedCpu[name] = cpu;
+            for (const auto& [counterName, counter] : r.counters)
+                m_reportedCounters[counterName][name] = static_cast<double>(counter);
         }
-        for (const auto& [counterName, counter] : r.counters)
-            m_counterMax[counterName] = std::max(m_counterMax[counterName], static_cast<double>(counter));
+        // A spread (stddev, cv) is not a value the counter took.
+        if (r.run_type == Run::RT_Iteration || r.aggregate_name == "mean" || r.aggregate_name == "median") {
+            for (const auto& [counterName, counter] : r.counters)
+                m_counterMax[counterName] = std::max(m_counterMax[counterName], static_cast<double>(counter));
+        }
     }
     ConsoleReporter::ReportRuns(runs);
 }
@@ -201,6 +208,14 @@ Times medians(const std::map<std::string, std::vector<double>>& samples, Times o
 Times MedianReporter::realMedians() const { return medians(m_real, m_reportedReal); }
 
 Times MedianReporter::cpuMedians() const { return medians(m_cpu, m_reportedCpu); }
+
+Times MedianReporter::counterMedians(const std::string& name) const
+{
+    const auto samples = m_counters.find(name);
+    const auto reported = m_reportedCounters.find(name);
+    return medians(samples == m_counters.end() ? std::map<std::string, std::vector<double>>{} : samples->second,
+                   reported == m_reportedCounters.end() ? Times{} : reported->second);
+}
 
 double MedianReporter::maxCounter(const std::string& name) const
 {

@@ -64,6 +64,8 @@ public:
     Times cpuMedians() const;
     // The largest value a counter reached in any run (0 when never reported).
     double maxCounter(const std::string& name) const;
+    // Per benchmark, the median over its repetitions of counter `name` (absent when never reported).
+    Times counterMedians(const std::string& name) const;
 
 private:
     std::map<std::string, std::vector<double>> m_real;
@@ -71,6 +73,8 @@ private:
     Times m_reportedReal; // medians Google Benchmark computed itself (aggregates-only output)
     Times m_reportedCpu;
     std::map<std::string, double> m_counterMax;
+    std::map<std::string, std::map<std::string, std::vector<double>>> m_counters; // counter -> run -> values
+    std::map<std::string, Times> m_reportedCounters;                              // counter -> run -> median
 };
 
 // Prints "name  value  target  met|MISSED" lines for the summary after the Google Benchmark table.
