@@ -183,9 +183,12 @@ std::int64_t threadCpuNanoseconds()
 // about a millisecond alternate (raw then full, full then raw, ...) within one benchmark, each timed
 // with this thread's CPU clock, so drift falls on both sides alike. One iteration is one batch of
 // each; the counters give the two per-verification times and their ratio.
-void pairedFullOverRaw(benchmark::State& state, const AlgFixture* f)
+// With `selfCheck` the "full" side is a second raw verifier: the ratio then shows the method's own
+// bias and noise, which should be 1.000 within a few thousandths.
+void pairedFullOverRaw(benchmark::State& state, const AlgFixture* f, bool selfCheck)
 {
     RawVerifier raw(*f);
+    RawVerifier rawAgain(*f);
     const auto verifier = benchVerifier();
     const verify::VerifyOptions options{kNow};
     bool ok = true;
@@ -195,6 +198,10 @@ void pairedFullOverRaw(benchmark::State& state, const AlgFixture* f)
     };
     const auto fullBatch = [&](int n) {
         for (int i = 0; i < n; ++i) {
+            if (selfCheck) {
+                ok = rawAgain.verify() && ok;
+                continue;
+            }
             const verify::Trace trace = verifier->verify(f->token, options);
             ok = trace.accepted && ok;
             benchmark::DoNotOptimize(trace.steps.data());
@@ -374,9 +381,14 @@ int main(int argc, char** argv)
         benchmark::RegisterBenchmark(("raw_openssl/" + f.name).c_str(), rawOpenSsl, &f);
         benchmark::RegisterBenchmark(("core_signature/" + f.name).c_str(), coreSignature, &f);
         benchmark::RegisterBenchmark(("policy_verify/" + f.name).c_str(), policyVerify, &f);
-        benchmark::RegisterBenchmark(("paired/" + f.name).c_str(), pairedFullOverRaw, &f)
+        benchmark::RegisterBenchmark(("paired/" + f.name).c_str(), pairedFullOverRaw, &f, false)
             ->Unit(benchmark::kMillisecond);
     }
+    // The tightest target's algorithm, raw against raw: the paired method's own error.
+    const auto es256 = std::find_if(fixtures.begin(), fixtures.end(),
+                                    [](const AlgFixture& f) { return f.alg == crypto::Algorithm::ES256; });
+    benchmark::RegisterBenchmark("paired_self_check/ES256", pairedFullOverRaw, &*es256, true)
+        ->Unit(benchmark::kMillisecond);
     benchmark::RegisterBenchmark("non_crypto/alg_mismatch_full_trace", algMismatch, false);
     benchmark::RegisterBenchmark("non_crypto/alg_mismatch_corpus_mode", algMismatch, true);
     benchmark::RegisterBenchmark("breakdown/decode_HS256", breakdownDecode);
@@ -444,6 +456,9 @@ int main(int argc, char** argv)
         std::printf("  %-8s %12.3f %12.3f %9.3f\n", f.name.c_str(), find(pairedRaw, name), find(pairedFull, name),
                     ratio);
     }
+    const double selfCheck = find(pairedRatio, "paired_self_check/ES256");
+    if (selfCheck > 0)
+        std::printf("  self-check: raw/raw ES256 measured the same way: %.3f\n", selfCheck);
     if (pairedHeader) {
         std::printf("Targets (paired)\n");
         for (const AlgFixture& f : fixtures) {
