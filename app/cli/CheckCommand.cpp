@@ -74,8 +74,7 @@ QCommandLineOption threadsOption()
 int drawProgress(CliIo& io, const corpus::CorpusProgress& p, int previousWidth)
 {
     QString line;
-    if (p.bytesTotal > 0) {
-        const double fraction = std::clamp(static_cast<double>(p.bytesRead) / static_cast<double>(p.bytesTotal), 0.0, 1.0);
+    if (const double fraction = p.fraction(); fraction >= 0) {
         const int filled = static_cast<int>(fraction * kBarWidth);
         line += u'[' + QString(filled, u'#') + QString(kBarWidth - filled, u'.') + u']'
                 + QStringLiteral(" %1%").arg(static_cast<int>(fraction * 100), 3);

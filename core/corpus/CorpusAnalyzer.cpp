@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <condition_variable>
 #include <cstring>
 #include <deque>
@@ -34,8 +35,12 @@ namespace {
 
 Q_LOGGING_CATEGORY(lcCorpus, "jwb.core.corpus")
 
-constexpr size_t kBatchSize = 64;           // tokens per work item: small enough to balance the tail
-constexpr size_t kQueuedBatchesPerThread = 4; // bounds the tokens waiting for a worker
+constexpr size_t kBatchSize = 16; // tokens per work item: small, so the last batches end together
+// How far reading may run ahead of verification, in bytes of tokens waiting for a worker. Reading and
+// hashing a repeated token costs about a microsecond; if the reader waited for the workers, a corpus
+// whose repeats come after its different tokens would be read and verified one after the other. The
+// bound keeps memory independent of the corpus size (the tokens waiting, not the file).
+constexpr qsizetype kMaxQueuedTokenBytes = 32 * 1024 * 1024;
 constexpr qint64 kProgressIntervalMs = 100;
 constexpr qint32 kAccepted = -1;
 constexpr qint32 kUnverified = -2;
@@ -88,6 +93,7 @@ struct Batch {
     std::vector<quint32> indexes; // into the entry table
     std::vector<QByteArray> tokens;
     std::vector<Verified> results;
+    qsizetype tokenBytes = 0;
 };
 
 // One different token. Small on purpose: a corpus has as many as it has different tokens.
@@ -162,15 +168,17 @@ bool isTokenShaped(QByteArrayView line)
     return ok && line.contains('.');
 }
 
-// Bounded hand-off between the reader and the workers.
+// Hand-off between the reader and the workers, bounded by the bytes of the tokens waiting.
 class WorkQueue final {
 public:
-    explicit WorkQueue(size_t limit) : m_limit(limit) {}
+    WorkQueue(qsizetype byteLimit, int workers) : m_byteLimit(byteLimit), m_running(workers) {}
 
     void push(std::unique_ptr<Batch> batch)
     {
         std::unique_lock lock(m_mutex);
-        m_space.wait(lock, [this] { return m_todo.size() < m_limit; });
+        // An empty queue always takes a batch, so one larger than the limit cannot wait forever.
+        m_space.wait(lock, [&] { return m_todo.empty() || m_queuedBytes + batch->tokenBytes <= m_byteLimit; });
+        m_queuedBytes += batch->tokenBytes;
         m_todo.push_back(std::move(batch));
         m_work.notify_one();
     }
@@ -182,6 +190,7 @@ public:
             return {};
         auto batch = std::move(m_todo.front());
         m_todo.pop_front();
+        m_queuedBytes -= batch->tokenBytes;
         m_space.notify_one();
         return batch;
     }
@@ -189,10 +198,26 @@ public:
     {
         std::lock_guard lock(m_mutex);
         m_done.push_back(std::move(batch));
+        m_progress.notify_one();
+    }
+    void workerExited()
+    {
+        std::lock_guard lock(m_mutex);
+        --m_running;
+        m_progress.notify_one();
     }
     std::vector<std::unique_ptr<Batch>> takeFinished()
     {
         std::lock_guard lock(m_mutex);
+        return std::exchange(m_done, {});
+    }
+    // After close(): waits up to `timeout` for finished batches; `allDone` once every worker has
+    // exited and everything finished has been taken.
+    std::vector<std::unique_ptr<Batch>> waitFinished(std::chrono::milliseconds timeout, bool& allDone)
+    {
+        std::unique_lock lock(m_mutex);
+        m_progress.wait_for(lock, timeout, [this] { return !m_done.empty() || m_running == 0; });
+        allDone = m_running == 0;
         return std::exchange(m_done, {});
     }
     void close()
@@ -206,9 +231,12 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_work;
     std::condition_variable m_space;
+    std::condition_variable m_progress;
     std::deque<std::unique_ptr<Batch>> m_todo;
     std::vector<std::unique_ptr<Batch>> m_done;
-    size_t m_limit;
+    qsizetype m_byteLimit;
+    qsizetype m_queuedBytes = 0;
+    int m_running;
     bool m_closed = false;
 };
 
@@ -339,6 +367,7 @@ void Run::addToken(QByteArrayView token)
     }
     m_batch->indexes.push_back(it->second);
     m_batch->tokens.emplace_back(token.data(), token.size());
+    m_batch->tokenBytes += token.size();
     if (m_batch->indexes.size() >= kBatchSize)
         flushBatch();
 }
@@ -521,20 +550,28 @@ Result<CorpusReport> Run::execute(const QList<CorpusInput>& inputs)
 
     std::vector<std::thread> workers;
     if (m_threads > 1) {
-        m_queue = std::make_unique<WorkQueue>(kQueuedBatchesPerThread * static_cast<size_t>(m_threads));
+        m_queue = std::make_unique<WorkQueue>(kMaxQueuedTokenBytes, m_threads);
         for (int i = 0; i < m_threads; ++i) {
             workers.emplace_back([this] {
                 while (auto batch = m_queue->pop()) {
                     verifyBatch(*batch);
                     m_queue->finished(std::move(batch));
                 }
+                m_queue->workerExited();
             });
         }
     }
     auto stopWorkers = [&] {
         flushBatch();
-        if (m_queue)
+        if (m_queue) {
             m_queue->close();
+            // Reading may have run far ahead: keep merging and reporting while the workers finish.
+            for (bool allDone = false; !allDone;) {
+                for (auto& batch : m_queue->waitFinished(std::chrono::milliseconds(kProgressIntervalMs), allDone))
+                    merge(*batch);
+                reportProgress(false);
+            }
+        }
         for (std::thread& w : workers)
             w.join();
         mergeFinished();
@@ -786,6 +823,15 @@ CorpusReport Run::buildReport() const
 }
 
 } // namespace
+
+double CorpusProgress::fraction() const
+{
+    if (bytesTotal <= 0)
+        return -1;
+    const double read = std::clamp(static_cast<double>(bytesRead) / static_cast<double>(bytesTotal), 0.0, 1.0);
+    const double verifiedShare = distinct > 0 ? static_cast<double>(verified) / static_cast<double>(distinct) : 1.0;
+    return read * std::clamp(verifiedShare, 0.0, 1.0);
+}
 
 CorpusAnalyzer::CorpusAnalyzer(std::shared_ptr<const verify::PolicyVerifier> policyA,
                                std::shared_ptr<const verify::PolicyVerifier> policyB)

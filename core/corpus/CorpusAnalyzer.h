@@ -48,6 +48,11 @@ struct CorpusProgress {
     qint64 tokens = 0;
     qint64 distinct = 0;     // different tokens seen so far
     qint64 verified = 0;     // different tokens verified so far
+
+    // How much of the run is done, from 0 to 1; -1 when the total is unknown (a pipe). Reading runs
+    // ahead of verification, so the share of bytes read is scaled by the share of the different tokens
+    // read so far that are verified: the bar reaches its end when the last token is verified, not read.
+    double fraction() const;
 };
 
 // Called on the thread that runs analyze(), at most about ten times a second and once at the end.

@@ -357,6 +357,28 @@ private slots:
         QCOMPARE(last.bytesRead, last.bytesTotal);
         QCOMPARE(last.tokens, r->tokens);
         QCOMPARE(last.verified, r->distinct);
+        QCOMPARE(last.fraction(), 1.0);
+    }
+
+    void progressFraction_waitsForVerificationNotJustReading()
+    {
+        corpus::CorpusProgress p;
+        QCOMPARE(p.fraction(), -1.0); // a pipe: the total is unknown
+        p.bytesTotal = 1000;
+        QCOMPARE(p.fraction(), 0.0);
+        p.bytesRead = 1000; // everything read, nothing verified yet
+        p.distinct = 40;
+        QCOMPARE(p.fraction(), 0.0);
+        p.verified = 10;
+        QCOMPARE(p.fraction(), 0.25);
+        p.bytesRead = 500; // half read, half of what was read verified
+        p.verified = 20;
+        QCOMPARE(p.fraction(), 0.25);
+        p.bytesRead = 1000;
+        p.verified = 40;
+        QCOMPARE(p.fraction(), 1.0);
+        p.bytesRead = 1200; // a file that grew while being read
+        QCOMPARE(p.fraction(), 1.0);
     }
 
     void logLines_extractTokensInQuotesBearerAndJson()

@@ -25,6 +25,7 @@
 #include <QThread>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <array>
 
 namespace jwb::ui {
@@ -426,7 +427,7 @@ void CorpusView::analyzeFiles(const QStringList& paths)
         auto progress = [self](const corpus::CorpusProgress& p) {
             // Runs on the worker: hand the numbers to the GUI thread (dropped if the view is gone).
             QMetaObject::invokeMethod(
-                self.data(), [self, p] { if (self) self->onProgress(p.bytesRead, p.bytesTotal, p.tokens, p.distinct); },
+                self.data(), [self, p] { if (self) self->onProgress(p.fraction(), p.tokens, p.distinct); },
                 Qt::QueuedConnection);
         };
         result->emplace(analyzer.analyzeFiles(paths, options, progress, cancel.get()));
@@ -445,13 +446,12 @@ void CorpusView::cancel()
         m_status->setText(tr("Cancelling…"));
 }
 
-void CorpusView::onProgress(qint64 bytesRead, qint64 bytesTotal, qint64 tokens, qint64 distinct)
+void CorpusView::onProgress(double fraction, qint64 tokens, qint64 distinct)
 {
     if (!m_worker)
         return;
-    if (bytesTotal > 0)
-        m_progress->setValue(static_cast<int>(static_cast<double>(bytesRead) / static_cast<double>(bytesTotal)
-                                              * kProgressRange));
+    if (fraction >= 0) // never backwards: new different tokens can lower the estimate for a moment
+        m_progress->setValue(std::max(m_progress->value(), static_cast<int>(fraction * kProgressRange)));
     m_status->setText(tr("Verifying: %1 tokens read (%2 distinct)…").arg(grouped(tokens), grouped(distinct)));
 }
 

@@ -61,7 +61,7 @@ signals:
 private:
     void chooseFiles();
     void rerun();
-    void onProgress(qint64 bytesRead, qint64 bytesTotal, qint64 tokens, qint64 distinct);
+    void onProgress(double fraction, qint64 tokens, qint64 distinct);
     void onFinished();
     void showReport();
     void showBucket();
