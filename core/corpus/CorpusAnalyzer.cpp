@@ -36,12 +36,14 @@ namespace {
 Q_LOGGING_CATEGORY(lcCorpus, "jwb.core.corpus")
 
 constexpr size_t kBatchSize = 16; // tokens per work item: small, so the last batches end together
-// How far reading may run ahead of verification, in bytes of tokens waiting for a worker. Reading and
-// hashing a repeated token costs about a microsecond; if the reader waited for the workers, a corpus
-// whose repeats come after its different tokens would be read and verified one after the other. The
-// bound keeps memory independent of the corpus size (the tokens waiting, not the file).
-constexpr qsizetype kMaxQueuedTokenBytes = 32 * 1024 * 1024;
-constexpr qint64 kProgressIntervalMs = 100;
+// How far reading may run ahead of verification, in bytes of memory held by tokens waiting for a
+// worker. Reading and hashing a repeated token costs about a microsecond; if the reader waited for the
+// workers, a corpus whose repeats come after its different tokens would be read and verified one after
+// the other. The bound keeps memory independent of the corpus size (the tokens waiting, not the file).
+constexpr qsizetype kMaxQueuedBytes = 32 * 1024 * 1024;
+// What a waiting token holds besides its text: its QByteArray and heap block header, its index.
+constexpr qsizetype kQueuedTokenOverhead = sizeof(QByteArray) + 32 + sizeof(quint32);
+constexpr std::chrono::milliseconds kFinishPollInterval{100}; // progress while the last tokens are verified
 constexpr qint32 kAccepted = -1;
 constexpr qint32 kUnverified = -2;
 
@@ -93,7 +95,7 @@ struct Batch {
     std::vector<quint32> indexes; // into the entry table
     std::vector<QByteArray> tokens;
     std::vector<Verified> results;
-    qsizetype tokenBytes = 0;
+    qsizetype queuedBytes = 0; // what the batch holds while it waits: its tokens and their overhead
 };
 
 // One different token. Small on purpose: a corpus has as many as it has different tokens.
@@ -177,8 +179,8 @@ public:
     {
         std::unique_lock lock(m_mutex);
         // An empty queue always takes a batch, so one larger than the limit cannot wait forever.
-        m_space.wait(lock, [&] { return m_todo.empty() || m_queuedBytes + batch->tokenBytes <= m_byteLimit; });
-        m_queuedBytes += batch->tokenBytes;
+        m_space.wait(lock, [&] { return m_todo.empty() || m_queuedBytes + batch->queuedBytes <= m_byteLimit; });
+        m_queuedBytes += batch->queuedBytes;
         m_todo.push_back(std::move(batch));
         m_work.notify_one();
     }
@@ -190,7 +192,7 @@ public:
             return {};
         auto batch = std::move(m_todo.front());
         m_todo.pop_front();
-        m_queuedBytes -= batch->tokenBytes;
+        m_queuedBytes -= batch->queuedBytes;
         m_space.notify_one();
         return batch;
     }
@@ -367,7 +369,8 @@ void Run::addToken(QByteArrayView token)
     }
     m_batch->indexes.push_back(it->second);
     m_batch->tokens.emplace_back(token.data(), token.size());
-    m_batch->tokenBytes += token.size();
+    m_batch->queuedBytes += token.size() + kQueuedTokenOverhead;
+    m_state.bytesWaiting += token.size();
     if (m_batch->indexes.size() >= kBatchSize)
         flushBatch();
 }
@@ -395,7 +398,6 @@ void Run::flushBatch()
 {
     if (!m_batch || m_batch->indexes.empty())
         return;
-    m_batch->results.resize(m_batch->indexes.size());
     if (!m_queue) { // one thread: verify right here
         verifyBatch(*m_batch);
         merge(*m_batch);
@@ -408,6 +410,7 @@ void Run::flushBatch()
 
 void Run::verifyBatch(Batch& batch) const
 {
+    batch.results.resize(batch.indexes.size()); // here, not while queued: results are larger than tokens
     for (size_t i = 0; i < batch.tokens.size(); ++i) {
         if (cancelled())
             return;
@@ -487,6 +490,8 @@ void Run::merge(Batch& batch)
     for (size_t i = 0; i < batch.indexes.size(); ++i) {
         Verified& v = batch.results[i];
         const quint32 index = batch.indexes[i];
+        if (v.done)
+            m_state.bytesWaiting -= batch.tokens[i].size();
         if (m_options.keepTokens)
             m_kept[index] = std::move(batch.tokens[i]);
         if (!v.done)
@@ -517,7 +522,7 @@ void Run::reportProgress(bool force)
     if (!m_progress)
         return;
     const qint64 now = m_clock.elapsed();
-    if (!force && m_lastProgress >= 0 && now - m_lastProgress < kProgressIntervalMs)
+    if (!force && m_lastProgress >= 0 && now - m_lastProgress < m_options.progressIntervalMs)
         return;
     m_lastProgress = now;
     m_progress(m_state);
@@ -550,7 +555,7 @@ Result<CorpusReport> Run::execute(const QList<CorpusInput>& inputs)
 
     std::vector<std::thread> workers;
     if (m_threads > 1) {
-        m_queue = std::make_unique<WorkQueue>(kMaxQueuedTokenBytes, m_threads);
+        m_queue = std::make_unique<WorkQueue>(kMaxQueuedBytes, m_threads);
         for (int i = 0; i < m_threads; ++i) {
             workers.emplace_back([this] {
                 while (auto batch = m_queue->pop()) {
@@ -567,7 +572,7 @@ Result<CorpusReport> Run::execute(const QList<CorpusInput>& inputs)
             m_queue->close();
             // Reading may have run far ahead: keep merging and reporting while the workers finish.
             for (bool allDone = false; !allDone;) {
-                for (auto& batch : m_queue->waitFinished(std::chrono::milliseconds(kProgressIntervalMs), allDone))
+                for (auto& batch : m_queue->waitFinished(kFinishPollInterval, allDone))
                     merge(*batch);
                 reportProgress(false);
             }
@@ -600,12 +605,14 @@ Result<CorpusReport> Run::execute(const QList<CorpusInput>& inputs)
             else
                 handleLine(line);
             if ((m_state.lines & 0xff) == 0) {
-                m_state.bytesRead = bytesBefore + reader.bytesRead();
+                // Consumed, not buffered: the buffer can hold megabytes of lines not looked at yet.
+                m_state.bytesRead = bytesBefore + reader.bytesConsumed();
+                flushBatch(); // a long run of repeated tokens must not hold back the last new ones
                 mergeFinished();
                 reportProgress(false);
             }
         }
-        bytesBefore += reader.bytesRead();
+        bytesBefore += reader.bytesConsumed();
         m_state.bytesRead = bytesBefore;
     }
     if (readError)
@@ -828,9 +835,7 @@ double CorpusProgress::fraction() const
 {
     if (bytesTotal <= 0)
         return -1;
-    const double read = std::clamp(static_cast<double>(bytesRead) / static_cast<double>(bytesTotal), 0.0, 1.0);
-    const double verifiedShare = distinct > 0 ? static_cast<double>(verified) / static_cast<double>(distinct) : 1.0;
-    return read * std::clamp(verifiedShare, 0.0, 1.0);
+    return std::clamp(static_cast<double>(bytesRead - bytesWaiting) / static_cast<double>(bytesTotal), 0.0, 1.0);
 }
 
 CorpusAnalyzer::CorpusAnalyzer(std::shared_ptr<const verify::PolicyVerifier> policyA,

@@ -29,6 +29,7 @@ struct CorpusOptions {
     qsizetype maxLineBytes = (1 << 20) + 4096; // longer lines are skipped and counted (a token is at most 1 MiB)
     int maxFingerprintsPerBucket = 50;
     bool keepTokens = false;          // keep the distinct raw tokens in the report (GUI only)
+    int progressIntervalMs = 100;     // progress is reported at most this often (0: every 256 lines)
 };
 
 // One input. Either a path (opened and closed by the analyzer) or an open device the caller owns
@@ -48,14 +49,17 @@ struct CorpusProgress {
     qint64 tokens = 0;
     qint64 distinct = 0;     // different tokens seen so far
     qint64 verified = 0;     // different tokens verified so far
+    qint64 bytesWaiting = 0; // bytes of the different tokens read but not verified yet
 
-    // How much of the run is done, from 0 to 1; -1 when the total is unknown (a pipe). Reading runs
-    // ahead of verification, so the share of bytes read is scaled by the share of the different tokens
-    // read so far that are verified: the bar reaches its end when the last token is verified, not read.
+    // How much of the run is done, from 0 to 1; -1 when the total is unknown (a pipe): the bytes read
+    // less those of tokens still waiting for verification, over the total. Reading runs ahead of
+    // verification; this way the bar reaches its end when the last token is verified, not read, and
+    // never goes back (a new token adds as many bytes waiting as read, at most).
     double fraction() const;
 };
 
-// Called on the thread that runs analyze(), at most about ten times a second and once at the end.
+// Called on the thread that runs analyze(), at most once per CorpusOptions::progressIntervalMs (ten
+// times a second by default) and once at the end.
 using ProgressCallback = std::function<void(const CorpusProgress&)>;
 
 // Verifies a corpus of tokens under one policy, or under two for a what-if comparison.

@@ -360,25 +360,46 @@ private slots:
         QCOMPARE(last.fraction(), 1.0);
     }
 
-    void progressFraction_waitsForVerificationNotJustReading()
+    void progressFraction_countsBytesReadLessThoseWaiting()
     {
         corpus::CorpusProgress p;
         QCOMPARE(p.fraction(), -1.0); // a pipe: the total is unknown
         p.bytesTotal = 1000;
         QCOMPARE(p.fraction(), 0.0);
-        p.bytesRead = 1000; // everything read, nothing verified yet
-        p.distinct = 40;
-        QCOMPARE(p.fraction(), 0.0);
-        p.verified = 10;
-        QCOMPARE(p.fraction(), 0.25);
-        p.bytesRead = 500; // half read, half of what was read verified
-        p.verified = 20;
-        QCOMPARE(p.fraction(), 0.25);
-        p.bytesRead = 1000;
-        p.verified = 40;
+        p.bytesRead = 1000; // everything read, 800 bytes of tokens not verified yet
+        p.bytesWaiting = 800;
+        QCOMPARE(p.fraction(), 0.2);
+        p.bytesWaiting = 0;
         QCOMPARE(p.fraction(), 1.0);
         p.bytesRead = 1200; // a file that grew while being read
         QCOMPARE(p.fraction(), 1.0);
+    }
+
+    // Repeats first, then new tokens that are slow to verify: reading runs ahead of the workers, and
+    // the fraction must still never go back and reach 1 only when everything is verified.
+    void progress_neverGoesBackAndEndsWhenVerified()
+    {
+        const QByteArray repeated = mint(kBilling, Algorithm::HS256, QStringLiteral("billing-api"));
+        QByteArray content;
+        for (int i = 0; i < 2000; ++i)
+            content += repeated + '\n';
+        for (int i = 0; i < 1500; ++i)
+            content += mint(kLogin, Algorithm::ES256, QStringLiteral("payments-api")) + '\n';
+        const QString path = writeFile(QStringLiteral("progress-order.txt"), content);
+        QList<corpus::CorpusProgress> seen;
+        corpus::CorpusOptions everyChunk = options(2);
+        everyChunk.progressIntervalMs = 0;
+        const auto r = corpus::CorpusAnalyzer(m_a).analyzeFiles(
+            {path}, everyChunk, [&seen](const corpus::CorpusProgress& p) { seen.append(p); });
+        QVERIFY(r.ok());
+        QVERIFY(seen.size() >= 3500 / 256);
+        for (qsizetype i = 1; i < seen.size(); ++i)
+            QVERIFY2(seen[i].fraction() >= seen[i - 1].fraction(),
+                     qPrintable(QStringLiteral("report %1: %2 after %3").arg(i).arg(seen[i].fraction()).arg(seen[i - 1].fraction())));
+        for (const corpus::CorpusProgress& p : seen.first(seen.size() - 1))
+            QVERIFY(p.fraction() < 1.0 || p.verified == r->distinct);
+        QCOMPARE(seen.last().fraction(), 1.0);
+        QCOMPARE(seen.last().bytesWaiting, 0);
     }
 
     void logLines_extractTokensInQuotesBearerAndJson()

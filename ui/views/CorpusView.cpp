@@ -25,7 +25,6 @@
 #include <QThread>
 #include <QVBoxLayout>
 
-#include <algorithm>
 #include <array>
 
 namespace jwb::ui {
@@ -450,8 +449,8 @@ void CorpusView::onProgress(double fraction, qint64 tokens, qint64 distinct)
 {
     if (!m_worker)
         return;
-    if (fraction >= 0) // never backwards: new different tokens can lower the estimate for a moment
-        m_progress->setValue(std::max(m_progress->value(), static_cast<int>(fraction * kProgressRange)));
+    if (fraction >= 0)
+        m_progress->setValue(static_cast<int>(fraction * kProgressRange));
     m_status->setText(tr("Verifying: %1 tokens read (%2 distinct)…").arg(grouped(tokens), grouped(distinct)));
 }
 
