@@ -196,29 +196,29 @@ public:
         m_space.notify_one();
         return batch;
     }
+    // No wake-up here: waking the reader for every batch would take a core from a worker each time.
     void finished(std::unique_ptr<Batch> batch)
     {
         std::lock_guard lock(m_mutex);
         m_done.push_back(std::move(batch));
-        m_progress.notify_one();
     }
     void workerExited()
     {
         std::lock_guard lock(m_mutex);
         --m_running;
-        m_progress.notify_one();
+        m_exited.notify_one();
     }
     std::vector<std::unique_ptr<Batch>> takeFinished()
     {
         std::lock_guard lock(m_mutex);
         return std::exchange(m_done, {});
     }
-    // After close(): waits up to `timeout` for finished batches; `allDone` once every worker has
-    // exited and everything finished has been taken.
+    // After close(): waits up to `timeout` for every worker to exit, then takes what has finished;
+    // `allDone` once every worker has exited and everything finished has been taken.
     std::vector<std::unique_ptr<Batch>> waitFinished(std::chrono::milliseconds timeout, bool& allDone)
     {
         std::unique_lock lock(m_mutex);
-        m_progress.wait_for(lock, timeout, [this] { return !m_done.empty() || m_running == 0; });
+        m_exited.wait_for(lock, timeout, [this] { return m_running == 0; });
         allDone = m_running == 0;
         return std::exchange(m_done, {});
     }
@@ -233,7 +233,7 @@ private:
     std::mutex m_mutex;
     std::condition_variable m_work;
     std::condition_variable m_space;
-    std::condition_variable m_progress;
+    std::condition_variable m_exited;
     std::deque<std::unique_ptr<Batch>> m_todo;
     std::vector<std::unique_ptr<Batch>> m_done;
     qsizetype m_byteLimit;
