@@ -281,7 +281,10 @@ public:
         , m_options(options)
         , m_progress(progress)
         , m_cancel(cancel)
-        , m_verifyOptions{options.atUnixSeconds, /*stopAtFirstFailure=*/true, /*computeFingerprint=*/false}
+        , m_verifyOptions{.atUnixSeconds = options.atUnixSeconds,
+                          .stopAtFirstFailure = true,
+                          .computeFingerprint = false,
+                          .keepPolicyAlive = false} // each trace becomes an Outcome before the next token
     {
         m_threads = options.threads > 0 ? options.threads : std::max(1, QThread::idealThreadCount());
     }

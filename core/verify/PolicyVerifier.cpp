@@ -1174,7 +1174,8 @@ void PolicyVerifier::verifyInto(Trace& trace, QByteArrayView token, const QByteA
 {
     const Compiled& c = *m_compiled;
     const qint64 size = token.size();
-    trace.keepTextOwner(m_compiled); // the steps view the compiled policy's texts
+    if (options.keepPolicyAlive)
+        trace.keepTextOwner(m_compiled); // the steps view the compiled policy's texts
 
     // Size bound before any decoding: the largest limit any trust entry allows.
     if (size > c.globalMaxTokenBytes) {

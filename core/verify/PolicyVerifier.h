@@ -17,6 +17,11 @@ struct VerifyOptions {
     qint64 atUnixSeconds = 0;        // the evaluation instant; an input, never read from the clock here
     bool stopAtFirstFailure = false; // corpus mode: skip diagnosis after the first failure
     bool computeFingerprint = true;  // corpus mode keys tokens by its own hash
+    // The trace keeps the compiled policy alive, so it may outlive this verifier. False saves a
+    // shared reference count per trace, which threads verifying at once contend on: the trace may
+    // then be read only while this verifier lives (the corpus engine, which turns each trace into
+    // values of its own before the next token).
+    bool keepPolicyAlive = true;
     int nestedDepth = 0;             // internal: depth of a nested JWT being verified
 };
 

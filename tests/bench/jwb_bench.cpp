@@ -26,6 +26,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
@@ -36,6 +37,9 @@ using namespace jwb::bench;
 namespace {
 
 constexpr int kCorpusTokens = 2000;
+// What the corpus engine passes (CorpusAnalyzer.cpp).
+constexpr verify::VerifyOptions kCorpusOptions{
+    .atUnixSeconds = kNow, .stopAtFirstFailure = true, .computeFingerprint = false, .keepPolicyAlive = false};
 
 // The baseline: what a hand-tuned program calling OpenSSL directly would do for one key.
 class RawVerifier final {
@@ -244,8 +248,7 @@ void algMismatch(benchmark::State& state, bool corpusMode)
 {
     const auto verifier = benchVerifier();
     const QByteArray token = mintToken(algFixtures().front(), 1, "RS384");
-    const verify::VerifyOptions options = corpusMode ? verify::VerifyOptions{kNow, true, false}
-                                                     : verify::VerifyOptions{kNow};
+    const verify::VerifyOptions options = corpusMode ? kCorpusOptions : verify::VerifyOptions{kNow};
     bool ok = true;
     for (auto _ : state) {
         const verify::Trace trace = verifier->verify(token, options);
@@ -307,7 +310,7 @@ void breakdownCorpusModeAccepted(benchmark::State& state)
 {
     const auto verifier = benchVerifier();
     const AlgFixture& f = algFixtures().back();
-    const verify::VerifyOptions options{kNow, true, false};
+    const verify::VerifyOptions options = kCorpusOptions;
     bool ok = true;
     for (auto _ : state) {
         const verify::Trace trace = verifier->verify(f.token, options);
@@ -365,6 +368,44 @@ void corpusThroughput(benchmark::State& state)
         (processCpuSeconds() - cpuBefore) * 1e6 / static_cast<double>(state.iterations() * kCorpusTokens);
 }
 
+// corpus/threads/1 and /2 again, paired like paired/ALG: runs on 1 and 2 threads alternate (1 then 2,
+// 2 then 1, ...) within one benchmark, timed on the wall clock, so drift between two separate
+// benchmarks does not decide the scaling figure. The counter is the 1-thread time over the 2-thread time.
+void corpusPairedScaling(benchmark::State& state)
+{
+    const corpus::CorpusAnalyzer analyzer(benchVerifier());
+    const QString& path = corpusFile();
+    const auto timedRun = [&](int threads, bool& ok) {
+        corpus::CorpusOptions options;
+        options.atUnixSeconds = kNow;
+        options.threads = threads;
+        const auto start = std::chrono::steady_clock::now();
+        const auto report = analyzer.analyzeFiles({path}, options);
+        const auto elapsed = std::chrono::steady_clock::now() - start;
+        ok = report.ok() && report->tokens == kCorpusTokens && report->policyA.accepted == kCorpusTokens && ok;
+        return std::chrono::duration<double>(elapsed).count();
+    };
+    bool ok = true;
+    double one = 0;
+    double two = 0;
+    bool oneFirst = true;
+    for (auto _ : state) {
+        if (oneFirst) {
+            one += timedRun(1, ok);
+            two += timedRun(2, ok);
+        } else {
+            two += timedRun(2, ok);
+            one += timedRun(1, ok);
+        }
+        oneFirst = !oneFirst;
+    }
+    if (!ok || two <= 0) {
+        state.SkipWithError("corpus run failed or rejected tokens");
+        return;
+    }
+    state.counters["scaling_2_over_1"] = one / two;
+}
+
 double find(const Times& t, const std::string& name)
 {
     const auto it = t.find(name);
@@ -399,6 +440,10 @@ int main(int argc, char** argv)
     benchmark::RegisterBenchmark("corpus/threads", corpusThroughput)
         ->Arg(1)
         ->Arg(2)
+        ->Unit(benchmark::kMillisecond)
+        ->UseRealTime()
+        ->MinTime(3.0);
+    benchmark::RegisterBenchmark("corpus/paired_threads", corpusPairedScaling)
         ->Unit(benchmark::kMillisecond)
         ->UseRealTime()
         ->MinTime(3.0);
@@ -472,6 +517,10 @@ int main(int argc, char** argv)
     const double one = find(t, "corpus/threads/1/min_time:3.000/real_time");
     const double two = find(t, "corpus/threads/2/min_time:3.000/real_time");
     if (one > 0 && two > 0)
-        printCheck("corpus throughput 2 threads / 1 thread", one / two, "x", 1.8, false);
+        printCheck("corpus throughput 2 threads / 1 thread (separate)", one / two, "x", 1.8, false);
+    const double pairedScaling =
+        find(reporter.counterMedians("scaling_2_over_1"), "corpus/paired_threads/min_time:3.000/real_time");
+    if (pairedScaling > 0)
+        printCheck("corpus throughput 2 threads / 1 thread (paired)", pairedScaling, "x", 1.8, false);
     return 0;
 }

@@ -880,6 +880,31 @@ private slots:
         QCOMPARE(rawTrace.fingerprint(), expected);
     }
 
+    // keepPolicyAlive off (the corpus engine) must change nothing a reader sees while the verifier
+    // lives: the same steps, reasons and verdicts as the default, for accepted and rejected tokens.
+    void keepPolicyAliveOff_givesTheSameTraceWhileTheVerifierLives()
+    {
+        QJsonObject unknownClaims = claims();
+        unknownClaims.insert(QStringLiteral("iss"), QStringLiteral("https://evil.example/"));
+        QJsonObject expired = claims();
+        expired.insert(QStringLiteral("exp"), kNow - 3600);
+        const QByteArray tokens[] = {valid(), mint(header(QStringLiteral("RS256"), QStringLiteral("rsa-1")), unknownClaims),
+                                     mint(header(QStringLiteral("RS256"), QStringLiteral("rsa-1")), expired),
+                                     mint(header(QStringLiteral("HS256"), QStringLiteral("rsa-1")), claims())};
+        for (const QByteArray& token : tokens) {
+            for (const bool stopAtFirstFailure : {false, true}) {
+                verify::VerifyOptions kept{.atUnixSeconds = kNow, .stopAtFirstFailure = stopAtFirstFailure};
+                verify::VerifyOptions borrowed = kept;
+                borrowed.keepPolicyAlive = false;
+                const verify::Trace a = m_verifier->verify(token, kept);
+                const verify::Trace b = m_verifier->verify(token, borrowed);
+                QCOMPARE(b.toJson(), a.toJson());
+                QCOMPARE(b.issuer.toString(), a.issuer.toString());
+                QCOMPARE(b.audienceList(), a.audienceList());
+            }
+        }
+    }
+
     // Steps view their texts (TraceText): the policy's, kept through the trace, or the trace's own
     // copies of values read from the token. A trace, its copies and moves must read the same after
     // the verifier and the token are gone (ASan reports any view left dangling).
