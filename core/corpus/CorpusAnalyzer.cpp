@@ -580,9 +580,8 @@ Result<CorpusReport> Run::execute(const QList<CorpusInput>& inputs)
                 reportProgress(false);
             }
         }
-        for (std::thread& w : workers)
+        for (std::thread& w : workers) // every worker has exited and every batch is merged
             w.join();
-        mergeFinished();
     };
 
     qint64 bytesBefore = 0;

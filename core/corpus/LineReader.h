@@ -19,8 +19,8 @@ public:
 
     // The next line without its terminator ("\n" or "\r\n"). The view is valid until the next call.
     Status next(QByteArrayView& line);
-    qint64 bytesRead() const { return m_bytesRead; } // from the device, buffered lines included
-    qint64 bytesConsumed() const { return m_bytesRead - (m_end - m_begin); } // up to the last line returned
+    // Bytes up to the end of the last line returned (the buffer may hold more, read but not looked at).
+    qint64 bytesConsumed() const { return m_bytesRead - (m_end - m_begin); }
     qint64 lineNumber() const { return m_lineNumber; }
 
 private:
