@@ -399,8 +399,9 @@ namespace {
 // outlives. When the Run ends, that trace holds exactly the steps written, whichever path ended it.
 class Run {
 public:
-    // `policyKept`: the trace keeps the compiled policy alive (Trace::keepTextOwner), so steps may
-    // view its texts; otherwise (rules made for one call) they are copied into the trace.
+    // `policyKept`: the rules' texts outlive every reader of the trace (the compiled policy, kept by
+    // the trace through Trace::keepTextOwner, or by the caller when VerifyOptions::keepPolicyAlive is
+    // off), so steps may view them; otherwise (rules made for one call) they are copied into the trace.
     Run(Trace& trace, const CompiledIssuer* entry, const CompiledIssuer& rulesSource, qint64 now,
         bool stopAtFirstFailure, bool policyKept)
         : m_entry(entry)
