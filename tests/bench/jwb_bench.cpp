@@ -30,6 +30,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <ctime>
+#include <utility>
 
 using namespace jwb;
 using namespace jwb::bench;
@@ -184,6 +185,27 @@ std::int64_t threadCpuNanoseconds()
     return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
 }
 
+// Runs `a` and `b` once per benchmark iteration, alternating which goes first (a b, b a, a b, ...),
+// and returns the time each took in total, as `time` measures one call.
+template <typename Time, typename A, typename B>
+std::pair<double, double> alternate(benchmark::State& state, const Time& time, const A& a, const B& b)
+{
+    double aTotal = 0;
+    double bTotal = 0;
+    bool aFirst = true;
+    for (auto _ : state) {
+        if (aFirst) {
+            aTotal += time(a);
+            bTotal += time(b);
+        } else {
+            bTotal += time(b);
+            aTotal += time(a);
+        }
+        aFirst = !aFirst;
+    }
+    return {aTotal, bTotal};
+}
+
 // raw_openssl and policy_verify again, as one paired measurement. Run as separate benchmarks they
 // are seconds apart, and on a shared VM the CPU's speed drifts by 2 to 4 % over seconds: for ES256
 // and EdDSA, whose targets leave 5 %, that drift is as large as what is measured. Here batches of
@@ -214,36 +236,25 @@ void pairedFullOverRaw(benchmark::State& state, const AlgFixture* f, bool selfCh
             benchmark::DoNotOptimize(trace.steps.data());
         }
     };
-    const auto timed = [](const auto& batch, int n) {
+    int batch = 64;
+    const auto timed = [&batch](const auto& run) {
         const std::int64_t start = threadCpuNanoseconds();
-        batch(n);
-        return threadCpuNanoseconds() - start;
+        run(batch);
+        return static_cast<double>(threadCpuNanoseconds() - start);
     };
     // Warm both paths (kept contexts, allocator) and size a batch to about 1 ms of raw verification.
     fullBatch(16);
-    const std::int64_t probe = std::max<std::int64_t>(1, timed(rawBatch, 64) / 64);
-    const int batch = static_cast<int>(std::clamp<std::int64_t>(1'000'000 / probe, 1, 1'000'000));
-    std::int64_t rawNs = 0;
-    std::int64_t fullNs = 0;
-    bool rawFirst = true;
-    for (auto _ : state) {
-        if (rawFirst) {
-            rawNs += timed(rawBatch, batch);
-            fullNs += timed(fullBatch, batch);
-        } else {
-            fullNs += timed(fullBatch, batch);
-            rawNs += timed(rawBatch, batch);
-        }
-        rawFirst = !rawFirst;
-    }
+    const double probe = std::max(1.0, timed(rawBatch) / batch);
+    batch = static_cast<int>(std::clamp(1e6 / probe, 1.0, 1e6));
+    const auto [rawNs, fullNs] = alternate(state, timed, rawBatch, fullBatch);
     if (!ok || rawNs <= 0) {
         state.SkipWithError("a paired verification failed");
         return;
     }
     const auto verifications = static_cast<double>(state.iterations()) * batch;
-    state.counters["raw_us"] = static_cast<double>(rawNs) / verifications / 1e3;
-    state.counters["full_us"] = static_cast<double>(fullNs) / verifications / 1e3;
-    state.counters["full_over_raw"] = static_cast<double>(fullNs) / static_cast<double>(rawNs);
+    state.counters["raw_us"] = rawNs / verifications / 1e3;
+    state.counters["full_us"] = fullNs / verifications / 1e3;
+    state.counters["full_over_raw"] = fullNs / rawNs;
 }
 
 // A well-formed token whose alg (RS384) is not pinned: everything but the cryptography runs.
@@ -349,19 +360,25 @@ const QString& corpusFile()
     return path;
 }
 
+// One analysis of corpusFile() on `threads` threads; false unless it verified and accepted every token.
+bool analyzeCorpus(const corpus::CorpusAnalyzer& analyzer, int threads)
+{
+    corpus::CorpusOptions options;
+    options.atUnixSeconds = kNow;
+    options.threads = threads;
+    const auto report = analyzer.analyzeFiles({corpusFile()}, options);
+    return report.ok() && report->tokens == kCorpusTokens && report->policyA.accepted == kCorpusTokens;
+}
+
 void corpusThroughput(benchmark::State& state)
 {
     const corpus::CorpusAnalyzer analyzer(benchVerifier());
-    corpus::CorpusOptions options;
-    options.atUnixSeconds = kNow;
-    options.threads = static_cast<int>(state.range(0));
-    const QString& path = corpusFile();
+    const int threads = static_cast<int>(state.range(0));
+    corpusFile(); // written before the clock starts
     bool ok = true;
     const double cpuBefore = processCpuSeconds();
-    for (auto _ : state) {
-        const auto report = analyzer.analyzeFiles({path}, options);
-        ok = report.ok() && report->tokens == kCorpusTokens && report->policyA.accepted == kCorpusTokens && ok;
-    }
+    for (auto _ : state)
+        ok = analyzeCorpus(analyzer, threads) && ok;
     if (!ok)
         state.SkipWithError("corpus run failed or rejected tokens");
     state.SetItemsProcessed(state.iterations() * kCorpusTokens);
@@ -377,31 +394,15 @@ void corpusThroughput(benchmark::State& state)
 void corpusPairedScaling(benchmark::State& state)
 {
     const corpus::CorpusAnalyzer analyzer(benchVerifier());
-    const QString& path = corpusFile();
-    const auto timedRun = [&](int threads, bool& ok) {
-        corpus::CorpusOptions options;
-        options.atUnixSeconds = kNow;
-        options.threads = threads;
-        const auto start = std::chrono::steady_clock::now();
-        const auto report = analyzer.analyzeFiles({path}, options);
-        const auto elapsed = std::chrono::steady_clock::now() - start;
-        ok = report.ok() && report->tokens == kCorpusTokens && report->policyA.accepted == kCorpusTokens && ok;
-        return std::chrono::duration<double>(elapsed).count();
-    };
+    corpusFile(); // written before the clock starts
     bool ok = true;
-    double one = 0;
-    double two = 0;
-    bool oneFirst = true;
-    for (auto _ : state) {
-        if (oneFirst) {
-            one += timedRun(1, ok);
-            two += timedRun(2, ok);
-        } else {
-            two += timedRun(2, ok);
-            one += timedRun(1, ok);
-        }
-        oneFirst = !oneFirst;
-    }
+    const auto timed = [](const auto& run) {
+        const auto start = std::chrono::steady_clock::now();
+        run();
+        return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    };
+    const auto [one, two] = alternate(
+        state, timed, [&] { ok = analyzeCorpus(analyzer, 1) && ok; }, [&] { ok = analyzeCorpus(analyzer, 2) && ok; });
     if (!ok || two <= 0) {
         state.SkipWithError("corpus run failed or rejected tokens");
         return;
