@@ -12,7 +12,16 @@ packages=(
     python3 python3-jsonschema python3-yaml
     xvfb xauth
     dpkg-dev file desktop-file-utils appstream groff-base
+    # Real verifiers the tests start on 127.0.0.1: gateways, and the JWT libraries services use.
+    haproxy apache2 libapache2-mod-auth-openidc
+    python3-jwt python3-jwcrypto golang-go golang-github-golang-jwt-jwt-dev
+    poppler-utils
 )
+# Node.js and npm (for the npm packages pinned in tests/node): Debian's, unless a node is already
+# on the PATH (another vendor's nodejs package would conflict with Debian's npm).
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+    packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -10,6 +10,7 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 "$root/installer/deps-debian.sh"
+"$root/installer/deps-node.sh"
 
 started=$SECONDS
 "$root/installer/build.sh" -DJWB_WERROR=ON -DJWB_BUILD_TESTS=ON

@@ -3,7 +3,8 @@
 //
 // Writes the policy for one target (canonical-json, canonical-yaml, envoy, istio, kong, nginx, opa)
 // to OUT or standard output. Files the export refers to (the NGINX key file) are written beside OUT.
-// --gaps adds the target's gap report (text, or JSON with --format json: the same shape as
+// A policy holding test keys is refused (ERR_EXPORT_TEST_KEYS, exit 2) unless --include-test-keys asks
+// for a staging export. --gaps adds the target's gap report (text, or JSON with --format json: the same shape as
 // `jwt-policy gaps`), on standard output when -o is given, else on standard error so the export
 // stays clean to pipe. Exit 0 written, 2 usage/policy/write error.
 #include "CliSupport.h"
@@ -36,6 +37,10 @@ const QCommandLineOption kOut({QStringLiteral("o"), QStringLiteral("output")},
                               QStringLiteral("Write to OUT (atomically) instead of standard output."),
                               QStringLiteral("OUT"));
 const QCommandLineOption kGaps(QStringLiteral("gaps"), QStringLiteral("Also print the target's enforcement-gap report."));
+const QCommandLineOption kIncludeTestKeys(
+    QStringLiteral("include-test-keys"),
+    QStringLiteral("A staging export: let the policy's test keys (keys.test_jwks) in. Without it, a policy holding "
+                   "test keys is refused."));
 const QCommandLineOption kNamespace = opt(QStringLiteral("namespace"), QStringLiteral("Kubernetes namespace (Istio)."), QStringLiteral("NS"));
 const QCommandLineOption kSelector = opt(QStringLiteral("selector"),
                                          QStringLiteral("Workload selector label (Istio), repeatable."),
@@ -69,6 +74,7 @@ Result<exporting::ExportProfile> profileFrom(const QCommandLineParser& parser, q
     set(kHeaderPrefix, p.headerPrefix);
     set(kKeyDir, p.nginxKeyDir);
     set(kPackage, p.opaPackage);
+    p.includeTestKeys = parser.isSet(kIncludeTestKeys);
     for (const QString& sel : parser.values(kSelector)) {
         const qsizetype eq = sel.indexOf(u'=');
         if (eq <= 0)
@@ -109,6 +115,7 @@ public:
         parser.addOption(kTo);
         parser.addOption(kOut);
         parser.addOption(kGaps);
+        parser.addOption(kIncludeTestKeys);
         parser.addOption(formatOption());
         parser.addOption(atOption());
         for (const auto& o : {kNamespace, kSelector, kName, kCluster, kService, kServiceUrl, kRoute, kTimeout, kHeader,
@@ -146,6 +153,11 @@ public:
         if (!result)
             return reportError(io, name(), result.error());
 
+        if (profile->includeTestKeys) {
+            if (const auto testKeys = exporting::testKeysIn(*policy); !testKeys.isEmpty())
+                io.err << "jwt-policy export: STAGING export, it carries test keys (never deploy it to production): "
+                       << exporting::describeTestKeys(testKeys) << "\n";
+        }
         const bool toFile = parser.isSet(kOut);
         if (toFile) {
             const QString out = parser.value(kOut);

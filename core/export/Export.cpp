@@ -46,6 +46,8 @@ QString targetName(Target target)
     case Target::Kong: return QStringLiteral("kong");
     case Target::Nginx: return QStringLiteral("nginx");
     case Target::Opa: return QStringLiteral("opa");
+    case Target::Haproxy: return QStringLiteral("haproxy");
+    case Target::Apache: return QStringLiteral("apache");
     }
     return {};
 }
@@ -74,7 +76,9 @@ QString targetFileSuffix(Target target)
 {
     switch (target) {
     case Target::CanonicalJson: return QStringLiteral("json");
-    case Target::Nginx: return QStringLiteral("conf");
+    case Target::Nginx:
+    case Target::Apache: return QStringLiteral("conf");
+    case Target::Haproxy: return QStringLiteral("cfg");
     case Target::Opa: return QStringLiteral("rego");
     default: return QStringLiteral("yaml");
     }
@@ -117,21 +121,81 @@ std::unique_ptr<Exporter> makeExporter(Target target)
     case Target::Kong: return detail::makeKongExporter();
     case Target::Nginx: return detail::makeNginxExporter();
     case Target::Opa: return detail::makeOpaExporter();
+    case Target::Haproxy: return detail::makeHaproxyExporter();
+    case Target::Apache: return detail::makeApacheExporter();
     }
     return nullptr;
 }
 
+QList<TestKeyUse> testKeysIn(const policy::Policy& policy)
+{
+    QList<TestKeyUse> uses;
+    auto collect = [&uses](const QString& issuer, const QList<keys::Key>& keys) {
+        for (const keys::Key& k : keys) {
+            if (k.testKey)
+                uses << TestKeyUse{issuer, k.kid, k.thumbprint};
+        }
+    };
+    for (const auto& issuer : policy.issuers)
+        collect(issuer.issuer, issuer.keys.resolved);
+    for (const auto& ex : policy.exceptions) {
+        if (ex.allow.keys)
+            collect(ex.issuer, ex.allow.keys->resolved);
+    }
+    return uses;
+}
+
+QString describeTestKeys(const QList<TestKeyUse>& uses)
+{
+    QStringList parts;
+    for (const auto& u : uses)
+        parts << QStringLiteral("%1 (issuer %2)")
+                     .arg(u.kid.isEmpty() ? QStringLiteral("key %1").arg(u.thumbprint.left(12))
+                                          : QStringLiteral("kid '%1'").arg(u.kid),
+                          u.issuer);
+    return parts.join(QStringLiteral(", "));
+}
+
 Result<ExportResult> exportPolicy(const policy::Policy& policy, Target target, const ExportProfile& profile)
 {
+    const QList<TestKeyUse> testKeys = testKeysIn(policy);
+    if (!testKeys.isEmpty() && !profile.includeTestKeys)
+        return Error{QStringLiteral("ERR_EXPORT_TEST_KEYS"),
+                     QStringLiteral("the policy holds test keys, whose private parts were made on a workbench: %1. "
+                                    "Remove them before a production export, or ask for a staging export "
+                                    "(--include-test-keys)")
+                         .arg(describeTestKeys(testKeys)),
+                     policy.sourcePath};
     const auto exporter = makeExporter(target);
-    return exporter->exportPolicy(policy, profile);
+    auto result = exporter->exportPolicy(policy, profile);
+    if (!result || testKeys.isEmpty())
+        return result;
+    ExportResult staged = std::move(result).value();
+    for (GapEntry& gap : staged.gaps) {
+        if (gap.control != u"key_pinning")
+            continue;
+        QList<TestKeyUse> mine;
+        for (const auto& u : testKeys) {
+            if (u.issuer == gap.issuer)
+                mine << u;
+        }
+        if (mine.isEmpty())
+            continue;
+        gap.status = GapStatus::NotEnforced;
+        gap.detail = QStringLiteral("staging export: it carries test keys (%1), which anyone holding the "
+                                    "workbench's private part can sign with; a production export refuses them. %2")
+                         .arg(describeTestKeys(mine), gap.detail);
+    }
+    return staged;
 }
 
 Result<QList<GapEntry>> gapReport(const policy::Policy& policy, const ExportProfile& profile)
 {
+    ExportProfile reporting = profile;
+    reporting.includeTestKeys = true; // the report names test keys instead of refusing
     QList<GapEntry> all;
     for (Target t : gatewayTargets()) {
-        auto result = exportPolicy(policy, t, profile);
+        auto result = exportPolicy(policy, t, reporting);
         if (!result)
             return result.error();
         all += result->gaps;

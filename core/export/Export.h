@@ -17,15 +17,16 @@
 // report (issue 6). `export` is a C++ keyword, hence the namespace name.
 namespace jwb::exporting {
 
-enum class Target { CanonicalJson, CanonicalYaml, Envoy, Istio, Kong, Nginx, Opa };
+enum class Target { CanonicalJson, CanonicalYaml, Envoy, Istio, Kong, Nginx, Opa, Haproxy, Apache };
 
-// "canonical-json", "canonical-yaml", "envoy", "istio", "kong", "nginx", "opa" (CLI --to values).
+// "canonical-json", "canonical-yaml", "envoy", "istio", "kong", "nginx", "opa", "haproxy", "apache"
+// (CLI --to values).
 QString targetName(Target target);
 std::optional<Target> targetFromName(QStringView name);
 QList<Target> allTargets();
 // The gateway targets, in table order: the ones that have a gap report.
 QList<Target> gatewayTargets();
-// Suggested file suffix for the export: "json", "yaml", "conf", "rego".
+// Suggested file suffix for the export: "json", "yaml", "conf", "rego", "cfg".
 QString targetFileSuffix(Target target);
 
 // What a target needs that the policy does not hold. Defaults make a complete, deployable export.
@@ -45,6 +46,10 @@ struct ExportProfile {
     // The instant the export is made: decides which exceptions are still active (and so exported).
     // Unix seconds; 0 = "now" is resolved by the caller (the CLI passes --at or the clock).
     qint64 atUnixSeconds = 0;
+    // A staging export: keys minted in the workbench (keys.test_jwks, whose private parts sit on a
+    // desktop) may go in. Off, an export of a policy holding any test key is refused
+    // (ERR_EXPORT_TEST_KEYS), because a test key in a production gateway lets its holder mint tokens.
+    bool includeTestKeys = false;
 
     bool operator==(const ExportProfile&) const = default;
 };
@@ -85,10 +90,26 @@ public:
                                               const ExportProfile& profile) const = 0;
 };
 
+// A test key the policy holds: pinned for an issuer (keys.test_jwks) or added by an exception.
+struct TestKeyUse {
+    QString issuer;
+    QString kid;        // may be empty
+    QString thumbprint; // RFC 7638
+    bool operator==(const TestKeyUse&) const = default;
+};
+// Every test key of the policy, in issuer then exception order, whatever the exceptions' dates.
+QList<TestKeyUse> testKeysIn(const policy::Policy& policy);
+// "kid 'a' (issuer https://x/), ..." for messages and export banners.
+QString describeTestKeys(const QList<TestKeyUse>& uses);
+
 std::unique_ptr<Exporter> makeExporter(Target target);
+// Refuses a policy holding test keys unless profile.includeTestKeys (ERR_EXPORT_TEST_KEYS); a
+// staging export says so in its banner, and its key_pinning rows are not_enforced for the issuers
+// whose test keys it carries.
 Result<ExportResult> exportPolicy(const policy::Policy& policy, Target target, const ExportProfile& profile);
 
-// The gap reports of every gateway target, concatenated in gatewayTargets() order.
+// The gap reports of every gateway target, concatenated in gatewayTargets() order. Test keys never
+// stop the report: they show as not_enforced key_pinning rows.
 Result<QList<GapEntry>> gapReport(const policy::Policy& policy, const ExportProfile& profile);
 
 // Whether a gap on `target` makes `jwt-policy gaps` fail: a not_enforced control on a target the

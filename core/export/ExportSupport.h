@@ -101,5 +101,7 @@ std::unique_ptr<Exporter> makeIstioExporter();
 std::unique_ptr<Exporter> makeKongExporter();
 std::unique_ptr<Exporter> makeNginxExporter();
 std::unique_ptr<Exporter> makeOpaExporter();
+std::unique_ptr<Exporter> makeHaproxyExporter();
+std::unique_ptr<Exporter> makeApacheExporter();
 
 } // namespace jwb::exporting::detail
