@@ -22,6 +22,7 @@ namespace jwb::cli {
 // Shared with GapsCommand.cpp (same verb family): the gap rows as JSON and as a text table.
 QJsonArray gapsToJson(const QList<exporting::GapEntry>& gaps, const policy::Policy& policy);
 QString gapsToText(const QList<exporting::GapEntry>& gaps, const policy::Policy& policy);
+QJsonObject gapCountsToJson(const exporting::GapCounts& counts);
 
 namespace {
 
@@ -30,8 +31,15 @@ QCommandLineOption opt(const QString& name, const QString& help, const QString& 
     return {name, help, value};
 }
 
-const QCommandLineOption kTo = opt(QStringLiteral("to"),
-                                   QStringLiteral("Target: canonical-json, canonical-yaml, envoy, istio, kong, nginx, opa."),
+QString targetList()
+{
+    QStringList names;
+    for (auto t : exporting::allTargets())
+        names << exporting::targetName(t);
+    return names.join(QStringLiteral(", "));
+}
+
+const QCommandLineOption kTo = opt(QStringLiteral("to"), QStringLiteral("Target: %1.").arg(targetList()),
                                    QStringLiteral("TARGET"));
 const QCommandLineOption kOut({QStringLiteral("o"), QStringLiteral("output")},
                               QStringLiteral("Write to OUT (atomically) instead of standard output."),
@@ -55,6 +63,12 @@ const QCommandLineOption kHeader = opt(QStringLiteral("header"), QStringLiteral(
 const QCommandLineOption kHeaderPrefix = opt(QStringLiteral("header-prefix"), QStringLiteral("Token prefix in the header (default \"Bearer \")."), QStringLiteral("PREFIX"));
 const QCommandLineOption kKeyDir = opt(QStringLiteral("nginx-key-dir"), QStringLiteral("Directory of the NGINX key file."), QStringLiteral("DIR"));
 const QCommandLineOption kPackage = opt(QStringLiteral("opa-package"), QStringLiteral("Rego package name."), QStringLiteral("PKG"));
+const QCommandLineOption kHaproxyKeyDir = opt(QStringLiteral("haproxy-key-dir"),
+                                              QStringLiteral("Directory the HAProxy PEM key files are deployed to."),
+                                              QStringLiteral("DIR"));
+const QCommandLineOption kApacheKeyDir = opt(QStringLiteral("apache-key-dir"),
+                                             QStringLiteral("Directory the Apache PEM key files are deployed to."),
+                                             QStringLiteral("DIR"));
 
 Result<exporting::ExportProfile> profileFrom(const QCommandLineParser& parser, qint64 at)
 {
@@ -74,6 +88,8 @@ Result<exporting::ExportProfile> profileFrom(const QCommandLineParser& parser, q
     set(kHeaderPrefix, p.headerPrefix);
     set(kKeyDir, p.nginxKeyDir);
     set(kPackage, p.opaPackage);
+    set(kHaproxyKeyDir, p.haproxyKeyDir);
+    set(kApacheKeyDir, p.apacheKeyDir);
     p.includeTestKeys = parser.isSet(kIncludeTestKeys);
     for (const QString& sel : parser.values(kSelector)) {
         const qsizetype eq = sel.indexOf(u'=');
@@ -119,7 +135,7 @@ public:
         parser.addOption(formatOption());
         parser.addOption(atOption());
         for (const auto& o : {kNamespace, kSelector, kName, kCluster, kService, kServiceUrl, kRoute, kTimeout, kHeader,
-                              kHeaderPrefix, kKeyDir, kPackage})
+                              kHeaderPrefix, kKeyDir, kPackage, kHaproxyKeyDir, kApacheKeyDir})
             parser.addOption(o);
     }
 
@@ -133,9 +149,7 @@ public:
         if (!target)
             return reportError(io, name(),
                                Error{QStringLiteral("ERR_USAGE_TARGET"),
-                                     QStringLiteral("unknown target '%1' (canonical-json, canonical-yaml, envoy, istio, "
-                                                    "kong, nginx, opa)")
-                                         .arg(parser.value(kTo)),
+                                     QStringLiteral("unknown target '%1' (%2)").arg(parser.value(kTo), targetList()),
                                      {}});
         const auto format = outputFormat(parser);
         if (!format)
@@ -179,7 +193,8 @@ public:
             QTextStream& stream = toFile ? io.out : io.err;
             if (*format == OutputFormat::Json) {
                 const QJsonObject obj{{QStringLiteral("target"), exporting::targetName(*target)},
-                                      {QStringLiteral("gaps"), gapsToJson(result->gaps, *policy)}};
+                                      {QStringLiteral("gaps"), gapsToJson(result->gaps, *policy)},
+                                      {QStringLiteral("summary"), gapCountsToJson(exporting::countGaps(result->gaps))}};
                 stream << QString::fromUtf8(QJsonDocument(obj).toJson(QJsonDocument::Indented));
             } else if (result->gaps.isEmpty()) {
                 stream << "No gaps: the canonical export is the policy itself.\n";

@@ -43,6 +43,14 @@ QJsonArray gapsToJson(const QList<exporting::GapEntry>& gaps, const policy::Poli
     return list;
 }
 
+QJsonObject gapCountsToJson(const exporting::GapCounts& counts)
+{
+    return {{QStringLiteral("enforced"), counts.enforced},
+            {QStringLiteral("emulated"), counts.emulated},
+            {QStringLiteral("not_enforced"), counts.notEnforced},
+            {QStringLiteral("not_used"), counts.notUsed}};
+}
+
 QString gapsToText(const QList<exporting::GapEntry>& gaps, const policy::Policy& policy)
 {
     // Every not_enforced detail ends with the same advice; the table says it once, at the end.
@@ -116,18 +124,18 @@ public:
                               {QStringLiteral("targets"), targets},
                               {QStringLiteral("controls"), QJsonArray::fromStringList(exporting::controlIds())},
                               {QStringLiteral("gaps"), gapsToJson(*gaps, policy)},
+                              {QStringLiteral("summary"), gapCountsToJson(exporting::countGaps(*gaps))},
                               {QStringLiteral("blocking"), blocking},
                           });
         } else {
             io.out << gapsToText(*gaps, policy);
-            int counts[3] = {0, 0, 0};
-            for (const auto& g : *gaps)
-                ++counts[static_cast<int>(g.status)];
-            io.out << QStringLiteral("\n%1 enforced, %2 emulated, %3 not enforced; %4 blocking (not enforced on an "
-                                     "only_verifier target)\n")
-                          .arg(counts[0])
-                          .arg(counts[1])
-                          .arg(counts[2])
+            const exporting::GapCounts counts = exporting::countGaps(*gaps);
+            io.out << QStringLiteral("\n%1 enforced, %2 emulated, %3 not enforced, %4 not used by the policy; %5 "
+                                     "blocking (not enforced on an only_verifier target)\n")
+                          .arg(counts.enforced)
+                          .arg(counts.emulated)
+                          .arg(counts.notEnforced)
+                          .arg(counts.notUsed)
                           .arg(blocking);
             io.out.flush();
         }

@@ -107,8 +107,23 @@ QString gapStatusName(GapStatus s)
     case GapStatus::Enforced: return QStringLiteral("enforced");
     case GapStatus::Emulated: return QStringLiteral("emulated");
     case GapStatus::NotEnforced: return QStringLiteral("not_enforced");
+    case GapStatus::NotUsed: return QStringLiteral("not_used");
     }
     return {};
+}
+
+GapCounts countGaps(const QList<GapEntry>& gaps)
+{
+    GapCounts c;
+    for (const auto& g : gaps) {
+        switch (g.status) {
+        case GapStatus::Enforced: ++c.enforced; break;
+        case GapStatus::Emulated: ++c.emulated; break;
+        case GapStatus::NotEnforced: ++c.notEnforced; break;
+        case GapStatus::NotUsed: ++c.notUsed; break;
+        }
+    }
+    return c;
 }
 
 std::unique_ptr<Exporter> makeExporter(Target target)

@@ -42,6 +42,8 @@ struct ExportProfile {
     QString headerName = QStringLiteral("Authorization");
     QString headerPrefix = QStringLiteral("Bearer ");
     QString nginxKeyDir = QStringLiteral("/etc/nginx/jwt"); // where the NGINX key file is deployed
+    QString haproxyKeyDir = QStringLiteral("/etc/haproxy/jwt"); // where the HAProxy PEM key files are deployed
+    QString apacheKeyDir = QStringLiteral("/etc/apache2/jwt");  // where the Apache PEM key files are deployed
     QString opaPackage = QStringLiteral("jwb.authz");
     // The instant the export is made: decides which exceptions are still active (and so exported).
     // Unix seconds; 0 = "now" is resolved by the caller (the CLI passes --at or the clock).
@@ -58,8 +60,10 @@ struct ExportProfile {
 QStringList controlIds();
 QString controlTitle(QStringView controlId); // "Algorithm pin"
 
-enum class GapStatus { Enforced, Emulated, NotEnforced };
-QString gapStatusName(GapStatus s); // "enforced" | "emulated" | "not_enforced"
+// NotUsed: the policy does not ask for the control on this issuer (no typ rule, no lifetime limit, ...),
+// so there is nothing for the target to enforce. Counted apart: it is neither a success nor a gap.
+enum class GapStatus { Enforced, Emulated, NotEnforced, NotUsed };
+QString gapStatusName(GapStatus s); // "enforced" | "emulated" | "not_enforced" | "not_used"
 
 // One row of the gap report: how one target handles one control for one issuer.
 struct GapEntry {
@@ -72,6 +76,15 @@ struct GapEntry {
     QString policy;     // the policy's value, where it has one ("30 s")
     bool operator==(const GapEntry&) const = default;
 };
+
+// How many rows of a report have each status.
+struct GapCounts {
+    int enforced = 0;
+    int emulated = 0;
+    int notEnforced = 0;
+    int notUsed = 0;
+};
+GapCounts countGaps(const QList<GapEntry>& gaps);
 
 struct ExportResult {
     QByteArray text;        // the export, ready to write

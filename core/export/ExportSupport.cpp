@@ -243,7 +243,7 @@ void GapBuilder::notEnforced(const QString& control, const QString& why, const Q
 
 void GapBuilder::notRequired(const QString& control, const QString& what)
 {
-    add(control, GapStatus::Enforced, QStringLiteral("nothing to enforce: ") + what, {}, {});
+    add(control, GapStatus::NotUsed, QStringLiteral("not used by the policy: ") + what, {}, {});
 }
 
 void GapBuilder::clockSkew(int exportedSeconds, const QString& how)

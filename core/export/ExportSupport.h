@@ -70,7 +70,7 @@ public:
     // Appends what the service behind the target must do.
     void notEnforced(const QString& control, const QString& why, const QString& exported = {},
                      const QString& policy = {});
-    // Rows for controls the policy does not ask for on this issuer.
+    // Rows for controls the policy does not ask for on this issuer (GapStatus::NotUsed).
     void notRequired(const QString& control, const QString& what);
 
     // Shared judgements: the same facts on several targets.

@@ -2,6 +2,7 @@
 // The built jwt-policy binary: export, gaps and drift exit codes, files written and JSON shapes.
 #include "CliProcess.h"
 #include "TestFiles.h"
+#include "export/Export.h"
 
 #include <QDir>
 #include <QFile>
@@ -177,10 +178,18 @@ private slots:
         QCOMPARE(r.exitCode, 0); // sample marks no only_verifier deployment
         const QJsonObject o = json(r);
         QCOMPARE(o.value(QStringLiteral("policy")).toString(), QStringLiteral("payments-platform"));
-        QCOMPARE(o.value(QStringLiteral("targets")).toArray().size(), 5);
+        QJsonArray expectedTargets;
+        for (auto t : jwb::exporting::gatewayTargets())
+            expectedTargets.append(jwb::exporting::targetName(t));
+        QCOMPARE(o.value(QStringLiteral("targets")).toArray(), expectedTargets);
         QCOMPARE(o.value(QStringLiteral("controls")).toArray().size(), 17);
         const QJsonArray gaps = o.value(QStringLiteral("gaps")).toArray();
-        QCOMPARE(gaps.size(), 5 * 3 * 17);
+        QCOMPARE(gaps.size(), expectedTargets.size() * 3 * 17);
+        const QJsonObject summary = o.value(QStringLiteral("summary")).toObject();
+        QCOMPARE(summary.value(QStringLiteral("enforced")).toInt() + summary.value(QStringLiteral("emulated")).toInt()
+                     + summary.value(QStringLiteral("not_enforced")).toInt()
+                     + summary.value(QStringLiteral("not_used")).toInt(),
+                 int(gaps.size()));
         QCOMPARE(o.value(QStringLiteral("blocking")).toInt(), 0);
         const QJsonObject first = gaps.first().toObject();
         for (const auto& key : {"target", "issuer", "control", "status", "detail", "exported", "policy", "blocking"})
@@ -190,7 +199,65 @@ private slots:
             statuses << g.toObject().value(QStringLiteral("status")).toString();
         statuses.removeDuplicates();
         statuses.sort();
-        QCOMPARE(statuses, (QStringList{QStringLiteral("emulated"), QStringLiteral("enforced"), QStringLiteral("not_enforced")}));
+        QCOMPARE(statuses, (QStringList{QStringLiteral("emulated"), QStringLiteral("enforced"), QStringLiteral("not_enforced"),
+                             QStringLiteral("not_used")}));
+    }
+
+    // Issue 22, item 1: a key minted in the workbench never reaches a gateway silently.
+    void export_refusesTestKeys_unlessStagingIsAskedFor_data()
+    {
+        QTest::addColumn<QString>("target");
+        for (auto t : jwb::exporting::allTargets())
+            QTest::newRow(qPrintable(jwb::exporting::targetName(t))) << jwb::exporting::targetName(t);
+    }
+
+    void export_refusesTestKeys_unlessStagingIsAskedFor()
+    {
+        QFETCH(QString, target);
+        const QString staging = QStringLiteral(JWB_TEST_DATA "/export/staging.yaml");
+        const QStringList args{QStringLiteral("export"), QStringLiteral("--policy"), staging, QStringLiteral("--to"),
+                               target, QStringLiteral("--at"), kAt};
+        const RunResult refused = runCli(args);
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("ERR_EXPORT_TEST_KEYS"), refused.err.constData());
+        QVERIFY(refused.err.contains("workbench-test-1"));
+        QVERIFY(refused.out.isEmpty());
+
+        const RunResult staged = runCli(args + QStringList{QStringLiteral("--include-test-keys")});
+        QCOMPARE(staged.exitCode, 0);
+        QVERIFY2(staged.err.contains("STAGING"), staged.err.constData());
+        // The canonical exports are the policy byte for byte: the keys' place (keys.test_jwks) says it.
+        if (!target.startsWith(QStringLiteral("canonical-")))
+            QVERIFY2(staged.out.contains("STAGING EXPORT"), staged.out.left(400).constData());
+    }
+
+    void export_toFile_refusedWithTestKeys_writesNothing()
+    {
+        QTemporaryDir dir;
+        const QString out = dir.filePath(QStringLiteral("envoy.yaml"));
+        const RunResult r = runCli({QStringLiteral("export"), QStringLiteral("--policy"),
+                                    QStringLiteral(JWB_TEST_DATA "/export/staging.yaml"), QStringLiteral("--to"),
+                                    QStringLiteral("envoy"), QStringLiteral("-o"), out});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(!QFile::exists(out));
+    }
+
+    void gaps_reportTestKeys_asNotEnforcedKeyPinning()
+    {
+        const RunResult r = runCli({QStringLiteral("gaps"), QStringLiteral("--policy"),
+                                    QStringLiteral(JWB_TEST_DATA "/export/staging.yaml"), QStringLiteral("--at"), kAt,
+                                    QStringLiteral("--format"), QStringLiteral("json")});
+        QCOMPARE(r.exitCode, 0);
+        int rows = 0;
+        for (const auto& v : json(r).value(QStringLiteral("gaps")).toArray()) {
+            const QJsonObject g = v.toObject();
+            if (g.value(QStringLiteral("control")).toString() != QStringLiteral("key_pinning"))
+                continue;
+            ++rows;
+            QCOMPARE(g.value(QStringLiteral("status")).toString(), QStringLiteral("not_enforced"));
+            QVERIFY(g.value(QStringLiteral("detail")).toString().contains(QStringLiteral("workbench-test-1")));
+        }
+        QCOMPARE(rows, int(jwb::exporting::gatewayTargets().size()));
     }
 
     void gaps_exitOne_whenOnlyVerifierTargetLosesAControl()

@@ -31,6 +31,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <optional>
+
 namespace jwb::ui {
 
 // The gap rows of one target, read-only.
@@ -72,10 +74,15 @@ public:
                                 g.policy.isEmpty() ? QStringLiteral("-") : g.policy);
             return tip;
         }
-        if (role == Qt::BackgroundRole && index.column() == StatusColumn)
-            return tintBackground(QApplication::palette(), tintFor(g.status));
-        if (role == Qt::ForegroundRole && index.column() == StatusColumn)
-            return tintColor(QApplication::palette(), tintFor(g.status));
+        if (role == Qt::BackgroundRole && index.column() == StatusColumn) {
+            const auto tint = tintFor(g.status);
+            return tint ? QVariant(tintBackground(QApplication::palette(), *tint)) : QVariant();
+        }
+        if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
+            const auto tint = tintFor(g.status);
+            return tint ? QVariant(tintColor(QApplication::palette(), *tint))
+                        : QVariant(QApplication::palette().color(QPalette::Disabled, QPalette::Text));
+        }
         if (role == Qt::UserRole)
             return g.control;
         return {};
@@ -97,12 +104,13 @@ public:
     const QList<exporting::GapEntry>& gaps() const { return m_gaps; }
 
 private:
-    static Tint tintFor(exporting::GapStatus s)
+    static std::optional<Tint> tintFor(exporting::GapStatus s)
     {
         switch (s) {
         case exporting::GapStatus::Enforced: return Tint::Ok;
         case exporting::GapStatus::Emulated: return Tint::Warning;
         case exporting::GapStatus::NotEnforced: return Tint::Danger;
+        case exporting::GapStatus::NotUsed: return std::nullopt; // neutral: nothing to enforce
         }
         return Tint::Danger;
     }
@@ -464,17 +472,16 @@ void ExportView::refresh()
     m_preview->setPlainText(QString::fromUtf8(m_result.text));
     m_preview->verticalScrollBar()->setValue(scroll);
     m_gaps->setGaps(m_result.gaps);
-    int counts[3] = {0, 0, 0};
-    for (const auto& g : m_result.gaps)
-        ++counts[static_cast<int>(g.status)];
+    const exporting::GapCounts counts = exporting::countGaps(m_result.gaps);
     if (m_result.gaps.isEmpty())
         m_summary->setText(tr("The canonical export is the policy itself: nothing is lost."));
     else
-        m_summary->setText(tr("%1 enforced, %2 emulated, %3 not enforced. Where a control is not enforced, the service "
-                              "behind this gateway must verify with the policy's rules.")
-                               .arg(counts[0])
-                               .arg(counts[1])
-                               .arg(counts[2]));
+        m_summary->setText(tr("%1 enforced, %2 emulated, %3 not enforced, %4 not used by the policy. Where a control "
+                              "is not enforced, the service behind this gateway must verify with the policy's rules.")
+                               .arg(counts.enforced)
+                               .arg(counts.emulated)
+                               .arg(counts.notEnforced)
+                               .arg(counts.notUsed));
     m_save->setEnabled(true);
     m_copy->setEnabled(true);
 }
