@@ -171,7 +171,7 @@ bool sameBytes(std::string_view a, std::string_view b)
 // by one search per step (a dozen linear searches over the same few members showed in profiles).
 class Members {
 public:
-    enum Name : std::uint8_t { Alg, Typ, Kid, Cty, B64, Crit, Iss, Sub, Aud, Exp, Nbf, Iat, Act, Count };
+    enum Name : std::uint8_t { Alg, Typ, Kid, Cty, B64, Crit, Iss, Sub, Aud, Exp, Nbf, Iat, Act, Jti, Count };
 
     static Members of(const json::Value* object)
     {
@@ -212,6 +212,7 @@ private:
         case nameTag("nbf"): return Nbf;
         case nameTag("iat"): return Iat;
         case nameTag("act"): return Act;
+        case nameTag("jti"): return Jti;
         default: return -1;
         }
     }
@@ -259,6 +260,7 @@ struct CompiledIssuer {
     std::vector<PolicyString> allowedTypes;
     QString allowedTypesText;  // for reasons
     std::vector<std::string> requiredClaims;
+    bool requiresExp = false;   // "exp" is among requiredClaims: its absence fails at expiry
     QString requiredClaimsText; // for reasons
     QString pinnedText;         // for reasons
     std::vector<PolicyString> audiences;
@@ -324,6 +326,7 @@ void compileRules(CompiledIssuer& ci)
         ci.allowedTypesText = ci.rules.allowedTypes->join(QStringLiteral(", "));
     }
     ci.requiredClaims = toStdList(ci.rules.requiredClaims);
+    ci.requiresExp = contains(ci.requiredClaims, "exp");
     ci.requiredClaimsText = ci.rules.requiredClaims.join(QStringLiteral(", "));
     ci.pinnedText = ci.rules.algorithms.join(QStringLiteral(", "));
 }
@@ -863,7 +866,15 @@ void Run::expiry(bool untrusted)
     qint64 exp = 0;
     const DateRead r = readNumericDate(v, exp);
     if (r == DateRead::Absent) {
-        skip(StepId::Expiry, u"SKIPPED_EXP_ABSENT");
+        // A missing exp is the cause a reader looks for first, so it fails here, not only at
+        // lifetime or required_claims further down.
+        if (m_rules.requiresExp) {
+            TraceStep& s = add(StepId::Expiry, Verdict::Fail, u"ERR_EXP_MISSING");
+            s.untrusted = untrusted;
+            s.ref = u"RFC 8725 §3.10, RFC 7519 §4.1.4";
+        } else {
+            skip(StepId::Expiry, u"SKIPPED_EXP_ABSENT");
+        }
         return;
     }
     if (dateTypeError(StepId::Expiry, u"exp", r, v, untrusted))
@@ -1045,11 +1056,18 @@ void Run::audience(bool untrusted)
 
 void Run::subject(bool untrusted)
 {
+    const json::Value* sub = m_c[Members::Sub];
     if (!m_entry || m_entry->subjects.empty()) {
+        // RFC 7519 §4.1.2: sub is a StringOrURI whether or not the policy lists subjects.
+        if (sub && !sub->isString()) {
+            TraceStep& s = add(StepId::Subject, Verdict::Fail, u"ERR_SUB_TYPE");
+            s.untrusted = untrusted;
+            s.ref = u"RFC 7519 §4.1.2";
+            return;
+        }
         skip(StepId::Subject, u"SKIPPED_SUB_NO_ALLOWLIST");
         return;
     }
-    const json::Value* sub = m_c[Members::Sub];
     const QString* allowed = sub && sub->isString() ? findText(m_entry->subjects, sub->toString()) : nullptr;
     TraceText code;
     if (!sub)
@@ -1069,6 +1087,15 @@ void Run::subject(bool untrusted)
 
 void Run::requiredClaims(bool untrusted)
 {
+    // jti has no step of its own; RFC 7519 §4.1.7 makes it a string, so a present jti of another
+    // type fails here, with the other registered claims' type checks done by their own steps.
+    if (const json::Value* jti = m_c[Members::Jti]; jti && !jti->isString()) {
+        TraceStep& s = add(StepId::RequiredClaims, Verdict::Fail, u"ERR_JTI_TYPE");
+        s.arg2 = jsonTypeName(*jti);
+        s.untrusted = untrusted;
+        s.ref = u"RFC 7519 §4.1.7";
+        return;
+    }
     const std::vector<std::string>& required = m_rules.requiredClaims;
     if (required.empty()) {
         add(StepId::RequiredClaims, Verdict::Pass, u"OK_REQUIRED_NONE");

@@ -105,6 +105,7 @@ const QHash<QString, QString>& reasonTemplates()
         add(u"WARN_EXP_BY_EXCEPTION", u"expired {t1} but within the {n2} s skew of exception '{a2}'");
         add(u"ERR_EXPIRED", u"expired at {t1}; {n2} s clock skew allowed");
         add(u"SKIPPED_EXP_ABSENT", u"no exp claim (required_claims decides whether that is allowed)");
+        add(u"ERR_EXP_MISSING", u"the token has no exp claim, and the policy requires one");
         add(u"ERR_CLAIM_TYPE", u"{a1} must be a NumericDate (JSON number of seconds), not {a2}");
         add(u"ERR_CLAIM_RANGE", u"{a1} is outside the range of representable dates");
         add(u"OK_NBF", u"valid from {t1}; {n2} s clock skew allowed");
@@ -133,6 +134,7 @@ const QHash<QString, QString>& reasonTemplates()
         add(u"OK_REQUIRED", u"present: {a1}");
         add(u"OK_REQUIRED_NONE", u"the policy requires no claims");
         add(u"ERR_CLAIM_MISSING", u"required claim(s) missing: {a1}");
+        add(u"ERR_JTI_TYPE", u"jti must be a string, not {a2}");
         add(u"SKIPPED_NO_ACT", u"no act claim");
         add(u"OK_ACT", u"acting party '{a1}' (chain length {n1}) is allowed");
         add(u"ERR_ACT_REJECTED", u"acting party '{a1}': the policy does not accept delegated tokens");

@@ -442,6 +442,80 @@ private slots:
         expectRejectedAt(check(token), StepId::Structure);
     }
 
+    // Issue 20: every registered claim of RFC 7519 §4.1 is type-checked by the step that owns it.
+    void registeredClaimOfWrongType_rejectedAtItsStep_data()
+    {
+        QTest::addColumn<QString>("claim");
+        QTest::addColumn<QJsonValue>("value");
+        QTest::addColumn<QString>("step");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("iss-number") << "iss" << QJsonValue(5) << "issuer" << "ERR_ISS_TYPE";
+        QTest::newRow("sub-number") << "sub" << QJsonValue(42) << "subject" << "ERR_SUB_TYPE";
+        QTest::newRow("sub-object") << "sub" << QJsonValue(QJsonObject{{QStringLiteral("id"), 1}}) << "subject"
+                                    << "ERR_SUB_TYPE";
+        QTest::newRow("jti-number") << "jti" << QJsonValue(7) << "required_claims" << "ERR_JTI_TYPE";
+        QTest::newRow("jti-array") << "jti" << QJsonValue(QJsonArray{QStringLiteral("a")}) << "required_claims"
+                                   << "ERR_JTI_TYPE";
+        QTest::newRow("aud-array-of-numbers") << "aud" << QJsonValue(QJsonArray{1, 2}) << "audience" << "ERR_AUD_TYPE";
+        QTest::newRow("exp-string") << "exp" << QJsonValue(QStringLiteral("tomorrow")) << "expiry" << "ERR_CLAIM_TYPE";
+        QTest::newRow("nbf-bool") << "nbf" << QJsonValue(true) << "not_before" << "ERR_CLAIM_TYPE";
+        QTest::newRow("iat-null") << "iat" << QJsonValue(QJsonValue::Null) << "issued_at" << "ERR_CLAIM_TYPE";
+    }
+    void registeredClaimOfWrongType_rejectedAtItsStep()
+    {
+        QFETCH(QString, claim);
+        QFETCH(QJsonValue, value);
+        QFETCH(QString, step);
+        QFETCH(QString, code);
+        QJsonObject c = claims();
+        c.insert(claim, value);
+        const verify::Trace t = check(mint(header(QStringLiteral("RS256"), QStringLiteral("rsa-1")), c));
+        QVERIFY2(!t.accepted, qPrintable(t.toText()));
+        const verify::TraceStep* failure = t.firstFailure();
+        QVERIFY(failure);
+        QCOMPARE(verify::stepIdName(failure->id), step);
+        QCOMPARE(failure->code.toString(), code);
+    }
+
+    void nonIntegerNumericDates_stayAccepted()
+    {
+        QJsonObject c = claims();
+        c.insert(QStringLiteral("exp"), double(kNow) + 600.5);
+        c.insert(QStringLiteral("iat"), double(kNow) - 59.25);
+        const verify::Trace t = check(mint(header(QStringLiteral("RS256"), QStringLiteral("rsa-1")), c));
+        QVERIFY2(t.accepted, qPrintable(t.toText()));
+    }
+
+    // Issue 20: people read a trace top-down, and "no exp" is the cause, so expiry fails first.
+    void missingExp_failsFirstAtExpiry()
+    {
+        QCOMPARE(m_policy.defaults.maxLifetimeSeconds, std::optional<qint64>(3600)); // the fixture's limit
+        QJsonObject c = claims();
+        c.remove(QStringLiteral("exp"));
+        const verify::Trace t = check(mint(header(QStringLiteral("RS256"), QStringLiteral("rsa-1")), c));
+        expectRejectedAt(t, StepId::Expiry, QStringLiteral("ERR_EXP_MISSING"));
+        const verify::TraceStep* lifetime = t.step(StepId::Lifetime);
+        QVERIFY(lifetime);
+        QCOMPARE(lifetime->verdict, verify::Verdict::Fail); // still diagnosed after expiry
+    }
+
+    void missingExp_notRequired_skipsExpiry()
+    {
+        const auto fixture = m_policy.defaults.requiredClaims;
+        m_policy.defaults.requiredClaims = QStringList{QStringLiteral("iat")};
+        rebuildVerifier();
+        QJsonObject c = claims();
+        c.remove(QStringLiteral("exp"));
+        const verify::Trace t = check(mint(header(QStringLiteral("RS256"), QStringLiteral("rsa-1")), c));
+        const verify::TraceStep* expiry = t.step(StepId::Expiry);
+        QVERIFY(expiry);
+        QCOMPARE(expiry->verdict, verify::Verdict::Skipped);
+        QCOMPARE(expiry->code.toString(), QStringLiteral("SKIPPED_EXP_ABSENT"));
+        expectRejectedAt(t, StepId::Lifetime, QStringLiteral("ERR_LIFETIME_UNKNOWN"));
+        m_policy.defaults.requiredClaims = fixture;
+        rebuildVerifier();
+    }
+
     void numericDateAbuse_rejectedAtExpiry_data()
     {
         QTest::addColumn<QJsonValue>("exp");
