@@ -6,6 +6,8 @@
 #include "crypto/Algorithm.h"
 #include "keys/Key.h"
 
+#include <algorithm>
+
 namespace jwb::lint::detail {
 
 namespace {
@@ -224,11 +226,34 @@ void checkTestKey(const Rule& self, const Context& context, FindingSink& sink)
     }
 }
 
+// RFC 8725 §3.1: a set holding both an HMAC secret and a public key is what algorithm confusion
+// needs (a verifier that lets the token's alg pick the key MACs with the public key's bytes).
+void checkMixedKeySet(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const KeySet& set : keySets(context)) {
+        const bool anySecret = std::any_of(set.keys.begin(), set.keys.end(),
+                                           [](const keys::Key& k) { return k.type == keys::KeyType::Oct; });
+        const bool anyPublic = std::any_of(set.keys.begin(), set.keys.end(),
+                                           [](const keys::Key& k) { return k.type != keys::KeyType::Oct; });
+        if (!anySecret || !anyPublic)
+            continue;
+        sink.report(self, set.path, set.issuer,
+                    QStringLiteral("The keys of %1 mix HMAC secrets with RSA/EC/OKP public keys. That is the "
+                                   "precondition of algorithm confusion: any verifier of this issuer that lets the "
+                                   "token's alg choose among these keys can be fed an HS token MACed with a public "
+                                   "key. Give the HMAC secret its own issuer entry.")
+                        .arg(set.scope));
+    }
+}
+
 } // namespace
 
 QList<Rule> keyRules()
 {
     return {
+        {{QStringLiteral("key-set-mixed"), Severity::Error,
+          QStringLiteral("An issuer's keys mix HMAC secrets with public keys"), QStringLiteral("RFC 8725 §3.1")},
+         checkMixedKeySet},
         {{QStringLiteral("test-key-present"), Severity::Error, QStringLiteral("A workbench test key is pinned"),
           QStringLiteral("Workbench test keys are for trials only; RFC 8725 §3.5")},
          checkTestKey},

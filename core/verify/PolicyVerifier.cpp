@@ -1423,7 +1423,16 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
         if (!algOk)
             run.add(StepId::Key, Verdict::Skipped, u"SKIPPED_KEY_ALG");
     }
-    if (algOk) {
+    // RFC 8725 §3.1: with no pin, a set of secrets and public keys lets the token's alg decide
+    // whether a public key's bytes become an HMAC secret. Refused whatever the token claims.
+    const bool mixedSet =
+        std::any_of(keyList.begin(), keyList.end(), [](const keys::Key& k) { return k.type == keys::KeyType::Oct; })
+        && std::any_of(keyList.begin(), keyList.end(), [](const keys::Key& k) { return k.type != keys::KeyType::Oct; });
+    if (algOk && !pinned && mixedSet) {
+        TraceStep& s = run.add(StepId::Key, Verdict::Fail, u"ERR_KEY_SET_MIXED");
+        s.ref = u"RFC 8725 §3.1";
+        run.skip(StepId::Signature, u"SKIPPED_SIGNATURE_KEY");
+    } else if (algOk) {
         Candidates<keys::Key> candidates;
         const json::Value* kid = header.find("kid");
         const bool anyKeyHasKid = std::any_of(keyList.begin(), keyList.end(), [](const keys::Key& k) { return !k.kid.isEmpty(); });

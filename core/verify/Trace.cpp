@@ -93,6 +93,8 @@ const QHash<QString, QString>& reasonTemplates()
         add(u"ERR_KEY_UNUSABLE", u"key '{a1}' cannot serve {a2}");
         add(u"ERR_KEY_NONE_USABLE", u"no key pinned for this issuer can serve {a1}");
         add(u"ERR_KEY_NO_KEYS", u"no keys are pinned for this issuer");
+        add(u"ERR_KEY_SET_MIXED", u"the key set mixes HMAC secrets with public keys, so the token's alg would choose "
+                                  u"how a key is used (algorithm confusion); pin the algorithm");
         add(u"SKIPPED_KEY_ALG", u"not attempted: no key is touched unless the algorithm is pinned");
         add(u"SKIPPED_KEY_ISSUER", u"not attempted: no trust entry supplies keys");
         add(u"SKIPPED_SIGNATURE_KEY", u"not attempted: no usable pinned key");

@@ -176,6 +176,40 @@ private slots:
         QCOMPARE(missingKey.exitCode, 2);
         QVERIFY(!missingKey.err.isEmpty());
     }
+
+    // Issue 20: a set of an HMAC secret and a public key is the algorithm-confusion precondition
+    // (RFC 8725 §3.1); with no pin it is refused at the key step, whatever the token claims.
+    void signatureVerb_mixedKeySetWithoutPin_refusedAtKey()
+    {
+        auto secret = crypto::SigningKey::fromSecret(QByteArray(32, 's'), QStringLiteral("cli-1"));
+        QVERIFY(secret.ok());
+        const QByteArray secretJwk =
+            "{\"kty\":\"oct\",\"kid\":\"cli-1\",\"k\":\"" + token::encodeBase64Url(QByteArray(32, 's')) + "\"}";
+        const QString mixed = m_dir.filePath(QStringLiteral("mixed.jwks.json"));
+        QVERIFY(testing::writeFile(mixed, "{\"keys\":[" + keys::toPublicJwk(m_key->publicKey()) + "," + secretJwk + "]}"));
+        const QJsonObject header{{QStringLiteral("alg"), QStringLiteral("HS256")}, {QStringLiteral("kid"), QStringLiteral("cli-1")}};
+        const QByteArray hs = crypto::mintCompact(QJsonDocument(header).toJson(QJsonDocument::Compact), "{\"sub\":\"x\"}",
+                                                  &*secret, crypto::Algorithm::HS256);
+        const RunResult refused = runCli({QStringLiteral("signature"), QStringLiteral("--key"), mixed,
+                                          QStringLiteral("--format"), QStringLiteral("json"), QString::fromLatin1(hs)});
+        QCOMPARE(refused.exitCode, 1);
+        bool found = false;
+        for (const auto& v : QJsonDocument::fromJson(refused.out).object().value(QStringLiteral("steps")).toArray()) {
+            if (v[QStringLiteral("id")].toString() == QStringLiteral("key")) {
+                QCOMPARE(v[QStringLiteral("verdict")].toString(), QStringLiteral("fail"));
+                QCOMPARE(v[QStringLiteral("code")].toString(), QStringLiteral("ERR_KEY_SET_MIXED"));
+                found = true;
+            }
+        }
+        QVERIFY2(found, refused.out.constData());
+        // The same set with the algorithm pinned: the pin decides how each key is used.
+        const RunResult pinned = runCli({QStringLiteral("signature"), QStringLiteral("--key"), mixed,
+                                         QStringLiteral("--alg"), QStringLiteral("HS256"), QString::fromLatin1(hs)});
+        QVERIFY2(pinned.exitCode == 0, QByteArray(pinned.out + pinned.err).constData());
+        const RunResult es = runCli({QStringLiteral("signature"), QStringLiteral("--key"), mixed,
+                                     QStringLiteral("--alg"), QStringLiteral("ES256"), QString::fromLatin1(token())});
+        QVERIFY2(es.exitCode == 0, QByteArray(es.out + es.err).constData());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCliVerify)

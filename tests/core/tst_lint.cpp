@@ -182,6 +182,9 @@ void triggerRows(const AddTrigger& add)
         p.issuers[0].overrides.algorithms = QStringList{QStringLiteral("HS256")};
         p.issuers[0].keys.resolved = {hmac(32, QStringLiteral("shared"))};
     }), "symmetric-with-jwks-uri", "error", "issuers[0].keys.jwks_uri", login);
+    add("key-set-mixed", Mutation([](Policy& p) {
+        p.issuers[0].keys.resolved.append(hmac(32, QStringLiteral("shared")));
+    }), "key-set-mixed", "error", "issuers[0].keys", login);
     add("header-key-selecting-allowed, jku",
         Mutation([](Policy& p) { p.defaults.allowedHeaders->append(QStringLiteral("jku")); }),
         "header-key-selecting-allowed", "error", "defaults.allowed_headers", login);
