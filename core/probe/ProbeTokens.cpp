@@ -142,17 +142,20 @@ private:
         return m_verifier.verify(token, o);
     }
 
-    // The interval around the minting instant in which the core decides the same: a margin back
-    // (the verifier's clock may be behind), and forward as far as the checks below reach.
+    // The interval around the minting instant in which the core decides the same: up to the margin
+    // back (the verifier's clock may be behind), and forward as far as the checks below reach. A
+    // boundary token sits exactly `margin` from its edge, and the edge itself belongs to the other
+    // side, so the margin's last second is outside.
     void stableWindow(ProbeToken& p, const Verdict& now) const
     {
-        if (verdictOf(at(p.token, m_now - m_margin)) != now || verdictOf(at(p.token, m_now + m_margin)) != now) {
+        const qint64 inside = m_margin - 1;
+        if (verdictOf(at(p.token, m_now - inside)) != now || verdictOf(at(p.token, m_now + inside)) != now) {
             p.stableFrom = m_now + 1;
             p.stableUntil = m_now;
             return;
         }
-        p.stableFrom = m_now - m_margin;
-        p.stableUntil = m_now + m_margin;
+        p.stableFrom = m_now - inside;
+        p.stableUntil = m_now + inside;
         for (const qint64 ahead : {qint64(2) * m_margin, qint64(60), qint64(300), qint64(3600)}) {
             if (ahead <= p.stableUntil - m_now)
                 continue;
