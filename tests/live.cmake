@@ -20,3 +20,8 @@ foreach(t ${JWB_LIVE_TESTS})
     set_tests_properties(${name} PROPERTIES ENVIRONMENT "QT_QPA_PLATFORM=offscreen;LC_ALL=C.UTF-8"
                          TIMEOUT 600 RUN_SERIAL TRUE LABELS live)
 endforeach()
+# The CLI probe test starts the jose service through the same helper.
+if(TARGET tst_cli_probe)
+    find_package(Qt6 REQUIRED COMPONENTS Network)
+    target_link_libraries(tst_cli_probe PRIVATE Qt6::Network)
+endif()
