@@ -4,6 +4,7 @@
 #include "policy/PolicyIO.h"
 #include "util/Time.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QFile>
 
@@ -125,6 +126,24 @@ Status noPositionalArguments(const QCommandLineParser& parser)
     if (!parser.positionalArguments().isEmpty())
         return Error{QStringLiteral("ERR_USAGE_ARGS"), QStringLiteral("unexpected arguments"), {}};
     return Ok{};
+}
+
+QString verbHelpText(const QCommandLineParser& parser, const QString& verb)
+{
+    QString text = parser.helpText();
+    const QString usage = QStringLiteral("Usage: ");
+    if (!text.startsWith(usage))
+        return text;
+    // Qt writes "Usage: " + argv[0] + " [options] ...": replace argv[0], whatever its spelling.
+    const QString program = QCoreApplication::instance() ? QCoreApplication::arguments().value(0) : QString();
+    qsizetype end = usage.size() + program.size();
+    if (program.isEmpty() || !QStringView(text).mid(usage.size()).startsWith(program)) {
+        end = text.indexOf(u' ', usage.size());
+        if (end < 0)
+            return text;
+    }
+    text.replace(usage.size(), end - usage.size(), QStringLiteral("jwt-policy ") + verb);
+    return text;
 }
 
 int reportError(CliIo& io, const QString& verb, const Error& error)

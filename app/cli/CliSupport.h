@@ -44,6 +44,10 @@ Status noPositionalArguments(const QCommandLineParser& parser);
 // (a trailing newline from echo) is trimmed; inner whitespace is left for the parser to reject.
 Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io);
 
+// The verb's --help text. QCommandLineParser names the running executable on its "Usage:" line (its
+// full path when started by path); this names the verb as the user types it: "Usage: jwt-policy VERB".
+QString verbHelpText(const QCommandLineParser& parser, const QString& verb);
+
 // Prints "jwt-policy VERB: message" (with location) on stderr and returns ExitUsage.
 int reportError(CliIo& io, const QString& verb, const Error& error);
 void printJson(CliIo& io, const QJsonObject& object);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 // The registry of jwt-policy verbs and the shared dispatcher. A new verb: one file, one line below.
+#include "CliSupport.h"
 #include "Command.h"
 
 #include <QCoreApplication>
@@ -90,7 +91,7 @@ int runCli(const QStringList& args, CliIo& io)
             return ExitUsage;
         }
         if (parser.isSet(help)) {
-            io.out << parser.helpText();
+            io.out << verbHelpText(parser, verb);
             io.out.flush();
             return ExitOk;
         }
