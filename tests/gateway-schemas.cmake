@@ -4,7 +4,7 @@
 # packages of tests/node/node_modules (installer/deps-node.sh). A missing node or node_modules fails
 # the test with what to install; it never skips.
 find_program(JWB_NODE_EXECUTABLE NAMES node nodejs)
-foreach(target envoy istio)
+foreach(target envoy istio kong)
     set(name gateway_schema_${target})
     if(JWB_NODE_EXECUTABLE)
         add_test(NAME ${name}
