@@ -94,6 +94,25 @@ QList<GapEntry> envoyGaps(const IssuerPlan& plan)
     return g.take();
 }
 
+// An issuer with neither a key to pin nor a jwks_uri (only HMAC secrets, never exported) has nothing
+// to verify with: Envoy reads its empty inline JWKS as invalid ("Invalid inline jwks for issuer")
+// and rejects its tokens. It is left out while another issuer remains, so the configuration holds
+// no invalid JWKS; its tokens then match no provider and are rejected the same way, and its gap rows
+// say so. With no verifiable issuer at all every provider stays, each rejecting every token.
+QList<const IssuerPlan*> providerPlans(const QList<IssuerPlan>& plans)
+{
+    QList<const IssuerPlan*> out;
+    for (const IssuerPlan& plan : plans) {
+        if (plan.pinned() || !plan.jwksUri.isEmpty())
+            out << &plan;
+    }
+    if (out.isEmpty()) {
+        for (const IssuerPlan& plan : plans)
+            out << &plan;
+    }
+    return out;
+}
+
 class EnvoyExporter final : public Exporter {
 public:
     Target target() const override { return Target::Envoy; }
@@ -111,7 +130,9 @@ public:
         y << YAML::Key << YAML::DoubleQuoted << "@type" << YAML::Value
           << "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication";
         y << YAML::Key << "providers" << YAML::Value << YAML::BeginMap;
-        for (const IssuerPlan& plan : *plans) {
+        const QList<const IssuerPlan*> providers = providerPlans(*plans);
+        for (const IssuerPlan* provider : providers) {
+            const IssuerPlan& plan = *provider;
             const auto& rules = plan.exported;
             y << YAML::Key << s(plan.slug) << YAML::Value << YAML::BeginMap;
             y << YAML::Key << "issuer" << YAML::Value << s(plan.iss());
@@ -154,21 +175,22 @@ public:
                 y << YAML::Key << "max_lifetime" << YAML::Value
                   << QStringLiteral("%1s").arg(*rules.maxLifetimeSeconds).toStdString();
             y << YAML::EndMap;
-            result.gaps += envoyGaps(plan);
         }
         y << YAML::EndMap; // providers
+        for (const IssuerPlan& plan : *plans)
+            result.gaps += envoyGaps(plan);
         y << YAML::Key << "rules" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
         y << YAML::Key << "match" << YAML::Value << YAML::BeginMap;
         y << YAML::Key << "prefix" << YAML::Value << s(profile.routePrefix);
         y << YAML::EndMap;
         y << YAML::Key << "requires" << YAML::Value << YAML::BeginMap;
-        if (plans->size() == 1) {
-            y << YAML::Key << "provider_name" << YAML::Value << s(plans->first().slug);
+        if (providers.size() == 1) {
+            y << YAML::Key << "provider_name" << YAML::Value << s(providers.first()->slug);
         } else {
             y << YAML::Key << "requires_any" << YAML::Value << YAML::BeginMap;
             y << YAML::Key << "requirements" << YAML::Value << YAML::BeginSeq;
-            for (const auto& plan : *plans)
-                y << YAML::BeginMap << YAML::Key << "provider_name" << YAML::Value << s(plan.slug) << YAML::EndMap;
+            for (const IssuerPlan* provider : providers)
+                y << YAML::BeginMap << YAML::Key << "provider_name" << YAML::Value << s(provider->slug) << YAML::EndMap;
             y << YAML::EndSeq << YAML::EndMap;
         }
         y << YAML::EndMap; // requires

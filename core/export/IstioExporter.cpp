@@ -110,6 +110,25 @@ QString resourceName(const policy::Policy& policy, const ExportProfile& profile)
     return out.isEmpty() ? QStringLiteral("jwt-policy") : out;
 }
 
+// An issuer with neither a key to pin nor a jwksUri (only HMAC secrets, never exported) would get a
+// jwks with no keys, which the generated Envoy provider reads as invalid. Its rule and principal are
+// left out while another issuer remains: Istio then rejects its tokens as from an unknown issuer,
+// and its gap rows say so. With no verifiable issuer at all every rule stays, each rejecting every
+// token; never an AuthorizationPolicy without principals, which would allow any request.
+QList<const IssuerPlan*> rulePlans(const QList<IssuerPlan>& plans)
+{
+    QList<const IssuerPlan*> out;
+    for (const IssuerPlan& plan : plans) {
+        if (plan.pinned() || !plan.jwksUri.isEmpty())
+            out << &plan;
+    }
+    if (out.isEmpty()) {
+        for (const IssuerPlan& plan : plans)
+            out << &plan;
+    }
+    return out;
+}
+
 class IstioExporter final : public Exporter {
 public:
     Target target() const override { return Target::Istio; }
@@ -129,7 +148,9 @@ public:
         y << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
         emitSelector(y, profile);
         y << YAML::Key << "jwtRules" << YAML::Value << YAML::BeginSeq;
-        for (const IssuerPlan& plan : *plans) {
+        const QList<const IssuerPlan*> rules = rulePlans(*plans);
+        for (const IssuerPlan* rule : rules) {
+            const IssuerPlan& plan = *rule;
             y << YAML::BeginMap;
             y << YAML::Key << "issuer" << YAML::Value << s(plan.iss());
             if (!plan.issuer->audiences.isEmpty()) {
@@ -148,9 +169,10 @@ public:
                 y << YAML::Key << "prefix" << YAML::Value << YAML::DoubleQuoted << s(profile.headerPrefix);
             y << YAML::EndMap << YAML::EndSeq;
             y << YAML::EndMap;
-            result.gaps += istioGaps(plan);
         }
         y << YAML::EndSeq << YAML::EndMap << YAML::EndMap;
+        for (const IssuerPlan& plan : *plans)
+            result.gaps += istioGaps(plan);
 
         y << YAML::BeginDoc << YAML::BeginMap;
         y << YAML::Key << "apiVersion" << YAML::Value << "security.istio.io/v1";
@@ -163,7 +185,8 @@ public:
         y << YAML::Key << "from" << YAML::Value << YAML::BeginSeq << YAML::BeginMap;
         y << YAML::Key << "source" << YAML::Value << YAML::BeginMap;
         y << YAML::Key << "requestPrincipals" << YAML::Value << YAML::BeginSeq;
-        for (const IssuerPlan& plan : *plans) {
+        for (const IssuerPlan* rule : rules) {
+            const IssuerPlan& plan = *rule;
             if (plan.issuer->subjects.isEmpty()) {
                 y << s(plan.iss() + QStringLiteral("/*"));
             } else {

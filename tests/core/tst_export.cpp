@@ -445,6 +445,39 @@ private slots:
             QVERIFY(!exporting::isBlockingGap(sample, g));
     }
 
+    // Found by the gateway schema checks (tests/schemas): an issuer holding only an HMAC secret got
+    // an inline JWKS with no keys, which Envoy logs as invalid. It is left out of Envoy providers and
+    // Istio rules/principals while another issuer remains; its gap rows still cover it.
+    void issuerWithOnlyAnHmacSecret_isLeftOutOfEnvoyAndIstio()
+    {
+        const QByteArray text = "jwt_policy: 1\nname: hmac-mix\ndefaults:\n  algorithms: [RS256, HS256]\n"
+                                "issuers:\n"
+                                "  - issuer: https://hs.example.com/\n    audiences: [api]\n    keys:\n"
+                                "      jwks:\n        keys:\n          - {kty: oct, kid: hs1, k: "
+                                "NfpNdvbLBJ3zeu3H1QUWmqUrB5scGzPcBh-4Cu2V5fs}\n"
+                                "  - issuer: https://remote.example.org/\n    audiences: [api]\n    keys:\n"
+                                "      jwks_uri: https://keys.remote.example.org/jwks.json\n";
+        const auto policy = policy::parsePolicy(text, policy::Format::Yaml, QStringLiteral("hmac-mix"), QString());
+        QVERIFY2(policy.ok(), policy.ok() ? "" : qPrintable(policy.error().toString()));
+        const QString hs = QStringLiteral("https://hs.example.com/");
+
+        const auto envoy = exportOrFail(*policy, Target::Envoy);
+        QVERIFY(!envoy.text.contains("\"keys\":[]"));
+        const YAML::Node tc = YAML::Load(envoy.text.toStdString())["typed_config"];
+        QCOMPARE(mapKeys(tc["providers"]), QSet<QString>{QStringLiteral("remote-example-org")});
+        QCOMPARE(str(tc["rules"][0]["requires"]["provider_name"]), QStringLiteral("remote-example-org"));
+        QCOMPARE(findGap(envoy.gaps, hs, QStringLiteral("key_pinning"))->status, GapStatus::NotEnforced);
+
+        const auto istio = exportOrFail(*policy, Target::Istio);
+        const auto docs = YAML::LoadAll(istio.text.toStdString());
+        QCOMPARE(static_cast<int>(docs[0]["spec"]["jwtRules"].size()), 1);
+        QCOMPARE(str(docs[0]["spec"]["jwtRules"][0]["issuer"]), QStringLiteral("https://remote.example.org/"));
+        const YAML::Node principals = docs[1]["spec"]["rules"][0]["from"][0]["source"]["requestPrincipals"];
+        QCOMPARE(static_cast<int>(principals.size()), 1);
+        QCOMPARE(str(principals[0]), QStringLiteral("https://remote.example.org//*"));
+        QCOMPARE(findGap(istio.gaps, hs, QStringLiteral("key_pinning"))->status, GapStatus::NotEnforced);
+    }
+
     void policyWithoutIssuers_isAnError()
     {
         policy::Policy empty;

@@ -44,7 +44,8 @@ function nodeModulesDir(sourceDir) {
     return path.join(sourceDir, 'tests', 'node', 'node_modules');
 }
 
-// Policies to export: every sample policy and every YAML/JSON file under tests/data that may be one.
+// Policies to export: every sample policy, the fixtures beside these checks, and every YAML/JSON
+// file under tests/data that may be one.
 // `required` policies must export; the others are skipped, with the reason, when jwt-policy refuses
 // them (not a policy, invalid on purpose, no issuers).
 function candidatePolicies(sourceDir) {
@@ -53,6 +54,12 @@ function candidatePolicies(sourceDir) {
     for (const f of fs.readdirSync(samples).sort()) {
         if (/\.(ya?ml|json)$/.test(f))
             out.push({ file: path.join(samples, f), required: true });
+    }
+    // Fixtures of these checks: policies shaped to reach export paths the samples do not.
+    const fixtures = path.join(sourceDir, 'tests', 'schemas', 'policies');
+    for (const f of fs.readdirSync(fixtures).sort()) {
+        if (/\.(ya?ml|json)$/.test(f))
+            out.push({ file: path.join(fixtures, f), required: true });
     }
     const data = path.join(sourceDir, 'tests', 'data');
     // golden/ holds exports, vectors/ and keys/ key material: none of them is a policy.
