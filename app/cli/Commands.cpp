@@ -19,6 +19,7 @@ std::unique_ptr<Command> makeSelfTestCommand();
 std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeRehearseCommand();
 std::unique_ptr<Command> makeKeysCommand();
+std::unique_ptr<Command> makeProbeCommand();
 // Registration declarations (one per verb).
 
 std::vector<std::unique_ptr<Command>> allCommands()
@@ -36,6 +37,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeCheckCommand());
     commands.push_back(makeRehearseCommand());
     commands.push_back(makeKeysCommand());
+    commands.push_back(makeProbeCommand());
     // Registrations (one per verb).
     return commands;
 }
