@@ -64,12 +64,12 @@ std::optional<Target> targetFromName(QStringView name)
 QList<Target> allTargets()
 {
     return {Target::CanonicalJson, Target::CanonicalYaml, Target::Envoy, Target::Istio,
-            Target::Kong,          Target::Nginx,         Target::Opa};
+            Target::Kong,          Target::Nginx,         Target::Opa,          Target::Haproxy};
 }
 
 QList<Target> gatewayTargets()
 {
-    return {Target::Envoy, Target::Istio, Target::Kong, Target::Nginx, Target::Opa};
+    return {Target::Envoy, Target::Istio, Target::Kong, Target::Nginx, Target::Opa, Target::Haproxy};
 }
 
 QString targetFileSuffix(Target target)
