@@ -17,6 +17,7 @@
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QItemSelectionModel>
 #include <QLabel>
 #include <QLineEdit>
 #include <QMessageBox>
@@ -31,7 +32,9 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <optional>
+#include <utility>
 
 namespace jwb::ui {
 
@@ -270,14 +273,30 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     m_timeout->setValue(defaults.jwksTimeoutSeconds);
 
     auto* profileBox = new QGroupBox(tr("Export profile"), this);
-    auto* form = new QFormLayout(profileBox);
-    form->addRow(tr("Namespace (Istio)"), m_namespace);
-    form->addRow(tr("Selector labels (Istio)"), m_selector);
-    form->addRow(tr("JWKS cluster (Envoy)"), m_cluster);
-    form->addRow(tr("Service (Kong)"), m_service);
+    profileBox->setObjectName(QStringLiteral("profileBox"));
+    auto* form = m_profileForm = new QFormLayout(profileBox);
+    form->setFieldGrowthPolicy(QFormLayout::AllNonFixedFieldsGrow);
+    // Only the fields the selected target reads are shown (showProfileFields).
+    form->addRow(tr("Namespace"), m_namespace);
+    form->addRow(tr("Selector labels"), m_selector);
+    form->addRow(tr("JWKS cluster"), m_cluster);
+    form->addRow(tr("Service"), m_service);
     form->addRow(tr("Route prefix"), m_route);
     form->addRow(tr("Token header"), m_header);
     form->addRow(tr("JWKS fetch timeout"), m_timeout);
+    m_noProfile = new QLabel(tr("This target needs nothing beyond the policy."), profileBox);
+    m_noProfile->setObjectName(QStringLiteral("noProfileLabel"));
+    m_noProfile->setWordWrap(true);
+    form->addRow(m_noProfile);
+    profileBox->setMaximumWidth(300);
+
+    m_stagingWarning = new QLabel(this);
+    m_stagingWarning->setObjectName(QStringLiteral("stagingWarning"));
+    m_stagingWarning->setWordWrap(true);
+    m_stagingWarning->setAutoFillBackground(true);
+    m_stagingWarning->setMargin(6);
+    m_stagingWarning->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_stagingWarning->setVisible(false);
 
     m_preview = new QPlainTextEdit(this);
     m_preview->setObjectName(QStringLiteral("previewEdit"));
@@ -292,13 +311,28 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     m_gapTable->setModel(m_gaps);
     m_gapTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_gapTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_gapTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_gapTable->setWordWrap(false);
+    m_gapTable->setTextElideMode(Qt::ElideRight);
     m_gapTable->verticalHeader()->hide();
     m_gapTable->horizontalHeader()->setStretchLastSection(true);
     m_gapTable->horizontalHeader()->setSectionResizeMode(GapTableModel::ControlColumn, QHeaderView::ResizeToContents);
     m_gapTable->horizontalHeader()->setSectionResizeMode(GapTableModel::StatusColumn, QHeaderView::ResizeToContents);
     m_gapTable->verticalHeader()->setDefaultSectionSize(m_gapTable->fontMetrics().height() + 6);
     m_gapTable->setColumnWidth(GapTableModel::IssuerColumn, 170);
+    connect(m_gapTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showGapDetail(); });
+
+    // The selected row's advice in full: the "How / why" column only has room for its start.
+    m_gapDetail = new QLabel(this);
+    m_gapDetail->setObjectName(QStringLiteral("gapDetail"));
+    m_gapDetail->setWordWrap(true);
+    m_gapDetail->setTextFormat(Qt::RichText);
+    m_gapDetail->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_gapDetail->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    m_gapDetail->setFrameShape(QFrame::StyledPanel);
+    m_gapDetail->setMargin(6);
+    m_gapDetail->setMinimumHeight(6 * m_gapDetail->fontMetrics().lineSpacing());
+    m_gapDetail->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Minimum);
 
     m_summary = new QLabel(this);
     m_summary->setObjectName(QStringLiteral("summaryLabel"));
@@ -309,6 +343,7 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     gapLayout->setContentsMargins(0, 0, 0, 0);
     gapLayout->addWidget(new QLabel(tr("What this target enforces"), gapPane));
     gapLayout->addWidget(m_gapTable, 1);
+    gapLayout->addWidget(m_gapDetail);
     gapLayout->addWidget(m_summary);
 
     auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -330,10 +365,12 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
+    layout->addWidget(m_stagingWarning);
     layout->addLayout(body, 1);
 
     connect(m_target, &QComboBox::currentIndexChanged, this, [this] {
         saveProfile();
+        showProfileFields();
         refresh();
     });
     for (QLineEdit* e : {m_namespace, m_selector, m_cluster, m_service, m_route, m_header}) {
@@ -348,10 +385,83 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     });
     connect(m_save, &QPushButton::clicked, this, [this] { save(); });
     connect(m_copy, &QPushButton::clicked, this, [this] { copy(); });
+
+    m_confirmStaging = [this](StagingAction action, const QString& testKeys) {
+        QMessageBox box(QMessageBox::Warning, tr("Staging export"),
+                        tr("This export carries test keys: %1.\n\nTheir private parts were made on a workbench, so "
+                           "anyone holding them can sign tokens this gateway accepts. Use it for staging only; a "
+                           "production export must not carry them.")
+                            .arg(testKeys),
+                        QMessageBox::NoButton, this);
+        box.setObjectName(QStringLiteral("stagingExportPrompt"));
+        QPushButton* go = box.addButton(action == StagingAction::Save ? tr("Save staging export")
+                                                                      : tr("Copy staging export"),
+                                        QMessageBox::AcceptRole);
+        QPushButton* cancel = box.addButton(QMessageBox::Cancel);
+        box.setDefaultButton(cancel);
+        box.exec();
+        return box.clickedButton() == go;
+    };
+    m_choosePath = [this](const QString& suggested) {
+        return QFileDialog::getSaveFileName(this, tr("Save export"), suggested);
+    };
+    showProfileFields();
     refresh();
 }
 
 ExportView::~ExportView() = default;
+
+void ExportView::setStagingConfirmation(StagingConfirmation confirm) { m_confirmStaging = std::move(confirm); }
+
+void ExportView::setSavePathChooser(SavePathChooser choose) { m_choosePath = std::move(choose); }
+
+void ExportView::showProfileFields()
+{
+    using exporting::Target;
+    const Target t = currentTarget();
+    // The profile fields each exporter reads (core/export/*Exporter.cpp).
+    const bool envoy = t == Target::Envoy;
+    const bool istio = t == Target::Istio;
+    const bool kong = t == Target::Kong;
+    const bool nginx = t == Target::Nginx;
+    const QList<std::pair<QWidget*, bool>> rows{
+        {m_namespace, istio},          {m_selector, istio},
+        {m_cluster, envoy},            {m_service, kong},
+        {m_route, envoy || kong || nginx}, {m_header, envoy || istio || kong || nginx},
+        {m_timeout, envoy}};
+    bool any = false;
+    for (const auto& [field, shown] : rows) {
+        m_profileForm->setRowVisible(field, shown);
+        any = any || shown;
+    }
+    m_profileForm->setRowVisible(m_noProfile, !any);
+}
+
+bool ExportView::confirmStaging(StagingAction action)
+{
+    if (m_testKeys.isEmpty())
+        return true;
+    return m_confirmStaging && m_confirmStaging(action, exporting::describeTestKeys(m_testKeys));
+}
+
+void ExportView::showGapDetail()
+{
+    const QModelIndex current = m_gapTable->currentIndex();
+    if (!current.isValid() || current.row() >= m_gaps->gaps().size()) {
+        m_gapDetail->setText(m_gaps->gaps().isEmpty() ? QString() : tr("Select a row to read how or why in full."));
+        return;
+    }
+    const exporting::GapEntry& g = m_gaps->gaps().at(current.row());
+    const auto esc = [](const QString& text) { return text.toHtmlEscaped(); };
+    QString html = QStringLiteral("<b>%1</b> — %2: <b>%3</b><br>%4")
+                       .arg(esc(exporting::controlTitle(g.control)), esc(g.issuer),
+                            esc(exporting::gapStatusName(g.status).replace(u'_', u' ')), esc(g.detail));
+    if (!g.exported.isEmpty() || !g.policy.isEmpty())
+        html += tr("<br>Exported: %1 &nbsp;&nbsp; Policy: %2")
+                    .arg(g.exported.isEmpty() ? QStringLiteral("—") : esc(g.exported),
+                         g.policy.isEmpty() ? QStringLiteral("—") : esc(g.policy));
+    m_gapDetail->setText(html);
+}
 
 void ExportView::setExportInstant(std::optional<qint64> unixSeconds)
 {
@@ -450,17 +560,38 @@ void ExportView::refresh()
     if (!m_policy) {
         m_result = {};
         m_preview->setPlainText(tr("Open a policy to see its export."));
+        m_testKeys.clear();
+        m_stagingWarning->setVisible(false);
         m_gaps->setGaps({});
+        showGapDetail();
         m_summary->clear();
         m_save->setEnabled(false);
         m_copy->setEnabled(false);
         return;
     }
-    const auto result = exporting::exportPolicy(*m_policy, currentTarget(), profileFromFields());
+    // Test keys: preview the staging export (the production one is refused) and say so plainly.
+    m_testKeys = exporting::testKeysIn(*m_policy);
+    exporting::ExportProfile profile = profileFromFields();
+    profile.includeTestKeys = !m_testKeys.isEmpty();
+    if (m_testKeys.isEmpty()) {
+        m_stagingWarning->setVisible(false);
+    } else {
+        m_stagingWarning->setText(tr("\u26A0 Staging export: the policy holds test keys (%1). A production export "
+                                     "refuses them; Save and Copy ask first. Remove the test keys to export for "
+                                     "production.")
+                                      .arg(exporting::describeTestKeys(m_testKeys)));
+        QPalette pal = m_stagingWarning->palette();
+        pal.setColor(QPalette::Window, tintBackground(palette(), Tint::Danger));
+        pal.setColor(QPalette::WindowText, tintColor(palette(), Tint::Danger));
+        m_stagingWarning->setPalette(pal);
+        m_stagingWarning->setVisible(true);
+    }
+    const auto result = exporting::exportPolicy(*m_policy, currentTarget(), profile);
     if (!result) {
         m_result = {};
         m_preview->setPlainText(tr("This policy cannot be exported: %1").arg(result.error().toString()));
         m_gaps->setGaps({});
+        showGapDetail();
         m_summary->setText(result.error().code);
         m_save->setEnabled(false);
         m_copy->setEnabled(false);
@@ -471,13 +602,17 @@ void ExportView::refresh()
     const int scroll = m_preview->verticalScrollBar() ? m_preview->verticalScrollBar()->value() : 0;
     m_preview->setPlainText(QString::fromUtf8(m_result.text));
     m_preview->verticalScrollBar()->setValue(scroll);
+    // Keep the selected row across live updates (same target: same rows in the same order).
+    const int selectedRow = m_gapTable->currentIndex().isValid() ? m_gapTable->currentIndex().row() : 0;
     m_gaps->setGaps(m_result.gaps);
+    if (m_gaps->rowCount() > 0)
+        m_gapTable->setCurrentIndex(m_gaps->index(std::min(selectedRow, m_gaps->rowCount() - 1), 0));
+    showGapDetail();
     const exporting::GapCounts counts = exporting::countGaps(m_result.gaps);
     if (m_result.gaps.isEmpty())
         m_summary->setText(tr("The canonical export is the policy itself: nothing is lost."));
     else
-        m_summary->setText(tr("%1 enforced, %2 emulated, %3 not enforced, %4 not used by the policy. Where a control "
-                              "is not enforced, the service behind this gateway must verify with the policy's rules.")
+        m_summary->setText(tr("%1 enforced, %2 emulated, %3 not enforced, %4 not used by the policy.")
                                .arg(counts.enforced)
                                .arg(counts.emulated)
                                .arg(counts.notEnforced)
@@ -488,8 +623,9 @@ void ExportView::refresh()
 
 void ExportView::copy()
 {
-    if (!m_result.text.isEmpty())
-        QApplication::clipboard()->setText(QString::fromUtf8(m_result.text));
+    if (m_result.text.isEmpty() || !confirmStaging(StagingAction::Copy))
+        return;
+    QApplication::clipboard()->setText(QString::fromUtf8(m_result.text));
 }
 
 void ExportView::save()
@@ -499,7 +635,9 @@ void ExportView::save()
     const QString suggested = QString(m_policy->name).replace(u'/', u'_') + u'.'
                               + exporting::targetName(currentTarget()) + u'.'
                               + exporting::targetFileSuffix(currentTarget());
-    const QString path = QFileDialog::getSaveFileName(this, tr("Save export"), suggested);
+    if (!confirmStaging(StagingAction::Save))
+        return;
+    const QString path = m_choosePath ? m_choosePath(suggested) : QString();
     if (path.isEmpty())
         return;
     QMap<QString, QByteArray> files{{path, m_result.text}};
