@@ -159,15 +159,30 @@ QString claimMeaning(std::string_view name, const json::Value& value, const poli
     return tr("Not a registered claim: the policy does not check it; the application interprets it");
 }
 
-// Best effort for a token the parser refused: show what each of the first two segments decodes to,
-// so the user sees which part is broken.
-QString segmentText(QByteArrayView segment, const QString& why)
+// Best effort for a token the parser refused: each of the first two segments says what it alone
+// decodes to (pretty JSON, not JSON, not base64url, missing), so the box of a sound segment never
+// repeats another segment's error and the user sees which part is broken.
+QString segmentText(const QList<QByteArrayView>& segments, int index, const QString& name)
 {
+    if (index >= segments.size())
+        return tr("No %1 segment: the token has %2 segment(s); a compact JWS has three separated by dots "
+                  "(RFC 7515 section 7.1).")
+            .arg(name)
+            .arg(segments.size());
+    const QByteArrayView segment = segments.at(index);
+    if (segment.isEmpty())
+        return tr("The %1 segment is empty.").arg(name);
     const std::optional<QByteArray> raw = token::decodeBase64Url(segment);
     if (!raw)
-        return why + u'\n' + tr("(this segment is not valid base64url)");
-    const QString text = QString::fromUtf8(*raw);
-    return why + QStringLiteral("\n\n") + elide(text);
+        return tr("The %1 segment is not valid base64url (RFC 7515 section 2).").arg(name);
+    Result<json::Value> parsed = json::parse(*raw);
+    if (!parsed)
+        return tr("The %1 segment decodes, but not to JSON: %2").arg(name, parsed.error().message) + QStringLiteral("\n\n")
+               + elide(QString::fromUtf8(*raw));
+    if (!parsed->isObject())
+        return tr("The %1 segment is JSON, but not an object (RFC 7515 section 4, RFC 7519 section 7.2):").arg(name)
+               + QStringLiteral("\n\n") + elide(pretty(*parsed));
+    return pretty(*parsed);
 }
 
 } // namespace
@@ -254,10 +269,10 @@ TokenDetail describeToken(const verify::PolicyVerifier& verifier, QByteArrayView
     token::ParseLimits limits;
     limits.maxTokenBytes = kMaxDisplayTokenBytes;
     auto parsed = token::parseCompact(tokenBytes, limits);
-    if (const auto* failure = std::get_if<token::ParseFailure>(&parsed)) {
-        const QString why = tr("Could not decode: %1").arg(failure->error.toString());
-        detail.headerText = segments.size() > 0 ? segmentText(segments.at(0), why) : why;
-        detail.payloadText = segments.size() > 1 ? segmentText(segments.at(1), why) : why;
+    if (std::holds_alternative<token::ParseFailure>(parsed)) {
+        // The parser's error is in the trace (structure step); each box shows its own segment.
+        detail.headerText = segmentText(segments, 0, tr("header"));
+        detail.payloadText = segmentText(segments, 1, tr("payload"));
         detail.trace = std::move(trace);
         return detail;
     }
