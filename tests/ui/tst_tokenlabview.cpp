@@ -24,6 +24,9 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollBar>
+#include <QSettings>
+#include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -90,6 +93,7 @@ private slots:
 
     void init()
     {
+        QSettings().remove(QStringLiteral("tokenLab")); // remembered splitter sizes of an earlier test
         m_view = std::make_unique<TokenLabView>();
         m_traceTester = std::make_unique<QAbstractItemModelTester>(m_view->traceModel(),
                                                                    QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -382,6 +386,96 @@ private slots:
         QTRY_VERIFY(m_view->result().detail.has_value());
         QVERIFY(m_view->result().tokens.at(0).accepted);
         QCOMPARE(m_view->result().tokens.at(1).failureCode, QStringLiteral("ERR_EXPIRED"));
+    }
+
+    void garbageToken_eachBoxShowsItsOwnSegment_data()
+    {
+        QTest::addColumn<QString>("token");
+        QTest::addColumn<QString>("header");
+        QTest::addColumn<QString>("payload");
+        // {"alg":"RS256"} . not base64url . signature
+        QTest::newRow("bad payload") << QStringLiteral("eyJhbGciOiJSUzI1NiJ9.@@@@.c2ln")
+                                     << QStringLiteral("{\n  \"alg\": \"RS256\"\n}")
+                                     << QStringLiteral("payload segment is not valid base64url");
+        // not JSON . {"sub":"alice"}
+        QTest::newRow("bad header") << QStringLiteral("bm90IGpzb24.eyJzdWIiOiJhbGljZSJ9.c2ln")
+                                    << QStringLiteral("header segment decodes, but not to JSON")
+                                    << QStringLiteral("{\n  \"sub\": \"alice\"\n}");
+        QTest::newRow("one segment") << QStringLiteral("garbage") << QStringLiteral("The header segment")
+                                     << QStringLiteral("No payload segment");
+        QTest::newRow("array payload") << QStringLiteral("eyJhbGciOiJSUzI1NiJ9.WzFd.c2ln")
+                                       << QStringLiteral("{\n  \"alg\": \"RS256\"\n}")
+                                       << QStringLiteral("payload segment is JSON, but not an object");
+    }
+
+    void garbageToken_eachBoxShowsItsOwnSegment()
+    {
+        QFETCH(QString, token);
+        QFETCH(QString, header);
+        QFETCH(QString, payload);
+        m_view->setTokenText(token);
+        QTRY_VERIFY(m_view->result().detail.has_value());
+        QVERIFY(!m_view->result().tokens.at(0).accepted);
+        const QString headerText = m_view->findChild<QPlainTextEdit*>(QStringLiteral("decodedHeader"))->toPlainText();
+        const QString payloadText = m_view->findChild<QPlainTextEdit*>(QStringLiteral("decodedPayload"))->toPlainText();
+        QVERIFY2(headerText.contains(header), qPrintable(headerText));
+        QVERIFY2(payloadText.contains(payload), qPrintable(payloadText));
+        // Neither box repeats the other's state.
+        QVERIFY(!headerText.contains(QStringLiteral("payload")));
+        QVERIFY(!payloadText.contains(QStringLiteral("header segment")));
+    }
+
+    void severalTokens_verdictsKeepFourRowsAndTheSelectedOneVisible()
+    {
+        // The Token Lab page's share of a 1024x700 window (menu, tabs, Problems panel, status bar taken).
+        m_view->resize(1010, 470);
+        QStringList lines;
+        for (int i = 0; i < 9; ++i)
+            lines.append(mint(QStringLiteral("payments-api"), m_issuedAt + i));
+        m_view->setTokenText(lines.join(u'\n'));
+        QTRY_COMPARE(m_view->tokensModel()->rowCount(), 9);
+        auto* list = m_view->findChild<QTableView*>(QStringLiteral("tokenListView"));
+        // Drag every splitter as far as it goes against the list: its minimum holds.
+        for (QSplitter* splitter : m_view->findChildren<QSplitter*>())
+            splitter->setSizes(QList<int>(splitter->count(), 1));
+        m_view->selectToken(8);
+        QTRY_COMPARE(m_view->result().selected, 8);
+        QApplication::processEvents();
+        const int rowHeight = list->rowHeight(0);
+        QVERIFY(rowHeight > 0);
+        QVERIFY2(list->viewport()->height() >= 4 * rowHeight,
+                 qPrintable(QStringLiteral("%1 < 4 x %2").arg(list->viewport()->height()).arg(rowHeight)));
+        QTRY_VERIFY(list->viewport()->rect().contains(list->visualRect(list->model()->index(8, 1))));
+        for (const char* name : {"decodedHeader", "decodedPayload"}) {
+            auto* box = m_view->findChild<QPlainTextEdit*>(QLatin1String(name));
+            QVERIFY2(box->height() >= 4 * box->fontMetrics().lineSpacing(), name);
+        }
+    }
+
+    void splitterSizes_rememberedAcrossSessions()
+    {
+        m_view->resize(1280, 800);
+        auto* top = m_view->findChild<QSplitter*>(QStringLiteral("tokenLabTop"));
+        QVERIFY(top);
+        QTRY_VERIFY(top->sizes().value(0) > 0);
+        QList<int> sizes = top->sizes();
+        sizes[0] += 120;
+        sizes[2] -= 120;
+        top->setSizes(sizes);
+        const QList<int> chosen = top->sizes();
+        m_traceTester.reset();
+        m_tokensTester.reset();
+        m_view.reset(); // closing the Token Lab keeps the arrangement
+        TokenLabView again;
+        again.resize(1280, 800);
+        again.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&again));
+        const QList<int> restored = again.findChild<QSplitter*>(QStringLiteral("tokenLabTop"))->sizes();
+        QCOMPARE(restored.size(), chosen.size());
+        for (int i = 0; i < chosen.size(); ++i)
+            QVERIFY2(std::abs(restored.at(i) - chosen.at(i)) <= 2,
+                     qPrintable(QStringLiteral("pane %1: %2 vs %3").arg(i).arg(restored.at(i)).arg(chosen.at(i))));
+        m_view = std::make_unique<TokenLabView>(); // cleanup() expects one
     }
 
     void screenshot_renders1280x800()

@@ -29,6 +29,8 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollBar>
+#include <QSettings>
 #include <QSplitter>
 #include <QTableView>
 #include <QTableWidget>
@@ -45,6 +47,10 @@ namespace {
 // A token file is a few lines; a log is the corpus view's job. This bound keeps a mistaken drop of
 // a huge file from freezing the editor.
 constexpr qint64 kMaxTokenFileBytes = 4 * 1024 * 1024;
+// Rows of the Verdicts list that stay visible however the splitters are dragged: with several tokens
+// the selected one must not hide under the scrollbar.
+constexpr int kMinVerdictRows = 4;
+const QString kSplitterSettings = QStringLiteral("tokenLab/splitters/");
 
 QFont monospaceFont()
 {
@@ -114,6 +120,7 @@ TokenLabView::TokenLabView(QWidget* parent)
 
 TokenLabView::~TokenLabView()
 {
+    saveSplitters();
     // Results posted after this point are dropped with the object; wait so no worker still runs.
     m_generation = std::numeric_limits<quint64>::max();
     m_pool.clear();
@@ -216,6 +223,11 @@ void TokenLabView::buildUi()
     m_tokensView->horizontalHeader()->setSectionResizeMode(TraceTokensModel::FingerprintColumn,
                                                            QHeaderView::ResizeToContents);
     m_tokensView->setColumnWidth(TraceTokensModel::VerdictColumn, 180);
+    m_tokensView->verticalHeader()->setDefaultSectionSize(m_tokensView->fontMetrics().height() + 6);
+    m_tokensView->setMinimumHeight(m_tokensView->horizontalHeader()->sizeHint().height()
+                                   + kMinVerdictRows * m_tokensView->verticalHeader()->defaultSectionSize()
+                                   + m_tokensView->horizontalScrollBar()->sizeHint().height()
+                                   + 2 * m_tokensView->frameWidth());
     connect(m_tokensView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
             [this](const QModelIndex& current) {
                 if (current.isValid())
@@ -224,6 +236,11 @@ void TokenLabView::buildUi()
 
     m_header = readOnlyJson(QStringLiteral("decodedHeader"), tr("Decoded header"));
     m_payload = readOnlyJson(QStringLiteral("decodedPayload"), tr("Decoded payload"));
+    // A header is about five lines of JSON, a payload about ten: keep a readable part of each.
+    const int line = QFontMetrics(m_header->font()).lineSpacing();
+    m_header->setMinimumHeight(4 * line + 2 * m_header->frameWidth() + 8);
+    m_payload->setMinimumHeight(6 * line + 2 * m_payload->frameWidth() + 8);
+    m_edit->setMinimumHeight(3 * QFontMetrics(m_edit->font()).lineSpacing() + 2 * m_edit->frameWidth() + 8);
 
     m_timeline = new TimelineStrip;
 
@@ -262,6 +279,7 @@ void TokenLabView::buildUi()
     // Top: input and verdicts | decoded header and payload | timeline and claims.
     // Bottom, full width: the trace, the part users read most.
     auto* input = new QSplitter(Qt::Vertical);
+    input->setObjectName(QStringLiteral("tokenLabInput"));
     input->addWidget(titled(tr("Tokens (one per line)"), m_edit));
     input->addWidget(titled(tr("Verdicts"), m_tokensView));
     input->setStretchFactor(0, 3);
@@ -269,6 +287,7 @@ void TokenLabView::buildUi()
     input->setChildrenCollapsible(false);
 
     auto* decoded = new QSplitter(Qt::Vertical);
+    decoded->setObjectName(QStringLiteral("tokenLabDecoded"));
     decoded->addWidget(titled(tr("Header"), m_header));
     decoded->addWidget(titled(tr("Payload"), m_payload));
     decoded->setStretchFactor(0, 2);
@@ -293,7 +312,7 @@ void TokenLabView::buildUi()
     top->setStretchFactor(1, 5);
     top->setStretchFactor(2, 9);
     top->setChildrenCollapsible(false);
-    top->setSizes({440, 280, 540}); // initial proportions; stretch factors only share extra space
+    top->setSizes({400, 330, 530}); // initial proportions; stretch factors only share extra space
 
     auto* main = new QSplitter(Qt::Vertical);
     main->setObjectName(QStringLiteral("tokenLabSplitter"));
@@ -303,6 +322,15 @@ void TokenLabView::buildUi()
     main->setStretchFactor(1, 5);
     main->setChildrenCollapsible(false);
     main->setSizes({335, 385}); // room for every pipeline step of the trace without scrolling
+
+    // The user's arrangement is kept across sessions; the minimum sizes above still apply to it.
+    m_splitters = {input, decoded, top, main};
+    for (QSplitter* splitter : std::as_const(m_splitters)) {
+        const QByteArray state = QSettings().value(kSplitterSettings + splitter->objectName()).toByteArray();
+        if (!state.isEmpty())
+            splitter->restoreState(state);
+        connect(splitter, &QSplitter::splitterMoved, this, [this] { saveSplitters(); });
+    }
 
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("tokenLabStatus"));
@@ -319,6 +347,13 @@ void TokenLabView::buildUi()
 }
 
 void TokenLabView::setDocument(PolicyDocument* document) { m_document = document; }
+
+void TokenLabView::saveSplitters() const
+{
+    QSettings settings;
+    for (const QSplitter* splitter : m_splitters)
+        settings.setValue(kSplitterSettings + splitter->objectName(), splitter->saveState());
+}
 
 QString TokenLabView::tokenText() const { return m_edit->toPlainText(); }
 
@@ -441,6 +476,7 @@ void TokenLabView::applyResult(TokenLabResult result, std::shared_ptr<const veri
         const QModelIndex current = m_tokensModel->index(m_result.selected, 0);
         m_tokensView->selectionModel()->setCurrentIndex(
             current, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        m_tokensView->scrollTo(current);
         m_selected = m_result.selected;
     }
     m_edit->setMarkedLine(m_result.selected >= 0 ? m_result.tokens.at(m_result.selected).line : 0);

@@ -17,6 +17,7 @@ class QLabel;
 class QPlainTextEdit;
 class QPushButton;
 class QRadioButton;
+class QSplitter;
 class QTableView;
 class QTableWidget;
 
@@ -98,6 +99,7 @@ private:
     void updateClockControls();
     void onCursorMoved();
     void showStatus(const QString& text, bool error);
+    void saveSplitters() const;
 
     // Evaluation state.
     QThreadPool m_pool;
@@ -131,6 +133,7 @@ private:
     QPushButton* m_copyButton = nullptr;
     TraceModel* m_traceModel = nullptr;
     TraceTokensModel* m_tokensModel = nullptr;
+    QList<QSplitter*> m_splitters; // remembered in QSettings under tokenLab/splitters/<objectName>
 };
 
 } // namespace jwb::ui
