@@ -64,12 +64,12 @@ std::optional<Target> targetFromName(QStringView name)
 QList<Target> allTargets()
 {
     return {Target::CanonicalJson, Target::CanonicalYaml, Target::Envoy, Target::Istio,
-            Target::Kong,          Target::Nginx,         Target::Opa,          Target::Haproxy};
+            Target::Kong,          Target::Nginx,         Target::Opa,          Target::Haproxy, Target::Apache};
 }
 
 QList<Target> gatewayTargets()
 {
-    return {Target::Envoy, Target::Istio, Target::Kong, Target::Nginx, Target::Opa, Target::Haproxy};
+    return {Target::Envoy, Target::Istio, Target::Kong, Target::Nginx, Target::Opa, Target::Haproxy, Target::Apache};
 }
 
 QString targetFileSuffix(Target target)

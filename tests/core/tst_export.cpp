@@ -493,7 +493,7 @@ private slots:
     {
         for (Target t : exporting::allTargets())
             QCOMPARE(exporting::targetFromName(exporting::targetName(t)), std::optional<Target>(t));
-        QVERIFY(!exporting::targetFromName(u"apache"));
+        QVERIFY(!exporting::targetFromName(u"no-such-gateway"));
     }
 
     void publicPem_roundTripsByThumbprint_data()
