@@ -143,7 +143,7 @@ struct ProbeReport {
 
 // Sends each token of `set` once to `target` and compares the answers with the core's verdicts.
 // Synchronous: runs its own event loop and network manager, so it works on any thread, including a
-// worker thread with no event loop of its own. Bounded by target.ratePerSecond, target.maxRequests
+// worker thread with no event loop of its own (a QCoreApplication must exist, as in every Qt program). Bounded by target.ratePerSecond, target.maxRequests
 // and target.timeoutSeconds; redirects are not followed (a 3xx is inconclusive); TLS is verified
 // (target.caFile adds a CA). Only the tokens of `set` are sent, and nothing of a token reaches any
 // log or error text. The most time-sensitive tokens go first; results keep the set's order.
