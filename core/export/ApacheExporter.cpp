@@ -382,7 +382,8 @@ private:
         else
             g.notEnforced(QStringLiteral("algorithm_pin"),
                           QStringLiteral("mod_auth_openidc pins no algorithm: any alg the key type allows passes, "
-                                         "so %1 are accepted too")
+                                         "so %1 are accepted too; a duplicate alg member is not refused either (the last one "
+                                         "is used)")
                               .arg(joined(extra)),
                           joined(server.acceptedAlgorithms), joined(base.algorithms));
         g.notEnforced(QStringLiteral("header_allowlist"),
@@ -435,12 +436,16 @@ private:
                           QString(), joined(base.requiredClaims));
         const QString typeNote =
             QStringLiteral("a string or boolean exp, which the module would ignore, is refused by Require not claim");
+        // Measured: {"exp": past, "exp": future} passes, the module's JSON parser keeping the last.
         if (ex.requiredClaims.contains(QStringLiteral("exp")))
-            g.emulated(QStringLiteral("exp_required"),
-                       QStringLiteral("the module does not require exp; Require expr wants reqenv('OIDC_CLAIM_exp') to "
-                                      "be a number (so a missing or null exp is refused), and ")
-                           + typeNote + QStringLiteral("; a claim EXP in another letter case would still stand in "
-                                                       "for a missing exp"));
+            g.notEnforced(QStringLiteral("exp_required"),
+                          QStringLiteral("the module does not require exp; the export emulates it (Require expr wants "
+                                         "reqenv('OIDC_CLAIM_exp') to be a number, so a missing or null exp is "
+                                         "refused, and ")
+                              + typeNote
+                              + QStringLiteral("), but a duplicate exp member is not refused: the module keeps the "
+                                               "last one, so an expired exp followed by a later one passes, and a "
+                                               "claim EXP in another letter case stands in for a missing exp"));
         else
             g.notRequired(QStringLiteral("exp_required"),
                           QStringLiteral("the policy does not require exp; ") + typeNote

@@ -268,7 +268,7 @@ private slots:
         row("subjects in branch") << "sample" << kBilling << "subject" << M << "sub~";
         row("no subject list") << "sample" << kLogin << "subject" << U << "";
         row("required claims from env") << "sample" << kLogin << "required_claims" << M << "letter case";
-        row("exp required emulated") << "sample" << kLogin << "exp_required" << M << "number";
+        row("exp required emulated, duplicates not") << "sample" << kLogin << "exp_required" << N << "duplicate exp";
         row("nbf ignored") << "sample" << kLogin << "nbf" << N << "ignores nbf";
         row("iat ignored") << "sample" << kLogin << "iat" << N << "iat";
         row("no lifetime arithmetic") << "sample" << kLogin << "max_lifetime" << N << "arithmetic";
