@@ -2,6 +2,7 @@
 #include "keys/KeyFactory.h"
 
 #include "keys/KeyMaterial.h"
+#include "keys/Roca.h"
 
 #include <openssl/core_names.h>
 
@@ -45,6 +46,13 @@ Result<Key> fromRsa(crypto::ossl::Pkey pkey, const QString& location, Strength s
                         location);
     }
     const int bits = BN_num_bits(n.get());
+    // Whatever its size: a ROCA key's private half can be computed from the public key.
+    if (hasRocaFingerprint(n.get()))
+        return keyError("ERR_KEY_ROCA",
+                        QStringLiteral("The RSA modulus has the ROCA fingerprint (CVE-2017-15361): the key was "
+                                       "made by an affected Infineon RSA library, and its private key can be "
+                                       "computed from the public key. Revoke it and pin a newly generated key."),
+                        location);
     if (bits < kMinRsaBits && strength == Strength::Enforce)
         return keyError("ERR_KEY_WEAK_RSA",
                         QStringLiteral("The RSA key has %1 bits; at least %2 are required (RFC 7518 section 3.3).")

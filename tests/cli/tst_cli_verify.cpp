@@ -7,6 +7,7 @@
 #include "token/Base64Url.h"
 
 #include <QDateTime>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -209,6 +210,27 @@ private slots:
         const RunResult es = runCli({QStringLiteral("signature"), QStringLiteral("--key"), mixed,
                                      QStringLiteral("--alg"), QStringLiteral("ES256"), QString::fromLatin1(token())});
         QVERIFY2(es.exitCode == 0, QByteArray(es.out + es.err).constData());
+    }
+
+    // Issue 20: a ROCA key (CVE-2017-15361) is refused wherever keys enter: a key file and a policy.
+    void rocaKey_isRefusedAsKeyFileAndInAPolicy()
+    {
+        const QString roca = QStringLiteral(JWB_TEST_DATA "/keys/roca-2048-public.pem");
+        const RunResult sig = runCli({QStringLiteral("signature"), QStringLiteral("--key"), roca, QString::fromLatin1(token())});
+        QCOMPARE(sig.exitCode, 2);
+        QVERIFY2(sig.err.contains("ERR_KEY_ROCA") && sig.err.contains("CVE-2017-15361"), sig.err.constData());
+
+        QVERIFY(QFile::copy(roca, m_dir.filePath(QStringLiteral("roca.pem"))));
+        const QString policyPath = m_dir.filePath(QStringLiteral("roca-policy.yaml"));
+        QVERIFY(testing::writeFile(policyPath, "jwt_policy: 1\nname: roca\nowner: sec@example.com\nrevision: 1\n"
+                                               "defaults:\n  algorithms: [RS256]\nissuers:\n"
+                                               "  - issuer: https://login.example.com/\n    audiences: [api]\n"
+                                               "    keys:\n      pem_files: [roca.pem]\n"));
+        const RunResult lint = runCli({QStringLiteral("lint"), policyPath});
+        QCOMPARE(lint.exitCode, 2);
+        // The loader wraps key errors in its own code, with the key's message and the file line.
+        QVERIFY2(lint.err.contains("ERR_POLICY_KEY") && lint.err.contains("CVE-2017-15361") && lint.err.contains(":11:"),
+                 lint.err.constData());
     }
 };
 

@@ -4,6 +4,7 @@
 #include "keys/Key.h"
 
 #include <QFile>
+#include <QProcess>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -78,6 +79,8 @@ private slots:
     void damagedOrEmptyPem_isRefused();
     void unsupportedPemBlock_isRefused();
     void rsa1024_isRefusedAsWeak();
+    void rocaModulus_isRefusedAsPemAndJwk();
+    void ordinaryRsaKeys_haveNoRocaFingerprint();
     void jwkWithPrivateMember_isRefused_data();
     void jwkWithPrivateMember_isRefused();
     void badJwk_isRefusedWithCode_data();
@@ -244,6 +247,46 @@ void TstKeys::unsupportedPemBlock_isRefused()
     const Result<QList<Key>> keys = parsePem(params, QStringLiteral("p.pem"));
     QVERIFY(!keys.ok());
     QCOMPARE(keys.error().code, QStringLiteral("ERR_KEY_UNSUPPORTED"));
+}
+
+// Issue 20: CVE-2017-15361. roca-2048-public.pem is built by make_roca_key.py with the affected
+// library's prime structure (k*M + 65537^a mod M); it is 2048 bits, so only the fingerprint refuses it.
+void TstKeys::rocaModulus_isRefusedAsPemAndJwk()
+{
+    const QByteArray pemText = readData(QStringLiteral("roca-2048-public.pem"));
+    const Result<QList<Key>> pem = parsePem(pemText, QStringLiteral("roca.pem"));
+    QVERIFY(!pem.ok());
+    QCOMPARE(pem.error().code, QStringLiteral("ERR_KEY_ROCA"));
+    QVERIFY(pem.error().message.contains(QStringLiteral("CVE-2017-15361")));
+    QVERIFY(pem.error().location.startsWith(QStringLiteral("roca.pem")));
+
+    // The same modulus as a JWK, put into an otherwise genuine key's JWK.
+    const Result<QList<Key>> strong = parsePem(readData(QStringLiteral("rsa2048-public.pem")), QStringLiteral("s"));
+    QVERIFY(strong.ok());
+    QJsonObject jwk = QJsonDocument::fromJson(toPublicJwk(strong->first())).object();
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"), {QStringLiteral("rsa"), QStringLiteral("-pubin"), QStringLiteral("-noout"),
+                                              QStringLiteral("-modulus")});
+    QVERIFY(openssl.waitForStarted());
+    openssl.write(pemText);
+    openssl.closeWriteChannel();
+    QVERIFY(openssl.waitForFinished());
+    const QByteArray hex = openssl.readAllStandardOutput().trimmed().split('=').last();
+    QCOMPARE(hex.size(), 512);
+    jwk.insert(QStringLiteral("n"), b64(QByteArray::fromHex(hex)));
+    const Result<Key> roca = parseJwk(toJson(jwk), QStringLiteral("roca.jwk"));
+    QVERIFY(!roca.ok());
+    QCOMPARE(roca.error().code, QStringLiteral("ERR_KEY_ROCA"));
+}
+
+void TstKeys::ordinaryRsaKeys_haveNoRocaFingerprint()
+{
+    for (const char* name : {"rsa2048-public.pem", "rsa2048-public-pkcs1.pem", "rsa2048-cert.pem"}) {
+        const Result<QList<Key>> pem = parsePem(readData(QLatin1String(name)), QLatin1String(name));
+        QVERIFY2(pem.ok(), name);
+    }
+    const Result<Key> rfc = parseJwk(readData(QStringLiteral("rfc7638-example.jwk.json")), QStringLiteral("rfc"));
+    QVERIFY2(rfc.ok(), qPrintable(rfc.ok() ? QString() : rfc.error().message));
 }
 
 void TstKeys::rsa1024_isRefusedAsWeak()
