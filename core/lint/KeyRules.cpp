@@ -22,6 +22,7 @@ struct KeySet {
     QString scope;
     QList<keys::Key> keys;
     QStringList algorithms; // what the keys are used with
+    bool requireKid = false; // the issuer's effective require_kid
 };
 
 QList<KeySet> keySets(const Context& context)
@@ -32,7 +33,7 @@ QList<KeySet> keySets(const Context& context)
             continue;
         sets.append({view.issuerPath() + QStringLiteral(".keys"), &view.issuer->keys, view.issuerName(),
                      QStringLiteral("issuer '%1'").arg(view.issuerName()), view.issuer->keys.resolved,
-                     view.rules.algorithms});
+                     view.rules.algorithms, view.rules.requireKid});
     }
     const auto& exceptions = context.policy().exceptions;
     for (int i = 0; i < exceptions.size(); ++i) {
@@ -40,11 +41,13 @@ QList<KeySet> keySets(const Context& context)
         if (!e.allow.keys || !e.activeAt(context.atDateTime()))
             continue;
         const policy::Issuer* issuer = context.policy().findIssuer(e.issuer);
-        QStringList algorithms = issuer ? context.policy().effectiveRules(*issuer).algorithms : QStringList();
+        const policy::EffectiveRules rules = issuer ? context.policy().effectiveRules(*issuer) : policy::EffectiveRules{};
+        QStringList algorithms = issuer ? rules.algorithms : QStringList();
         if (e.allow.algorithms)
             algorithms += *e.allow.algorithms;
         sets.append({QStringLiteral("exceptions[%1].allow.keys").arg(i), &*e.allow.keys, e.issuer,
-                     QStringLiteral("exception '%1'").arg(e.id), e.allow.keys->resolved, algorithms});
+                     QStringLiteral("exception '%1'").arg(e.id), e.allow.keys->resolved, algorithms,
+                     issuer && rules.requireKid});
     }
     return sets;
 }
@@ -211,6 +214,25 @@ void checkUnusable(const Rule& self, const Context& context, FindingSink& sink)
     }
 }
 
+// Under require_kid a token names its key by kid and only an exact match is tried, so a key without a
+// kid (a PEM file or certificate carries none) is never selected: it looks pinned but verifies nothing.
+void checkNoKidUnderRequireKid(const Rule& self, const Context& context, FindingSink& sink)
+{
+    for (const KeySet& set : keySets(context)) {
+        if (!set.requireKid)
+            continue;
+        for (const keys::Key& key : set.keys) {
+            if (!key.kid.isEmpty())
+                continue;
+            sink.report(self, keyPath(set, key), set.issuer,
+                        QStringLiteral("The %1 of %2 has no kid, but require_kid is on: tokens must name their key "
+                                       "by kid, so this key is never selected and verifies nothing. Give it a kid "
+                                       "(the workbench's key list can set one), or turn require_kid off.")
+                            .arg(keyLabel(key), set.scope));
+        }
+    }
+}
+
 void checkTestKey(const Rule& self, const Context& context, FindingSink& sink)
 {
     for (const KeySet& set : keySets(context)) {
@@ -270,6 +292,9 @@ QList<Rule> keyRules()
           QStringLiteral("A pinned key cannot serve any pinned algorithm"),
           QStringLiteral("RFC 8725 §3.1, RFC 7517 §4.2-§4.4")},
          checkUnusable},
+        {{QStringLiteral("key-no-kid-required"), Severity::Warning,
+          QStringLiteral("A key without kid under require_kid is never selected"), QStringLiteral("RFC 7515 §4.1.4")},
+         checkNoKidUnderRequireKid},
     };
 }
 

@@ -248,6 +248,10 @@ void triggerRows(const AddTrigger& add)
     add("key-unusable", Mutation([](Policy& p) {
         p.issuers[0].keys.resolved.append(keyFromFile("ec-p256-public.pem", QStringLiteral("ec-1")));
     }), "key-unusable", "warning", "issuers[0].keys", login);
+    add("key-no-kid-required", Mutation([](Policy& p) {
+        p.defaults.requireKid = true;
+        p.issuers[0].keys.resolved.append(keyFromFile("rsa2048-cert.pem", QString()));
+    }), "key-no-kid-required", "warning", "issuers[0].keys", login);
     add("test-key-present", Mutation([](Policy& p) { p.issuers[0].keys.resolved[0].testKey = true; }), "test-key-present", "error", "issuers[0].keys", login);
     add("exception-no-owner", Mutation([](Policy& p) {
         p.exceptions.append(exceptionFor(p, kAt + 60 * kDay));
@@ -385,6 +389,14 @@ void TestLint::eachRule_silentOnNearMiss_data()
         p.issuers[0].keys.resolved.append(keyFromFile("ec-p256-public.pem", QStringLiteral("ec-1")));
         p.issuers[0].overrides.algorithms = QStringList{QStringLiteral("RS256"), QStringLiteral("ES256")};
     }) << "key-unusable";
+    QTest::newRow("key-no-kid-required: require_kid off") << Mutation([](Policy& p) {
+        p.defaults.requireKid = false;
+        p.issuers[0].overrides.requireKid.reset();
+        p.issuers[0].keys.resolved.append(keyFromFile("rsa2048-cert.pem", QString()));
+    }) << "key-no-kid-required";
+    QTest::newRow("key-no-kid-required: every key has a kid") << Mutation([](Policy& p) {
+        p.defaults.requireKid = true;
+    }) << "key-no-kid-required";
     QTest::newRow("test-key-present: real keys only") << Mutation([](Policy&) {}) << "test-key-present";
     QTest::newRow("exception-no-owner: owned")
         << Mutation([](Policy& p) { p.exceptions.append(exceptionFor(p, kAt + 60 * kDay)); }) << "exception-no-owner";
