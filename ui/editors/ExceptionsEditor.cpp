@@ -70,18 +70,18 @@ ExceptionsEditor::ExceptionsEditor(PolicyDocument* document, QWidget* parent)
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->setVisible(false);
-    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->horizontalHeader()->setSectionResizeMode(ExceptionsModel::ReasonColumn, QHeaderView::Stretch);
-    m_view->horizontalHeader()->setMinimumSectionSize(60);
-    // Fit the short columns, cap the long ones (the form shows them in full) so Reason keeps room.
+    // Id, owner, expiry and status are short and must be read whole: sized to their contents. The
+    // issuer is capped (the form shows it in full); Reason, the long text, is moved last and takes the rest.
+    QHeaderView* header = m_view->horizontalHeader();
+    header->setMinimumSectionSize(50);
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ExceptionsModel::IssuerColumn, QHeaderView::Interactive);
+    header->moveSection(header->visualIndex(ExceptionsModel::ReasonColumn), ExceptionsModel::ColumnCount - 1);
+    header->setSectionResizeMode(ExceptionsModel::ReasonColumn, QHeaderView::Stretch);
+    header->setStretchLastSection(true);
     const auto fitColumns = [this] {
-        for (int c = 0; c < ExceptionsModel::ColumnCount; ++c) {
-            if (c == ExceptionsModel::ReasonColumn)
-                continue;
-            m_view->resizeColumnToContents(c);
-            if (c == ExceptionsModel::IdColumn || c == ExceptionsModel::IssuerColumn || c == ExceptionsModel::OwnerColumn)
-                m_view->setColumnWidth(c, std::min(m_view->columnWidth(c), 150));
-        }
+        m_view->resizeColumnToContents(ExceptionsModel::IssuerColumn);
+        m_view->setColumnWidth(ExceptionsModel::IssuerColumn, std::min(m_view->columnWidth(ExceptionsModel::IssuerColumn), 220));
     };
     connect(m_model, &QAbstractItemModel::modelReset, this, fitColumns);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, fitColumns);
