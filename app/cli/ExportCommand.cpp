@@ -7,6 +7,9 @@
 // for a staging export. --gaps adds the target's gap report (text, or JSON with --format json: the same shape as
 // `jwt-policy gaps`), on standard output when -o is given, else on standard error so the export
 // stays clean to pipe. Exit 0 written, 2 usage/policy/write error.
+// --to service:LIB writes a verification function for a service using that JWT library (issue 21);
+// --issuer ISS narrows any export to one issuer; -o DIR writes into a directory under the export's
+// own file name (verify_token.py, JwtVerification.java, ...).
 #include "CliSupport.h"
 
 #include "export/Export.h"
@@ -42,8 +45,13 @@ QString targetList()
 const QCommandLineOption kTo = opt(QStringLiteral("to"), QStringLiteral("Target: %1.").arg(targetList()),
                                    QStringLiteral("TARGET"));
 const QCommandLineOption kOut({QStringLiteral("o"), QStringLiteral("output")},
-                              QStringLiteral("Write to OUT (atomically) instead of standard output."),
+                              QStringLiteral("Write to OUT (atomically) instead of standard output. An existing "
+                                             "directory (or OUT ending in '/') receives the export under its own "
+                                             "file name, with any key files beside it."),
                               QStringLiteral("OUT"));
+const QCommandLineOption kIssuer(QStringLiteral("issuer"),
+                                 QStringLiteral("Export only this issuer of the policy (and its exceptions)."),
+                                 QStringLiteral("ISS"));
 const QCommandLineOption kGaps(QStringLiteral("gaps"), QStringLiteral("Also print the target's enforcement-gap report."));
 const QCommandLineOption kIncludeTestKeys(
     QStringLiteral("include-test-keys"),
@@ -91,6 +99,7 @@ Result<exporting::ExportProfile> profileFrom(const QCommandLineParser& parser, q
     set(kHaproxyKeyDir, p.haproxyKeyDir);
     set(kApacheKeyDir, p.apacheKeyDir);
     p.includeTestKeys = parser.isSet(kIncludeTestKeys);
+    set(kIssuer, p.issuer);
     for (const QString& sel : parser.values(kSelector)) {
         const qsizetype eq = sel.indexOf(u'=');
         if (eq <= 0)
@@ -132,6 +141,7 @@ public:
         parser.addOption(kOut);
         parser.addOption(kGaps);
         parser.addOption(kIncludeTestKeys);
+        parser.addOption(kIssuer);
         parser.addOption(formatOption());
         parser.addOption(atOption());
         for (const auto& o : {kNamespace, kSelector, kName, kCluster, kService, kServiceUrl, kRoute, kTimeout, kHeader,
@@ -174,7 +184,19 @@ public:
         }
         const bool toFile = parser.isSet(kOut);
         if (toFile) {
-            const QString out = parser.value(kOut);
+            QString out = parser.value(kOut);
+            if (QFileInfo(out).isDir() || out.endsWith(u'/')) {
+                // A directory: the export takes the name its target needs (a Java class, a Go file).
+                if (!QDir().mkpath(out))
+                    return reportError(io, name(),
+                                       Error{QStringLiteral("ERR_OUTPUT_WRITE"),
+                                             QStringLiteral("cannot create directory '%1'").arg(out), out});
+                out = QDir(out).filePath(result->fileName.isEmpty()
+                                             ? QStringLiteral("%1.%2").arg(policy->name.isEmpty() ? QStringLiteral("policy")
+                                                                                                  : policy->name,
+                                                                           exporting::targetFileSuffix(*target))
+                                             : result->fileName);
+            }
             if (auto s = writeFile(out, result->text); !s)
                 return reportError(io, name(), s.error());
             const QDir dir = QFileInfo(out).absoluteDir();

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 // jwt-policy gaps --policy FILE [--at TIME] [--format text|json]
 //
-// The enforcement-gap report of every gateway target (envoy, istio, kong, nginx, opa) as one table:
+// The enforcement-gap report of every gateway target (envoy, istio, kong, nginx, opa, ...) and every
+// service target (service:jose, ...) as one table:
 // for every (target, issuer, control) whether the target enforces it, emulates it (how), or does
 // not (why; the service behind it must then verify with the core's rules).
 // Exit 1 when a control is not_enforced on a target the policy's deployments mark only_verifier,
@@ -116,7 +117,7 @@ public:
 
         if (format == OutputFormat::Json) {
             QJsonArray targets;
-            for (auto t : exporting::gatewayTargets())
+            for (auto t : exporting::gatewayTargets() + exporting::serviceTargets())
                 targets.append(exporting::targetName(t));
             printJson(io, QJsonObject{
                               {QStringLiteral("policy"), policy.name},

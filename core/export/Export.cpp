@@ -48,6 +48,13 @@ QString targetName(Target target)
     case Target::Opa: return QStringLiteral("opa");
     case Target::Haproxy: return QStringLiteral("haproxy");
     case Target::Apache: return QStringLiteral("apache");
+    case Target::ServiceJose: return QStringLiteral("service:jose");
+    case Target::ServiceJsonwebtoken: return QStringLiteral("service:jsonwebtoken");
+    case Target::ServicePyjwt: return QStringLiteral("service:pyjwt");
+    case Target::ServiceJwcrypto: return QStringLiteral("service:jwcrypto");
+    case Target::ServiceGolangJwt: return QStringLiteral("service:golang-jwt");
+    case Target::ServiceSpring: return QStringLiteral("service:spring");
+    case Target::ServiceDotnet: return QStringLiteral("service:dotnet");
     }
     return {};
 }
@@ -63,13 +70,20 @@ std::optional<Target> targetFromName(QStringView name)
 
 QList<Target> allTargets()
 {
-    return {Target::CanonicalJson, Target::CanonicalYaml, Target::Envoy, Target::Istio,
+    const QList<Target> configs{Target::CanonicalJson, Target::CanonicalYaml, Target::Envoy, Target::Istio,
             Target::Kong,          Target::Nginx,         Target::Opa,          Target::Haproxy, Target::Apache};
+    return configs + serviceTargets();
 }
 
 QList<Target> gatewayTargets()
 {
     return {Target::Envoy, Target::Istio, Target::Kong, Target::Nginx, Target::Opa, Target::Haproxy, Target::Apache};
+}
+
+QList<Target> serviceTargets()
+{
+    return {Target::ServiceJose,      Target::ServiceJsonwebtoken, Target::ServicePyjwt, Target::ServiceJwcrypto,
+            Target::ServiceGolangJwt, Target::ServiceSpring,       Target::ServiceDotnet};
 }
 
 QString targetFileSuffix(Target target)
@@ -80,6 +94,13 @@ QString targetFileSuffix(Target target)
     case Target::Apache: return QStringLiteral("conf");
     case Target::Haproxy: return QStringLiteral("cfg");
     case Target::Opa: return QStringLiteral("rego");
+    case Target::ServiceJose:
+    case Target::ServiceJsonwebtoken: return QStringLiteral("mjs");
+    case Target::ServicePyjwt:
+    case Target::ServiceJwcrypto: return QStringLiteral("py");
+    case Target::ServiceGolangJwt: return QStringLiteral("go");
+    case Target::ServiceSpring: return QStringLiteral("java");
+    case Target::ServiceDotnet: return QStringLiteral("cs");
     default: return QStringLiteral("yaml");
     }
 }
@@ -138,6 +159,13 @@ std::unique_ptr<Exporter> makeExporter(Target target)
     case Target::Opa: return detail::makeOpaExporter();
     case Target::Haproxy: return detail::makeHaproxyExporter();
     case Target::Apache: return detail::makeApacheExporter();
+    case Target::ServiceJose: return detail::makeServiceJoseExporter();
+    case Target::ServiceJsonwebtoken: return detail::makeServiceJsonwebtokenExporter();
+    case Target::ServicePyjwt: return detail::makeServicePyjwtExporter();
+    case Target::ServiceJwcrypto: return detail::makeServiceJwcryptoExporter();
+    case Target::ServiceGolangJwt: return detail::makeServiceGolangJwtExporter();
+    case Target::ServiceSpring: return detail::makeServiceSpringExporter();
+    case Target::ServiceDotnet: return detail::makeServiceDotnetExporter();
     }
     return nullptr;
 }
@@ -171,8 +199,20 @@ QString describeTestKeys(const QList<TestKeyUse>& uses)
     return parts.join(QStringLiteral(", "));
 }
 
-Result<ExportResult> exportPolicy(const policy::Policy& policy, Target target, const ExportProfile& profile)
+Result<ExportResult> exportPolicy(const policy::Policy& whole, Target target, const ExportProfile& profile)
 {
+    policy::Policy narrowed;
+    if (!profile.issuer.isEmpty()) {
+        // --issuer: the export carries that one trust entry and its exceptions, nothing of the others.
+        const policy::Issuer* only = whole.findIssuer(profile.issuer);
+        if (!only)
+            return Error{QStringLiteral("ERR_EXPORT_UNKNOWN_ISSUER"),
+                         QStringLiteral("the policy has no issuer '%1'").arg(profile.issuer), QStringLiteral("issuers")};
+        narrowed = whole;
+        narrowed.issuers = {*only};
+        narrowed.exceptions.removeIf([&profile](const policy::PolicyException& ex) { return ex.issuer != profile.issuer; });
+    }
+    const policy::Policy& policy = profile.issuer.isEmpty() ? whole : narrowed;
     const QList<TestKeyUse> testKeys = testKeysIn(policy);
     if (!testKeys.isEmpty() && !profile.includeTestKeys)
         return Error{QStringLiteral("ERR_EXPORT_TEST_KEYS"),
@@ -209,7 +249,7 @@ Result<QList<GapEntry>> gapReport(const policy::Policy& policy, const ExportProf
     ExportProfile reporting = profile;
     reporting.includeTestKeys = true; // the report names test keys instead of refusing
     QList<GapEntry> all;
-    for (Target t : gatewayTargets()) {
+    for (Target t : gatewayTargets() + serviceTargets()) {
         auto result = exportPolicy(policy, t, reporting);
         if (!result)
             return result.error();

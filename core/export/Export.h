@@ -17,7 +17,11 @@
 // report (issue 6). `export` is a C++ keyword, hence the namespace name.
 namespace jwb::exporting {
 
-enum class Target { CanonicalJson, CanonicalYaml, Envoy, Istio, Kong, Nginx, Opa, Haproxy, Apache };
+enum class Target {
+    CanonicalJson, CanonicalYaml, Envoy, Istio, Kong, Nginx, Opa, Haproxy, Apache,
+    // Services that verify locally (issue 21): a verification function for one JWT library.
+    ServiceJose, ServiceJsonwebtoken, ServicePyjwt, ServiceJwcrypto, ServiceGolangJwt, ServiceSpring, ServiceDotnet,
+};
 
 // "canonical-json", "canonical-yaml", "envoy", "istio", "kong", "nginx", "opa", "haproxy", "apache"
 // (CLI --to values).
@@ -26,6 +30,9 @@ std::optional<Target> targetFromName(QStringView name);
 QList<Target> allTargets();
 // The gateway targets, in table order: the ones that have a gap report.
 QList<Target> gatewayTargets();
+// The service targets ("service:jose", "service:jsonwebtoken", "service:pyjwt", "service:jwcrypto",
+// "service:golang-jwt", "service:spring", "service:dotnet"), in table order; each has a gap report.
+QList<Target> serviceTargets();
 // Suggested file suffix for the export: "json", "yaml", "conf", "rego", "cfg".
 QString targetFileSuffix(Target target);
 
@@ -52,6 +59,9 @@ struct ExportProfile {
     // desktop) may go in. Off, an export of a policy holding any test key is refused
     // (ERR_EXPORT_TEST_KEYS), because a test key in a production gateway lets its holder mint tokens.
     bool includeTestKeys = false;
+    // Narrows the export to this one issuer of the policy (and its exceptions); empty: every issuer.
+    // An issuer the policy does not have is ERR_EXPORT_UNKNOWN_ISSUER.
+    QString issuer;
 
     bool operator==(const ExportProfile&) const = default;
 };
@@ -91,6 +101,9 @@ struct ExportResult {
     QList<GapEntry> gaps;   // empty for the canonical targets (they are the policy)
     // Files the export refers to (the NGINX key file): name -> content, written beside the output.
     QMap<QString, QByteArray> extraFiles;
+    // The file name the export takes in a directory (-o DIR) when the target needs one (a service's
+    // code file); empty: <policy name>.<targetFileSuffix>.
+    QString fileName;
 };
 
 // Common interface of the exporters: one implementation per target (one file each).
@@ -121,7 +134,8 @@ std::unique_ptr<Exporter> makeExporter(Target target);
 // whose test keys it carries.
 Result<ExportResult> exportPolicy(const policy::Policy& policy, Target target, const ExportProfile& profile);
 
-// The gap reports of every gateway target, concatenated in gatewayTargets() order. Test keys never
+// The gap reports of every gateway target, then every service target, concatenated in
+// gatewayTargets() then serviceTargets() order. Test keys never
 // stop the report: they show as not_enforced key_pinning rows.
 Result<QList<GapEntry>> gapReport(const policy::Policy& policy, const ExportProfile& profile);
 

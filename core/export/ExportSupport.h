@@ -103,5 +103,13 @@ std::unique_ptr<Exporter> makeNginxExporter();
 std::unique_ptr<Exporter> makeOpaExporter();
 std::unique_ptr<Exporter> makeHaproxyExporter();
 std::unique_ptr<Exporter> makeApacheExporter();
+// Services that verify locally (issue 21), core/export/services/.
+std::unique_ptr<Exporter> makeServiceJoseExporter();
+std::unique_ptr<Exporter> makeServiceJsonwebtokenExporter();
+std::unique_ptr<Exporter> makeServicePyjwtExporter();
+std::unique_ptr<Exporter> makeServiceJwcryptoExporter();
+std::unique_ptr<Exporter> makeServiceGolangJwtExporter();
+std::unique_ptr<Exporter> makeServiceSpringExporter();
+std::unique_ptr<Exporter> makeServiceDotnetExporter();
 
 } // namespace jwb::exporting::detail

@@ -179,7 +179,7 @@ private slots:
         const QJsonObject o = json(r);
         QCOMPARE(o.value(QStringLiteral("policy")).toString(), QStringLiteral("payments-platform"));
         QJsonArray expectedTargets;
-        for (auto t : jwb::exporting::gatewayTargets())
+        for (auto t : jwb::exporting::gatewayTargets() + jwb::exporting::serviceTargets())
             expectedTargets.append(jwb::exporting::targetName(t));
         QCOMPARE(o.value(QStringLiteral("targets")).toArray(), expectedTargets);
         QCOMPARE(o.value(QStringLiteral("controls")).toArray().size(), 17);
@@ -257,7 +257,7 @@ private slots:
             QCOMPARE(g.value(QStringLiteral("status")).toString(), QStringLiteral("not_enforced"));
             QVERIFY(g.value(QStringLiteral("detail")).toString().contains(QStringLiteral("workbench-test-1")));
         }
-        QCOMPARE(rows, int(jwb::exporting::gatewayTargets().size()));
+        QCOMPARE(rows, int(jwb::exporting::gatewayTargets().size() + jwb::exporting::serviceTargets().size()));
     }
 
     void gaps_exitOne_whenOnlyVerifierTargetLosesAControl()
