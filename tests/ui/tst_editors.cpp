@@ -10,7 +10,14 @@
 #include "editors/IssuerDetailsEditor.h"
 #include "models/PolicyDocument.h"
 
+#include "models/ExceptionsModel.h"
+
 #include <QCheckBox>
+#include <QGroupBox>
+#include <QHeaderView>
+#include <QScrollArea>
+#include <QScrollBar>
+#include <QTableView>
 #include <QDateEdit>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -182,6 +189,138 @@ private slots:
         QCOMPARE(spin->minimum(), 0);
         spin->setValue(900);
         QCOMPARE(m_doc.policy().defaults.clockSkewSeconds, std::optional<int>(300));
+    }
+
+    void requiredClaims_issAndAudAlwaysCheckedDisabledWithReason_data()
+    {
+        QTest::addColumn<QString>("prefix");
+        QTest::newRow("defaults") << QStringLiteral("defaults");
+        QTest::newRow("overrides") << QStringLiteral("overrides");
+    }
+
+    void requiredClaims_issAndAudAlwaysCheckedDisabledWithReason()
+    {
+        QFETCH(QString, prefix);
+        DefaultsEditor defaults(&m_doc);
+        IssuerDetailsEditor details(&m_doc);
+        details.setIssuerRow(0);
+        QWidget* editor = prefix == QLatin1String("defaults") ? static_cast<QWidget*>(&defaults) : &details;
+        auto* list = editor->findChild<ChecklistWidget*>(prefix + QStringLiteral("RequiredClaims"));
+        QVERIFY(list);
+        for (const QString& name : {QStringLiteral("iss"), QStringLiteral("aud")}) {
+            QListWidgetItem* item = list->item(name);
+            QVERIFY(item);
+            QCOMPARE(item->checkState(), Qt::Checked);
+            QVERIFY(!(item->flags() & Qt::ItemIsEnabled));
+            QVERIFY(!(item->flags() & Qt::ItemIsUserCheckable));
+            QVERIFY(item->toolTip().contains(QStringLiteral("Always required")));
+        }
+        // Shown, not written: ticking another claim leaves iss/aud out of the policy's list.
+        QVERIFY(!list->checked().contains(QStringLiteral("iss")));
+        list->item(QStringLiteral("jti"))->setCheckState(Qt::Checked);
+        const QStringList written = prefix == QLatin1String("defaults")
+                                        ? m_doc.policy().defaults.requiredClaims.value_or(QStringList())
+                                        : m_doc.policy().issuers.at(0).overrides.requiredClaims.value_or(QStringList());
+        if (prefix == QLatin1String("defaults"))
+            QCOMPARE(written, (QStringList{QStringLiteral("exp"), QStringLiteral("iat"), QStringLiteral("sub"),
+                                           QStringLiteral("jti")}));
+        QVERIFY(!written.contains(QStringLiteral("iss")));
+        QVERIFY(!written.contains(QStringLiteral("aud")));
+    }
+
+    void exceptionsTable_idAndOwnerFitContents_reasonStretchedLast()
+    {
+        ExceptionsEditor editor(&m_doc);
+        editor.resize(1024, 500);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        QTableView* view = editor.view();
+        QHeaderView* header = view->horizontalHeader();
+        QCOMPARE(header->logicalIndex(header->count() - 1), int(ExceptionsModel::ReasonColumn));
+        QCOMPARE(header->sectionResizeMode(ExceptionsModel::ReasonColumn), QHeaderView::Stretch);
+        for (int column : {int(ExceptionsModel::IdColumn), int(ExceptionsModel::OwnerColumn),
+                           int(ExceptionsModel::StatusColumn), int(ExceptionsModel::ExpiresColumn)}) {
+            QCOMPARE(header->sectionResizeMode(column), QHeaderView::ResizeToContents);
+            // Neither the longest value nor the header text is cut.
+            for (int row = 0; row < view->model()->rowCount(); ++row) {
+                const QString text = view->model()->index(row, column).data().toString();
+                QVERIFY2(view->columnWidth(column) > view->fontMetrics().horizontalAdvance(text), qPrintable(text));
+            }
+            QVERIFY(view->columnWidth(column) >= header->sectionSizeHint(column));
+        }
+    }
+
+    void newDocument_detailsPanelStartsAtTheTop()
+    {
+        IssuerDetailsEditor editor(&m_doc);
+        editor.resize(520, 360);
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        editor.setIssuerRow(1);
+        editor.setCurrentPage(IssuerDetailsEditor::RulesPage);
+        auto* scroll = editor.findChild<QScrollArea*>();
+        QVERIFY(scroll);
+        QTRY_VERIFY(scroll->verticalScrollBar()->maximum() > 0);
+        scroll->verticalScrollBar()->setValue(scroll->verticalScrollBar()->maximum());
+        QVERIFY(scroll->verticalScrollBar()->value() > 0);
+        m_doc.newPolicy();
+        QVERIFY(m_doc.addIssuer(QStringLiteral("https://new.example/"), {}).ok());
+        editor.setIssuerRow(0);
+        QApplication::processEvents();
+        QCOMPARE(scroll->verticalScrollBar()->value(), 0);
+    }
+
+    void activeException_showsOnAlgorithmsTabWithIdAndExpiry()
+    {
+        policy::Policy p = uitest::sample();
+        policy::PolicyException e;
+        e.id = QStringLiteral("login-ps256-trial");
+        e.owner = QStringLiteral("iam@example.com");
+        e.reason = QStringLiteral("trial");
+        e.issuer = p.issuers.at(0).issuer;
+        e.expires = QDateTime(QDate(2099, 1, 1), QTime(0, 0), Qt::UTC);
+        e.expiresIsDate = true;
+        e.allow.algorithms = QStringList{QStringLiteral("PS256")};
+        p.exceptions.append(e);
+        m_doc.reset(p, {});
+        IssuerDetailsEditor editor(&m_doc);
+        editor.setIssuerRow(0);
+        auto* note = editor.findChild<QLabel*>(QStringLiteral("overridesExceptionNote"));
+        QVERIFY(note);
+        QVERIFY(note->isVisibleTo(&editor) || !editor.isVisible());
+        QVERIFY(!note->isHidden());
+        QVERIFY(note->text().contains(QStringLiteral("login-ps256-trial")));
+        QVERIFY(note->text().contains(QStringLiteral("2098-12-31")));
+        QVERIFY(note->text().contains(QStringLiteral("PS256")));
+        auto* pins = editor.findChild<AlgorithmPinsWidget*>(QStringLiteral("overridesAlgorithms"));
+        QVERIFY(pins);
+        QCOMPARE(pins->exceptionFor(QStringLiteral("PS256")), QStringLiteral("login-ps256-trial, until 2098-12-31"));
+        QVERIFY(pins->checkBox(QStringLiteral("PS256"))->toolTip().contains(QStringLiteral("login-ps256-trial")));
+        QVERIFY(pins->exceptionFor(QStringLiteral("RS256")).isEmpty());
+        // Removing the exception clears the marks.
+        QVERIFY(m_doc.removeException(static_cast<int>(m_doc.policy().exceptions.size()) - 1).ok());
+        QVERIFY(pins->exceptionFor(QStringLiteral("PS256")).isEmpty());
+        QVERIFY(note->isHidden());
+        // The defaults never show it.
+        DefaultsEditor defaults(&m_doc);
+        QVERIFY(defaults.findChild<QLabel*>(QStringLiteral("defaultsExceptionNote"))->isHidden());
+    }
+
+    void narrowAlgorithmPins_everyFamilyFitsTheDetailsPanel()
+    {
+        IssuerDetailsEditor editor(&m_doc);
+        editor.setIssuerRow(0);
+        editor.setCurrentPage(IssuerDetailsEditor::RulesPage);
+        editor.resize(440, 600); // the details panel's minimum width
+        editor.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&editor));
+        auto* pins = editor.findChild<AlgorithmPinsWidget*>(QStringLiteral("overridesAlgorithms"));
+        auto* scroll = editor.findChild<QScrollArea*>();
+        for (QGroupBox* group : pins->findChildren<QGroupBox*>()) {
+            const QRect inViewport(group->mapTo(scroll->viewport(), QPoint(0, 0)), group->size());
+            QVERIFY2(inViewport.right() <= scroll->viewport()->width(), qPrintable(group->title()));
+            QVERIFY2(group->width() >= group->minimumSizeHint().width(), qPrintable(group->title()));
+        }
     }
 
 private:

@@ -12,6 +12,8 @@
 #include <QSignalBlocker>
 #include <QVBoxLayout>
 
+#include <algorithm>
+
 namespace jwb::ui {
 
 namespace {
@@ -44,7 +46,7 @@ AlgorithmPinsWidget::AlgorithmPinsWidget(QWidget* parent) : QWidget(parent)
 {
     auto* outer = new QVBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
-    auto* grid = new QGridLayout;
+    auto* grid = m_grid = new QGridLayout;
     grid->setContentsMargins(0, 0, 0, 0);
     outer->addLayout(grid);
 
@@ -72,10 +74,12 @@ AlgorithmPinsWidget::AlgorithmPinsWidget(QWidget* parent) : QWidget(parent)
                 emit edited();
             });
             layout->addWidget(check);
+            m_tips.insert(name, check->toolTip());
             m_boxes.insert(name, check);
             m_order.append(name);
         }
         grid->addWidget(box, 0, column++);
+        m_groups.append(box);
     }
 
     m_warning = new QLabel(this);
@@ -85,6 +89,34 @@ AlgorithmPinsWidget::AlgorithmPinsWidget(QWidget* parent) : QWidget(parent)
                              "verification method (RFC 8725 sections 2.1 and 3.1)."));
     m_warning->setVisible(false);
     outer->addWidget(m_warning);
+}
+
+void AlgorithmPinsWidget::setColumns(int columns)
+{
+    columns = std::max(1, columns);
+    for (QGroupBox* box : std::as_const(m_groups))
+        m_grid->removeWidget(box);
+    for (int i = 0; i < m_groups.size(); ++i)
+        m_grid->addWidget(m_groups.at(i), i / columns, i % columns);
+}
+
+void AlgorithmPinsWidget::setExceptionAlgorithms(const QMap<QString, QString>& granted)
+{
+    m_granted = granted;
+    for (auto it = m_boxes.cbegin(); it != m_boxes.cend(); ++it) {
+        QCheckBox* box = it.value();
+        const QString why = granted.value(it.key());
+        QFont f = box->font();
+        f.setBold(!why.isEmpty());
+        box->setFont(f);
+        QPalette p = palette();
+        if (!why.isEmpty())
+            p.setColor(QPalette::WindowText, tintColor(p, Tint::Warning));
+        box->setPalette(p);
+        box->setToolTip(why.isEmpty() ? m_tips.value(it.key())
+                                      : tr("Also accepted while exception %1 is active, though not pinned.\n%2")
+                                            .arg(why, m_tips.value(it.key())));
+    }
 }
 
 void AlgorithmPinsWidget::setAlgorithms(const QStringList& algorithms)

@@ -6,6 +6,8 @@
 #include <QWidget>
 
 class QCheckBox;
+class QGridLayout;
+class QGroupBox;
 class QLabel;
 
 namespace jwb::ui {
@@ -25,6 +27,11 @@ public:
     QStringList algorithms() const;
     bool mixesFamilies() const;
     QCheckBox* checkBox(const QString& algorithm) const { return m_boxes.value(algorithm); }
+    // Family groups per row (all five in one row by default); a narrow panel uses fewer so none is cut.
+    void setColumns(int columns);
+    // Marks algorithms accepted beyond the pin by an active exception: algorithm -> "id, until date".
+    void setExceptionAlgorithms(const QMap<QString, QString>& granted);
+    QString exceptionFor(const QString& algorithm) const { return m_granted.value(algorithm); }
 
 signals:
     void edited();
@@ -33,6 +40,10 @@ private:
     void updateWarning();
 
     QMap<QString, QCheckBox*> m_boxes;
+    QMap<QString, QString> m_granted;
+    QMap<QString, QString> m_tips; // each box's own tooltip
+    QList<QGroupBox*> m_groups;
+    QGridLayout* m_grid = nullptr;
     QStringList m_order;
     QLabel* m_warning = nullptr;
 };

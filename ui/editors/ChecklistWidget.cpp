@@ -83,8 +83,23 @@ QListWidgetItem* ChecklistWidget::item(const QString& name) const
     return nullptr;
 }
 
+void ChecklistWidget::setLocked(const QString& name, const QString& reason)
+{
+    m_locked.insert(name, reason);
+    QListWidgetItem* it = item(name);
+    if (!it)
+        return;
+    const QSignalBlocker block(m_list);
+    // Not user-checkable and not enabled: drawn ticked and greyed, like a disabled check box.
+    it->setFlags(Qt::ItemIsSelectable);
+    it->setCheckState(Qt::Checked);
+    it->setText(it->text() + tr(" (always)"));
+    it->setToolTip(reason);
+}
+
 void ChecklistWidget::setChecked(const QStringList& names)
 {
+    m_lastSet = names;
     const QSignalBlocker block(m_list);
     // Drop custom names that are no longer used, then add the ones the policy has.
     for (int i = m_list->count() - 1; i >= 0; --i) {
@@ -98,7 +113,8 @@ void ChecklistWidget::setChecked(const QStringList& names)
             appendItem(Entry{name, {}, false});
     for (int i = 0; i < m_list->count(); ++i) {
         QListWidgetItem* it = m_list->item(i);
-        it->setCheckState(names.contains(it->data(Qt::UserRole).toString()) ? Qt::Checked : Qt::Unchecked);
+        const QString name = it->data(Qt::UserRole).toString();
+        it->setCheckState(names.contains(name) || m_locked.contains(name) ? Qt::Checked : Qt::Unchecked);
     }
     m_list->viewport()->update();
 }
@@ -106,9 +122,11 @@ void ChecklistWidget::setChecked(const QStringList& names)
 QStringList ChecklistWidget::checked() const
 {
     QStringList out;
-    for (int i = 0; i < m_list->count(); ++i)
-        if (m_list->item(i)->checkState() == Qt::Checked)
-            out.append(m_list->item(i)->data(Qt::UserRole).toString());
+    for (int i = 0; i < m_list->count(); ++i) {
+        const QString name = m_list->item(i)->data(Qt::UserRole).toString();
+        if (m_locked.contains(name) ? m_lastSet.contains(name) : m_list->item(i)->checkState() == Qt::Checked)
+            out.append(name);
+    }
     return out;
 }
 

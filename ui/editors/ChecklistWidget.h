@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QHash>
 #include <QList>
 #include <QStringList>
 #include <QWidget>
@@ -40,6 +41,11 @@ public:
     void setContentEnabled(bool enabled);
     // Item of `name`, or nullptr.
     QListWidgetItem* item(const QString& name) const;
+    // Shows `name` as always ticked and not editable, with `reason` as its tooltip: something the
+    // product enforces whatever the list says. checked() reports it only if the value set had it, so
+    // showing it never writes it into the policy.
+    void setLocked(const QString& name, const QString& reason);
+    bool isLocked(const QString& name) const { return m_locked.contains(name); }
 
 signals:
     void edited();
@@ -49,6 +55,8 @@ private:
     void addFromField();
 
     QList<Entry> m_known;
+    QHash<QString, QString> m_locked;  // name -> why it is always on
+    QStringList m_lastSet;             // the names of the last setChecked()
     QListWidget* m_list = nullptr;
     QLineEdit* m_addField = nullptr;
     QPushButton* m_addButton = nullptr;

@@ -7,6 +7,7 @@
 #include "models/PolicyDocument.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QCompleter>
 #include <QDialog>
 #include <QDialogButtonBox>
@@ -21,6 +22,7 @@
 #include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollBar>
 #include <QScrollArea>
 #include <QSignalBlocker>
 #include <QStringListModel>
@@ -130,6 +132,7 @@ IssuerDetailsEditor::IssuerDetailsEditor(PolicyDocument* document, QWidget* pare
     m_keys->horizontalHeader()->setStretchLastSection(true);
     m_keys->setWordWrap(false);
     m_keys->setTextElideMode(Qt::ElideMiddle);
+    m_keys->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed);
     // Thumbprints are long: show their ends (the middle is elided) and leave room for the rest.
     connect(m_keyModel, &QAbstractItemModel::modelReset, m_keys, [this] {
         m_keys->resizeColumnsToContents();
@@ -235,7 +238,22 @@ IssuerDetailsEditor::IssuerDetailsEditor(PolicyDocument* document, QWidget* pare
         if (m_row >= 0 && row <= m_row)
             setIssuerRow(m_row + 1);
     });
-    connect(document, &PolicyDocument::resetDone, this, [this] { setIssuerRow(-1); });
+    connect(document, &PolicyDocument::resetDone, this, [this] {
+        setIssuerRow(-1);
+        // A new document starts at the top of every tab, not where the previous one was scrolled.
+        for (QAbstractScrollArea* area : findChildren<QAbstractScrollArea*>()) {
+            area->verticalScrollBar()->setValue(0);
+            area->horizontalScrollBar()->setValue(0);
+        }
+    });
+    // Exceptions loosen an issuer: what the active ones allow shows on the Algorithms and Keys tabs.
+    const auto exceptionsChanged = [this] {
+        if (m_row >= 0)
+            refresh();
+    };
+    connect(document, &PolicyDocument::exceptionInserted, this, exceptionsChanged);
+    connect(document, &PolicyDocument::exceptionRemoved, this, exceptionsChanged);
+    connect(document, &PolicyDocument::exceptionChanged, this, exceptionsChanged);
 
     setIssuerRow(-1);
 }
@@ -286,9 +304,25 @@ void IssuerDetailsEditor::refresh()
         sources.append(tr("pem_files %1").arg(pem));
     if (issuer.keys.testJwks)
         sources.append(tr("test keys (never ship)"));
-    m_keySources->setText(sources.isEmpty() ? tr("No key pinned: every token from this issuer is rejected.")
-                                            : tr("Key sources: %1. Keys from files are edited in those files.")
-                                                  .arg(sources.join(QStringLiteral("; "))));
+    QList<policy::PolicyException> active;
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    for (const policy::PolicyException& e : p.exceptions)
+        if (e.issuer == issuer.issuer && e.activeAt(now))
+            active.append(e);
+    QStringList granted;
+    for (const policy::PolicyException& e : std::as_const(active))
+        if (e.allow.keys && !e.allow.keys->resolved.isEmpty())
+            granted.append(tr("exception %1 adds %n key(s) while active (tinted)", nullptr,
+                              static_cast<int>(e.allow.keys->resolved.size()))
+                               .arg(e.id));
+    QString keyText = sources.isEmpty() ? tr("No key pinned: every token from this issuer is rejected.")
+                                        : tr("Key sources: %1. Keys from files are edited in those files; an inline "
+                                             "key's kid is set by double-clicking it.")
+                                              .arg(sources.join(QStringLiteral("; ")));
+    if (!granted.isEmpty())
+        keyText += u' ' + tr("Also: %1.").arg(granted.join(QStringLiteral("; ")));
+    m_keySources->setText(keyText);
+    m_rules->setActiveExceptions(active);
 
     policy::EffectiveRules inherited;
     inherited.apply(p.defaults);

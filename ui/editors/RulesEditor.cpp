@@ -8,6 +8,7 @@
 #include "widgets/TabChain.h"
 
 #include <QCheckBox>
+#include <QDateTime>
 #include <QFormLayout>
 #include <QGridLayout>
 #include <QGroupBox>
@@ -151,6 +152,14 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
                                     "present (RFC 7519 section 4.1)."));
     m_requiredClaims->list()->setToolTip(m_requiredClaims->toolTip());
     m_requiredClaimsInherit = makeInherit(QStringLiteral("RequiredClaims"), tr("required claims"));
+    // The pipeline always requires and checks these two (its issuer and audience steps), whatever
+    // required_claims says: show them ticked rather than suggest they could be left out.
+    m_requiredClaims->setLocked(QStringLiteral("iss"),
+                                tr("Always required: the issuer step rejects a token without iss, and iss selects "
+                                   "the trust entry (RFC 7519 \u00A74.1.1)."));
+    m_requiredClaims->setLocked(QStringLiteral("aud"),
+                                tr("Always required: the audience step rejects a token without an aud this issuer "
+                                   "may mint for (RFC 7519 \u00A74.1.3, RFC 8725 \u00A73.9)."));
 
     m_allowedHeaders = new ChecklistWidget(knownHeaders(), tr("Other header name"), this);
     named(m_allowedHeaders, "AllowedHeaders", tr("Header allowlist"));
@@ -176,6 +185,16 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
                                                    : static_cast<QBoxLayout*>(new QVBoxLayout(signature));
     sigLayout->addWidget(m_algorithms, 1);
     sigLayout->addWidget(m_algorithmsInherit, 0, Qt::AlignRight | Qt::AlignBottom);
+    m_exceptionNote = new QLabel(this);
+    m_exceptionNote->setObjectName(m_prefix + QStringLiteral("ExceptionNote"));
+    m_exceptionNote->setWordWrap(true);
+    m_exceptionNote->setVisible(false);
+    if (layout == Layout::Narrow) {
+        // Five family groups side by side do not fit a details panel: three, then two.
+        m_algorithms->setColumns(3);
+    }
+    // Only an issuer's overrides have exceptions; the defaults never show the note.
+    sigLayout->addWidget(m_exceptionNote);
 
     auto* limits = new QGroupBox(tr("Time, size and header"), this);
     auto* form = new QFormLayout(limits);
@@ -416,6 +435,43 @@ void RulesEditor::setRules(const policy::Rules& own, const policy::EffectiveRule
 
     updateEnabled();
     m_updating = false;
+}
+
+void RulesEditor::setActiveExceptions(const QList<policy::PolicyException>& exceptions)
+{
+    QMap<QString, QString> granted;
+    QStringList notes;
+    for (const policy::PolicyException& e : exceptions) {
+        const QDateTime until = e.expiresIsDate ? e.expires.toUTC().addSecs(-1) : e.expires.toUTC();
+        const QString when = until.toString(e.expiresIsDate ? QStringLiteral("yyyy-MM-dd") : QStringLiteral("yyyy-MM-dd HH:mm 'UTC'"));
+        const QString name = tr("%1, until %2").arg(e.id, when);
+        QStringList allows;
+        if (e.allow.algorithms && !e.allow.algorithms->isEmpty()) {
+            for (const QString& alg : *e.allow.algorithms)
+                if (!granted.contains(alg))
+                    granted.insert(alg, name);
+            allows.append(tr("algorithms %1").arg(e.allow.algorithms->join(u", ")));
+        }
+        if (e.allow.keys && !e.allow.keys->resolved.isEmpty())
+            allows.append(tr("%n extra key(s) (Keys tab)", nullptr, static_cast<int>(e.allow.keys->resolved.size())));
+        if (e.allow.kids && !e.allow.kids->isEmpty())
+            allows.append(tr("kids %1").arg(e.allow.kids->join(u", ")));
+        if (e.allow.headers && !e.allow.headers->isEmpty())
+            allows.append(tr("headers %1").arg(e.allow.headers->join(u", ")));
+        if (e.allow.clockSkewSeconds)
+            allows.append(tr("clock skew %1 s").arg(*e.allow.clockSkewSeconds));
+        if (e.allow.maxLifetimeSeconds)
+            allows.append(tr("lifetime up to %1 s").arg(*e.allow.maxLifetimeSeconds));
+        if (!allows.isEmpty())
+            notes.append(tr("\u26A0 Exception <b>%1</b> (until %2) also allows: %3.")
+                             .arg(e.id.toHtmlEscaped(), when, allows.join(QStringLiteral("; ")).toHtmlEscaped()));
+    }
+    m_algorithms->setExceptionAlgorithms(granted);
+    m_exceptionNote->setText(notes.join(QStringLiteral("<br>")));
+    QPalette p = m_exceptionNote->palette();
+    p.setColor(QPalette::WindowText, tintColor(palette(), Tint::Warning));
+    m_exceptionNote->setPalette(p);
+    m_exceptionNote->setVisible(m_mode == Mode::Overrides && !notes.isEmpty());
 }
 
 bool RulesEditor::focusField(const QString& field)

@@ -33,6 +33,9 @@ public:
 
     // `own`: the rule set edited; `inherited`: what applies where a field is unset.
     void setRules(const policy::Rules& own, const policy::EffectiveRules& inherited);
+    // Shows what the active exceptions of the issuer allow beyond these rules (Overrides mode): the
+    // algorithms they add are marked in the pin, and a note names each exception with its expiry.
+    void setActiveExceptions(const QList<policy::PolicyException>& exceptions);
     // Focuses the control of a file field name ("clock_skew_seconds"); false if unknown.
     bool focusField(const QString& field);
 
@@ -72,6 +75,7 @@ private:
     QSpinBox* m_maxTokenBytes = nullptr;
     QCheckBox* m_maxTokenBytesInherit = nullptr;
     QLabel* m_headerWarning = nullptr;
+    QLabel* m_exceptionNote = nullptr;
 };
 
 } // namespace jwb::ui
