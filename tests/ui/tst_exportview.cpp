@@ -107,6 +107,24 @@ private slots:
         QCOMPARE(table->model()->rowCount(), 0);
     }
 
+    // Every target the core exports is offered, the gateways HAProxy and Apache among them.
+    void targetPicker_offersEveryCoreTarget()
+    {
+        ui::ExportView view;
+        view.setExportInstant(kInstant);
+        view.setPolicy(uitest::sample());
+        auto* combo = child<QComboBox>(view, "targetCombo");
+        QCOMPARE(combo->count(), int(exporting::allTargets().size()));
+        for (exporting::Target t : exporting::allTargets())
+            QVERIFY2(combo->findData(static_cast<int>(t)) >= 0, qPrintable(exporting::targetName(t)));
+        for (exporting::Target t : {exporting::Target::Haproxy, exporting::Target::Apache}) {
+            combo->setCurrentIndex(combo->findData(static_cast<int>(t)));
+            QCOMPARE(view.currentTarget(), t);
+            QVERIFY(view.previewText().contains(QStringLiteral("jwt-policy export --to ") + exporting::targetName(t)));
+            QCOMPARE(child<QTableView>(view, "gapTable")->model()->rowCount(), 3 * 17);
+        }
+    }
+
     void previewEqualsCoreExport()
     {
         ui::ExportView view;

@@ -16,6 +16,7 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -211,7 +212,9 @@ ExportHighlighter::Mode modeFor(exporting::Target t)
     switch (t) {
     case exporting::Target::CanonicalJson: return ExportHighlighter::Mode::Json;
     case exporting::Target::Opa: return ExportHighlighter::Mode::Rego;
-    case exporting::Target::Nginx: return ExportHighlighter::Mode::Nginx;
+    case exporting::Target::Nginx:
+    case exporting::Target::Haproxy:
+    case exporting::Target::Apache: return ExportHighlighter::Mode::Nginx; // '#' comments, directive lines
     default: return ExportHighlighter::Mode::Yaml;
     }
 }
@@ -231,15 +234,26 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
 
     m_target = new QComboBox(this);
     m_target->setObjectName(QStringLiteral("targetCombo"));
-    const QList<exporting::Target> order{exporting::Target::Envoy,         exporting::Target::Istio,
-                                         exporting::Target::Kong,          exporting::Target::Nginx,
-                                         exporting::Target::Opa,           exporting::Target::CanonicalYaml,
-                                         exporting::Target::CanonicalJson};
-    const QStringList labels{tr("Envoy jwt_authn"),  tr("Istio RequestAuthentication"), tr("Kong jwt plugin"),
-                             tr("NGINX Plus auth_jwt"), tr("OPA Rego"),               tr("Canonical YAML"),
-                             tr("Canonical JSON")};
-    for (int i = 0; i < order.size(); ++i)
-        m_target->addItem(labels.at(i), static_cast<int>(order.at(i)));
+    // Every target the core exports, gateways first; a target without a title here shows its CLI name.
+    const QHash<exporting::Target, QString> titles{
+        {exporting::Target::Envoy, tr("Envoy jwt_authn")},
+        {exporting::Target::Istio, tr("Istio RequestAuthentication")},
+        {exporting::Target::Kong, tr("Kong jwt plugin")},
+        {exporting::Target::Nginx, tr("NGINX Plus auth_jwt")},
+        {exporting::Target::Opa, tr("OPA Rego")},
+        {exporting::Target::Haproxy, tr("HAProxy 2.6 jwt_verify")},
+        {exporting::Target::Apache, tr("Apache mod_auth_openidc")},
+        {exporting::Target::CanonicalYaml, tr("Canonical YAML")},
+        {exporting::Target::CanonicalJson, tr("Canonical JSON")},
+    };
+    QList<exporting::Target> order = exporting::gatewayTargets();
+    for (exporting::Target t : exporting::allTargets()) {
+        if (!order.contains(t) && t != exporting::Target::CanonicalYaml && t != exporting::Target::CanonicalJson)
+            order << t;
+    }
+    order << exporting::Target::CanonicalYaml << exporting::Target::CanonicalJson;
+    for (exporting::Target t : order)
+        m_target->addItem(titles.value(t, exporting::targetName(t)), static_cast<int>(t));
 
     m_save = new QPushButton(tr("Save…"), this);
     m_save->setObjectName(QStringLiteral("saveButton"));
