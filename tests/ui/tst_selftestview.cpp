@@ -8,7 +8,11 @@
 #include <QAbstractItemModelTester>
 #include <QDir>
 #include <QStandardPaths>
+#include <QCheckBox>
+#include <QHeaderView>
 #include <QLabel>
+#include <QPlainTextEdit>
+#include <QTableView>
 #include <QPushButton>
 #include <QTemporaryDir>
 #include <QTest>
@@ -131,6 +135,54 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!m_view->isRunning(), kRunTimeoutMs);
         QVERIFY(run->isEnabled());
         QVERIFY(!cancel->isEnabled());
+    }
+
+    void weakPolicy_acceptedFirst_sortable_acceptedOnlyFilter_whyInFull()
+    {
+        m_view->setPolicy(weakPolicy());
+        m_view->run();
+        QTRY_VERIFY_WITH_TIMEOUT(!m_view->isRunning(), kRunTimeoutMs);
+        auto* table = m_view->findChild<QTableView*>(QStringLiteral("selfTestTable"));
+        QAbstractItemModel* shown = table->model();
+        QCOMPARE(shown, static_cast<QAbstractItemModel*>(m_view->shownModel()));
+        QAbstractItemModelTester proxyTester(shown, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        const int accepted = m_view->model()->report().acceptedCount();
+        QVERIFY(accepted > 0);
+        QCOMPARE(shown->rowCount(), m_view->model()->rowCount());
+        // Accepted variants first, then the rejected, then what does not apply.
+        for (int r = 0; r < shown->rowCount(); ++r)
+            QCOMPARE(shown->index(r, 0).data(SelfTestModel::AcceptedRole).toBool(), r < accepted);
+        bool seenNotApplicable = false;
+        for (int r = accepted; r < shown->rowCount(); ++r) {
+            const bool applicable = shown->index(r, 0).data(SelfTestModel::ApplicableRole).toBool();
+            QVERIFY(!(seenNotApplicable && applicable));
+            seenNotApplicable = seenNotApplicable || !applicable;
+        }
+        // The first finding is selected and its Why is given in full in the detail pane.
+        QCOMPARE(table->currentIndex().row(), 0);
+        auto* detail = m_view->findChild<QPlainTextEdit*>(QStringLiteral("selfTestTrace"));
+        QTRY_VERIFY(detail->toPlainText().contains(shown->index(0, SelfTestModel::DetailColumn).data().toString()));
+        QVERIFY(detail->height() >= 6 * detail->fontMetrics().lineSpacing());
+
+        // Sorting by a header click: the variant titles in order.
+        QTest::mouseClick(table->horizontalHeader()->viewport(), Qt::LeftButton, {},
+                          QPoint(table->horizontalHeader()->sectionViewportPosition(SelfTestModel::VariantColumn) + 5, 5));
+        QCOMPARE(table->horizontalHeader()->sortIndicatorSection(), int(SelfTestModel::VariantColumn));
+        for (int r = 1; r < shown->rowCount(); ++r)
+            QVERIFY(QString::compare(shown->index(r - 1, SelfTestModel::VariantColumn).data().toString(),
+                                     shown->index(r, SelfTestModel::VariantColumn).data().toString(),
+                                     Qt::CaseInsensitive)
+                    * (table->horizontalHeader()->sortIndicatorOrder() == Qt::AscendingOrder ? 1 : -1)
+                    <= 0);
+
+        // Accepted only.
+        auto* onlyAccepted = m_view->findChild<QCheckBox*>(QStringLiteral("acceptedOnlyCheck"));
+        onlyAccepted->click();
+        QCOMPARE(shown->rowCount(), accepted);
+        for (int r = 0; r < shown->rowCount(); ++r)
+            QVERIFY(shown->index(r, 0).data(SelfTestModel::AcceptedRole).toBool());
+        onlyAccepted->click();
+        QCOMPARE(shown->rowCount(), m_view->model()->rowCount());
     }
 
     void screenshot_renders1280x800()

@@ -5,6 +5,7 @@
 #include "util/Time.h"
 #include "widgets/VerdictIcon.h"
 
+#include <QCheckBox>
 #include <QDateTime>
 #include <QEvent>
 #include <QHBoxLayout>
@@ -59,6 +60,20 @@ QString SelfTestModel::verdictText(const verify::SelfTestVariant& variant)
     return tr("rejected");
 }
 
+QString SelfTestModel::whyText(const verify::SelfTestVariant& v)
+{
+    if (!v.applicable)
+        return v.notApplicableReason;
+    QString detail;
+    if (v.accepted)
+        detail = v.finding;
+    else if (const verify::TraceStep* failure = v.trace.firstFailure())
+        detail = failure->reason();
+    if (v.signedWithTestKey)
+        detail += tr(" (signed with a generated test key pinned in a copy of the policy)");
+    return detail;
+}
+
 QVariant SelfTestModel::data(const QModelIndex& index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
@@ -75,6 +90,11 @@ QVariant SelfTestModel::data(const QModelIndex& index, int role) const
         break;
     }
     const auto column = static_cast<Column>(index.column());
+    if (role == SortRole) {
+        if (column == VerdictColumn) // the findings first, then rejections, then what does not apply
+            return QStringLiteral("%1 %2").arg(v.accepted ? 0 : v.applicable ? 1 : 2).arg(verdictText(v));
+        return data(index, Qt::DisplayRole);
+    }
     if (role == Qt::DisplayRole) {
         switch (column) {
         case IssuerColumn:
@@ -83,18 +103,8 @@ QVariant SelfTestModel::data(const QModelIndex& index, int role) const
             return v.title;
         case VerdictColumn:
             return verdictText(v);
-        case DetailColumn: {
-            if (!v.applicable)
-                return v.notApplicableReason;
-            QString detail;
-            if (v.accepted)
-                detail = v.finding;
-            else if (const verify::TraceStep* failure = v.trace.firstFailure())
-                detail = failure->reason();
-            if (v.signedWithTestKey)
-                detail += tr(" (signed with a generated test key pinned in a copy of the policy)");
-            return detail;
-        }
+        case DetailColumn:
+            return whyText(v);
         case ColumnCount:
             break;
         }
@@ -153,6 +163,29 @@ QVariant SelfTestModel::headerData(int section, Qt::Orientation orientation, int
 }
 
 // ---------------------------------------------------------------------------------------------
+// SelfTestFilterModel
+
+SelfTestFilterModel::SelfTestFilterModel(QObject* parent) : QSortFilterProxyModel(parent)
+{
+    setSortRole(SelfTestModel::SortRole);
+    setSortCaseSensitivity(Qt::CaseInsensitive);
+}
+
+void SelfTestFilterModel::setAcceptedOnly(bool on)
+{
+    if (on == m_acceptedOnly)
+        return;
+    m_acceptedOnly = on;
+    invalidateRowsFilter();
+}
+
+bool SelfTestFilterModel::filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const
+{
+    return !m_acceptedOnly
+           || sourceModel()->index(sourceRow, 0, sourceParent).data(SelfTestModel::AcceptedRole).toBool();
+}
+
+// ---------------------------------------------------------------------------------------------
 // SelfTestView
 
 SelfTestView::SelfTestView(QWidget* parent) : QWidget(parent)
@@ -177,17 +210,27 @@ SelfTestView::SelfTestView(QWidget* parent) : QWidget(parent)
     m_summary->setWordWrap(true);
     m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    m_acceptedOnly = new QCheckBox(tr("&Accepted only"));
+    m_acceptedOnly->setObjectName(QStringLiteral("acceptedOnlyCheck"));
+    m_acceptedOnly->setToolTip(tr("Show only the variants the policy let through: its findings."));
+
     auto* bar = new QHBoxLayout;
     bar->addWidget(m_runButton);
     bar->addWidget(m_cancelButton);
     bar->addWidget(m_summary, 1);
+    bar->addWidget(m_acceptedOnly);
 
     m_model = new SelfTestModel(this);
     m_model->setPalette(palette());
     m_view = new QTableView;
     m_view->setObjectName(QStringLiteral("selfTestTable"));
     m_view->setAccessibleName(tr("Self-test variants"));
-    m_view->setModel(m_model);
+    m_proxy = new SelfTestFilterModel(this);
+    m_proxy->setSourceModel(m_model);
+    m_view->setModel(m_proxy);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(SelfTestModel::VerdictColumn, Qt::AscendingOrder); // findings first
+    connect(m_acceptedOnly, &QCheckBox::toggled, m_proxy, &SelfTestFilterModel::setAcceptedOnly);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->verticalHeader()->hide();
@@ -198,9 +241,9 @@ SelfTestView::SelfTestView(QWidget* parent) : QWidget(parent)
     header->setSectionResizeMode(SelfTestModel::VariantColumn, QHeaderView::Interactive);
     header->setSectionResizeMode(SelfTestModel::VerdictColumn, QHeaderView::Interactive);
     header->setStretchLastSection(true);
-    m_view->setColumnWidth(SelfTestModel::IssuerColumn, 230);
-    m_view->setColumnWidth(SelfTestModel::VariantColumn, 340);
-    m_view->setColumnWidth(SelfTestModel::VerdictColumn, 250);
+    m_view->setColumnWidth(SelfTestModel::IssuerColumn, 210);
+    m_view->setColumnWidth(SelfTestModel::VariantColumn, 300);
+    m_view->setColumnWidth(SelfTestModel::VerdictColumn, 200);
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 8); // ~90 variants: keep rows compact
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &SelfTestView::showSelectedTrace);
 
@@ -208,7 +251,8 @@ SelfTestView::SelfTestView(QWidget* parent) : QWidget(parent)
     m_trace->setObjectName(QStringLiteral("selfTestTrace"));
     m_trace->setAccessibleName(tr("Trace of the selected variant"));
     m_trace->setReadOnly(true);
-    m_trace->setPlaceholderText(tr("Select a variant to see its trace."));
+    m_trace->setPlaceholderText(tr("Select a variant to read why in full and see its trace."));
+    m_trace->setMinimumHeight(8 * QFontMetrics(m_trace->font()).lineSpacing());
     QFont mono(QStringLiteral("monospace"));
     mono.setStyleHint(QFont::Monospace);
     m_trace->setFont(mono);
@@ -218,7 +262,8 @@ SelfTestView::SelfTestView(QWidget* parent) : QWidget(parent)
     split->addWidget(m_view);
     split->addWidget(m_trace);
     split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
+    split->setStretchFactor(1, 2);
+    split->setSizes({420, 280});
     split->setChildrenCollapsible(false);
 
     auto* layout = new QVBoxLayout(this);
@@ -293,8 +338,9 @@ void SelfTestView::onFinished(verify::SelfTestReport report, bool cancelled, qui
             break;
         }
     }
-    if (m_model->rowCount() > 0)
-        m_view->setCurrentIndex(m_model->index(row, SelfTestModel::VariantColumn));
+    const QModelIndex shown = m_proxy->mapFromSource(m_model->index(row, SelfTestModel::VariantColumn));
+    if (shown.isValid())
+        m_view->setCurrentIndex(shown);
     updateSummary();
     emit finished();
 }
@@ -338,7 +384,7 @@ void SelfTestView::updateSummary()
 
 void SelfTestView::showSelectedTrace()
 {
-    const QModelIndex current = m_view->currentIndex();
+    const QModelIndex current = m_proxy->mapToSource(m_view->currentIndex());
     if (!current.isValid() || current.row() >= m_model->report().variants.size()) {
         m_trace->clear();
         return;
@@ -348,7 +394,10 @@ void SelfTestView::showSelectedTrace()
         m_trace->setPlainText(tr("%1: not applicable. %2").arg(v.title, v.notApplicableReason));
         return;
     }
-    m_trace->setPlainText(QStringLiteral("%1 (%2)\n").arg(v.title, v.id) + v.trace.toText());
+    // The Why column has room for the start of the text only: it is given here in full.
+    m_trace->setPlainText(QStringLiteral("%1 (%2): %3\n%4\n\n").arg(v.title, v.id, SelfTestModel::verdictText(v),
+                                                                    SelfTestModel::whyText(v))
+                          + v.trace.toText());
 }
 
 void SelfTestView::changeEvent(QEvent* event)

@@ -6,6 +6,7 @@
 
 #include <QAbstractTableModel>
 #include <QPalette>
+#include <QSortFilterProxyModel>
 #include <QThreadPool>
 #include <QWidget>
 
@@ -13,6 +14,7 @@
 #include <memory>
 #include <optional>
 
+class QCheckBox;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
@@ -29,7 +31,8 @@ class SelfTestModel final : public QAbstractTableModel {
 
 public:
     enum Column { IssuerColumn, VariantColumn, VerdictColumn, DetailColumn, ColumnCount };
-    enum Role { VariantIdRole = Qt::UserRole + 1, AcceptedRole, ApplicableRole };
+    // SortRole: what a column sorts by (the Verdict column: accepted, then rejected, then n/a).
+    enum Role { VariantIdRole = Qt::UserRole + 1, AcceptedRole, ApplicableRole, SortRole };
 
     explicit SelfTestModel(QObject* parent = nullptr);
 
@@ -43,10 +46,29 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     static QString verdictText(const verify::SelfTestVariant& variant);
+    // The Why column's text: the finding, the rejecting step's reason, or why it does not apply.
+    static QString whyText(const verify::SelfTestVariant& variant);
 
 private:
     verify::SelfTestReport m_report;
     QPalette m_palette;
+};
+
+// The report as shown: sortable by any column (SortRole), optionally only the ACCEPTED variants.
+class SelfTestFilterModel final : public QSortFilterProxyModel {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(SelfTestFilterModel)
+
+public:
+    explicit SelfTestFilterModel(QObject* parent = nullptr);
+    void setAcceptedOnly(bool on);
+    bool acceptedOnly() const { return m_acceptedOnly; }
+
+protected:
+    bool filterAcceptsRow(int sourceRow, const QModelIndex& sourceParent) const override;
+
+private:
+    bool m_acceptedOnly = false;
 };
 
 // Runs the policy self-test off the UI thread (cancellable) and shows the report.
@@ -59,6 +81,8 @@ public:
     ~SelfTestView() override;
 
     SelfTestModel* model() const { return m_model; }
+    // What the table shows: sorted (accepted variants first until a header is clicked) and filtered.
+    SelfTestFilterModel* shownModel() const { return m_proxy; }
     bool isRunning() const { return m_running; }
     QString summary() const;
     // Results older than the current policy are marked stale until the next run.
@@ -94,6 +118,8 @@ private:
     qint64 m_lastAt = 0;
 
     SelfTestModel* m_model = nullptr;
+    SelfTestFilterModel* m_proxy = nullptr;
+    QCheckBox* m_acceptedOnly = nullptr;
     QTableView* m_view = nullptr;
     QPushButton* m_runButton = nullptr;
     QPushButton* m_cancelButton = nullptr;
