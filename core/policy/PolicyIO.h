@@ -12,10 +12,12 @@ namespace jwb::policy {
 enum class Format { Yaml, Json };
 Format formatForPath(const QString& path); // ".json" -> Json, anything else -> Yaml
 
-// Bounds checked before work (hostile policy files).
+// Bounds checked before work (hostile policy files). Sized for real multi-tenant estates: 10,000
+// issuers with one inline EC key each are about 4 MB of YAML, so 64 MiB and 100,000 issuers leave
+// room while still bounding what one file can make the loader hold.
 struct LoadLimits {
-    qsizetype maxFileBytes = 4 * 1024 * 1024;
-    int maxIssuers = 10000;
+    qsizetype maxFileBytes = 64 * 1024 * 1024;
+    int maxIssuers = 100000;
     int maxKeysPerIssuer = 256;
 };
 
