@@ -9,10 +9,12 @@
 #include "token/CompactToken.h"
 #include "util/Time.h"
 #include "verify/PolicyVerifier.h"
+#include "TestKeys.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QStandardPaths>
 #include <QLabel>
@@ -38,6 +40,14 @@ verify::Trace verifyAt(const policy::Policy& policy, const QString& token, qint6
     verify::VerifyOptions options;
     options.atUnixSeconds = at;
     return verifier.verify(token.toLatin1(), options);
+}
+
+QByteArray testKeyFile(const char* name)
+{
+    QFile f(QStringLiteral(JWB_TEST_DATA "/keys/") + QLatin1String(name));
+    if (!f.open(QIODevice::ReadOnly))
+        qFatal("cannot read %s", name);
+    return f.readAll();
 }
 
 bool hasTestKeyFinding(const policy::Policy& policy)
@@ -184,6 +194,74 @@ private slots:
         token = dialog.mint();
         QVERIFY(!token.ok());
         QCOMPARE(token.error().code, QStringLiteral("ERR_MINT_EXTRA_NOT_OBJECT"));
+    }
+
+    void generatedKey_dialogSaysTokenIsRejectedUnlessKeyAdded()
+    {
+        PolicyDocument document;
+        document.reset(uitest::sample(), {});
+        MintTokenDialog dialog(document.policy());
+        dialog.setDocument(&document);
+        auto* note = dialog.findChild<QLabel*>(QStringLiteral("keyPinNote"));
+        QVERIFY(note);
+        QVERIFY2(note->text().contains(QStringLiteral("Unless \"Add this TEST KEY to issuer\" is ticked")), qPrintable(note->text()));
+        QVERIFY(note->text().contains(QStringLiteral("not pin")));
+        dialog.findChild<QCheckBox*>(QStringLiteral("addTestKeyCheck"))->setChecked(true);
+        QVERIFY(note->text().contains(QStringLiteral("can verify")));
+        dialog.findChild<QCheckBox*>(QStringLiteral("addTestKeyCheck"))->setChecked(false);
+        // And it is true: the token is rejected at the key step.
+        dialog.setIssuedAt(issuedAt());
+        Result<QString> token = dialog.mint();
+        QVERIFY(token.ok());
+        const verify::Trace trace = verifyAt(document.policy(), *token, issuedAt() + 60);
+        QVERIFY(!trace.accepted);
+        QCOMPARE(trace.firstFailure()->id, verify::StepId::Key);
+    }
+
+    void privateKeyFile_notPinned_saidSoAndRejected()
+    {
+        MintTokenDialog dialog(uitest::sample()); // login pins login-2026-11, not this key
+        dialog.setIssuedAt(issuedAt());
+        QVERIFY(dialog.usePrivateKeyPem(testKeyFile("rsa2048-private.pem"), QStringLiteral("mine.pem")).ok());
+        QVERIFY(dialog.usesKeyFile());
+        QVERIFY(!dialog.signingKey()->publicKey().testKey);
+        auto* note = dialog.findChild<QLabel*>(QStringLiteral("keyPinNote"));
+        QVERIFY2(note->text().contains(QStringLiteral("does not pin this key")), qPrintable(note->text()));
+        QVERIFY(!dialog.findChild<QLabel*>(QStringLiteral("testKeyMark"))->isVisibleTo(&dialog));
+        Result<QString> token = dialog.mint();
+        QVERIFY2(token.ok(), token.ok() ? "" : qPrintable(token.error().toString()));
+        // Signed with the file's key, not a generated one.
+        const keys::Key mine = testing::keyFromFile("rsa2048-public.pem");
+        QCOMPARE(dialog.signingKey()->publicKey().thumbprint, mine.thumbprint);
+        const verify::Trace trace = verifyAt(uitest::sample(), *token, issuedAt() + 60);
+        QVERIFY(!trace.accepted);
+        QCOMPARE(trace.firstFailure()->id, verify::StepId::Key);
+    }
+
+    void privateKeyFile_pinned_takesItsKidAndVerifies()
+    {
+        policy::Policy policy = uitest::sample();
+        policy.issuers[0].keys.resolved.append(testing::keyFromFile("rsa2048-public.pem", QStringLiteral("login-own")));
+        MintTokenDialog dialog(policy);
+        dialog.setIssuedAt(issuedAt());
+        QVERIFY(dialog.usePrivateKeyPem(testKeyFile("rsa2048-private.pem"), QStringLiteral("mine.pem")).ok());
+        QCOMPARE(dialog.findChild<QLineEdit*>(QStringLiteral("kidEdit"))->text(), QStringLiteral("login-own"));
+        QCOMPARE(dialog.findChild<QComboBox*>(QStringLiteral("algorithmCombo"))->currentText(), QStringLiteral("RS256"));
+        QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("keyPinNote"))->text().contains(QStringLiteral("is pinned")));
+        Result<QString> token = dialog.mint();
+        QVERIFY(token.ok());
+        const verify::Trace trace = verifyAt(policy, *token, issuedAt() + 60);
+        QVERIFY2(trace.accepted, qPrintable(trace.toText()));
+    }
+
+    void privateKeyFile_garbageRefusedWithError()
+    {
+        MintTokenDialog dialog(uitest::sample());
+        QVERIFY(!dialog.usePrivateKeyPem("not a key", QStringLiteral("notes.txt")).ok());
+        QVERIFY(!dialog.usesKeyFile());
+        QVERIFY(dialog.findChild<QLabel*>(QStringLiteral("mintErrorLabel"))->text().contains(QStringLiteral("notes.txt")));
+        // A public key is not a signing key either.
+        QVERIFY(!dialog.usePrivateKeyPem(testKeyFile("rsa2048-public.pem"), QStringLiteral("pub.pem")).ok());
     }
 
     void screenshot_renders1280x800()

@@ -15,6 +15,9 @@
 #include <QDateTime>
 #include <QDateTimeEdit>
 #include <QDialogButtonBox>
+#include <QFile>
+#include <QFileDialog>
+#include <QFileInfo>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -23,6 +26,7 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QRandomGenerator>
+#include <QSignalBlocker>
 #include <QSpinBox>
 #include <QTimeZone>
 #include <QVBoxLayout>
@@ -36,6 +40,7 @@ namespace {
 
 constexpr int kDefaultLifetimeSeconds = 600;
 constexpr int kMaxLifetimeSeconds = 10 * 365 * 24 * 3600;
+constexpr qint64 kMaxKeyFileBytes = 1024 * 1024;
 
 QString randomHex(int bytes)
 {
@@ -77,6 +82,7 @@ void MintTokenDialog::buildUi()
     connect(m_issuer, &QComboBox::currentTextChanged, this, [this] {
         fillAudiences();
         updateAddKeyOption();
+        updatePinNote();
     });
 
     m_audience = new QComboBox;
@@ -175,13 +181,23 @@ void MintTokenDialog::buildUi()
     newKey->setObjectName(QStringLiteral("newKeyButton"));
     newKey->setToolTip(tr("Generate a fresh test key for the chosen algorithm."));
     connect(newKey, &QPushButton::clicked, this, [this] {
+        m_keyFile.clear();
         suggestKid();
         generateKey();
     });
+    auto* keyFile = new QPushButton(tr("Key &file…"));
+    keyFile->setObjectName(QStringLiteral("privateKeyFileButton"));
+    keyFile->setToolTip(tr("Sign with a private key you hold (PEM: RSA, EC or Ed25519/Ed448). If the issuer pins "
+                           "its public half, the token can verify; the key is only read, never stored."));
+    connect(keyFile, &QPushButton::clicked, this, &MintTokenDialog::chooseKeyFile);
+    auto* keyButtons = new QVBoxLayout;
+    keyButtons->addWidget(newKey);
+    keyButtons->addWidget(keyFile);
+    keyButtons->addStretch(1);
     auto* keyRow = new QHBoxLayout;
     keyRow->addWidget(m_testMark, 0, Qt::AlignTop);
     keyRow->addWidget(m_keyInfo, 1);
-    keyRow->addWidget(newKey, 0, Qt::AlignTop);
+    keyRow->addLayout(keyButtons);
 
     m_addKey = new QCheckBox;
     m_addKey->setObjectName(QStringLiteral("addTestKeyCheck"));
@@ -194,12 +210,20 @@ void MintTokenDialog::buildUi()
     addKeyNote->setWordWrap(true);
     addKeyNote->setIndent(20);
 
+    // Whether the token can verify at all: a generated key is pinned nowhere until it is added.
+    m_pinNote = new QLabel;
+    m_pinNote->setObjectName(QStringLiteral("keyPinNote"));
+    m_pinNote->setWordWrap(true);
+    m_pinNote->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(m_addKey, &QCheckBox::toggled, this, &MintTokenDialog::updatePinNote);
+
     auto* keyBox = new QGroupBox(tr("Test key"));
     auto* keyLayout = new QVBoxLayout(keyBox);
     keyLayout->addLayout(keyForm);
     keyLayout->addLayout(keyRow);
     keyLayout->addWidget(m_addKey);
     keyLayout->addWidget(addKeyNote);
+    keyLayout->addWidget(m_pinNote);
 
     m_output = new QPlainTextEdit;
     m_output->setObjectName(QStringLiteral("mintedTokenEdit"));
@@ -319,7 +343,7 @@ void MintTokenDialog::suggestKid()
 void MintTokenDialog::onAlgorithmChanged()
 {
     const crypto::Algorithm alg = algorithm();
-    if (m_key && !m_key->publicKey().usableWith(alg))
+    if (m_key && !m_key->publicKey().usableWith(alg) && m_keyFile.isEmpty())
         m_key.reset();
     // A kid we suggested names the algorithm: keep it truthful. A typed kid is the user's.
     if (!m_key && (m_kidSuggested || m_kid->text().isEmpty()))
@@ -347,12 +371,107 @@ void MintTokenDialog::updateKeyInfo()
     if (!m_key) {
         m_keyInfo->setText(tr("No key yet: a %1 test key is generated when you sign.").arg(m_algorithm->currentText()));
         m_testMark->setVisible(true);
+        updatePinNote();
         return;
     }
     const keys::Key& key = m_key->publicKey();
-    m_keyInfo->setText(tr("%1, kid '%2'\nRFC 7638 thumbprint %3")
-                           .arg(key.description(), key.kid, key.thumbprint));
-    m_testMark->setVisible(true);
+    m_keyInfo->setText(m_keyFile.isEmpty() ? tr("%1, kid '%2'\nRFC 7638 thumbprint %3")
+                                                 .arg(key.description(), key.kid, key.thumbprint)
+                                           : tr("Your key from %1: %2\nRFC 7638 thumbprint %3")
+                                                 .arg(m_keyFile, key.description(), key.thumbprint));
+    m_testMark->setVisible(m_keyFile.isEmpty());
+    updatePinNote();
+}
+
+const keys::Key* MintTokenDialog::pinnedSigningKey() const
+{
+    const policy::Issuer* issuer = selectedIssuer();
+    if (!m_key || !issuer)
+        return nullptr;
+    for (const keys::Key& k : issuer->keys.resolved)
+        if (k.thumbprint == m_key->publicKey().thumbprint)
+            return &k;
+    return nullptr;
+}
+
+void MintTokenDialog::updatePinNote()
+{
+    if (!m_pinNote)
+        return;
+    const policy::Issuer* issuer = selectedIssuer();
+    const QString name = issuer ? issuer->issuer : m_issuer->currentText();
+    QString text;
+    Tint tint = Tint::Warning;
+    if (const keys::Key* pinned = pinnedSigningKey()) {
+        text = tr("This key is pinned for %1 (kid '%2'): the token can verify.").arg(name, pinned->kid);
+        tint = Tint::Ok;
+    } else if (!issuer) {
+        text = tr("%1 is not an issuer of the policy: the token will be rejected at the issuer step.").arg(name);
+    } else if (m_addKey->isChecked() && m_addKey->isEnabled()) {
+        text = tr("Signing adds this key to %1 as a test key, so the token can verify.").arg(name);
+        tint = Tint::Ok;
+    } else if (!m_keyFile.isEmpty()) {
+        text = tr("%1 does not pin this key: the token will be rejected at the key step. Pin its public half on "
+                  "the issuer's Keys tab first, or tick \"Add this TEST KEY to issuer\".")
+                   .arg(name);
+    } else {
+        text = tr("Unless \"Add this TEST KEY to issuer\" is ticked, the token is signed by a key the policy does "
+                  "not pin, and %1 rejects it at the key step. To sign with a key the issuer pins, use \"Key file\".")
+                   .arg(name);
+    }
+    m_pinNote->setText(text);
+    QPalette pal = m_pinNote->palette();
+    pal.setColor(QPalette::WindowText, tintColor(palette(), tint));
+    m_pinNote->setPalette(pal);
+}
+
+void MintTokenDialog::chooseKeyFile()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Private key"), {},
+                                                      tr("PEM private keys (*.pem *.key);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly) || file.size() > kMaxKeyFileBytes) {
+        showError(tr("%1 cannot be read as a key file: %2")
+                      .arg(QFileInfo(path).fileName(), file.isOpen() ? tr("larger than 1 MiB") : file.errorString()));
+        return;
+    }
+    (void)usePrivateKeyPem(file.readAll(), QFileInfo(path).fileName());
+}
+
+Status MintTokenDialog::usePrivateKeyPem(const QByteArray& pem, const QString& sourceName)
+{
+    Result<crypto::SigningKey> loaded = crypto::SigningKey::fromPrivatePem(pem, m_kid->text().trimmed());
+    if (!loaded) {
+        showError(tr("Key from %1 not used: %2").arg(sourceName, loaded.error().toString()));
+        return loaded.error();
+    }
+    m_key = std::move(loaded).value();
+    m_keyFile = sourceName;
+    m_token.clear();
+    // Sign with an algorithm the key can serve, preferring one the issuer pins.
+    const policy::Issuer* issuer = selectedIssuer();
+    const QStringList pin = issuer ? m_policy.effectiveRules(*issuer).algorithms : QStringList();
+    QString chosen;
+    for (crypto::Algorithm alg : m_key->publicKey().usableAlgorithms()) {
+        const QString name = crypto::algorithmName(alg);
+        if (chosen.isEmpty() || (pin.contains(name) && !pin.contains(chosen)))
+            chosen = name;
+    }
+    {
+        const QSignalBlocker block(m_algorithm);
+        if (!chosen.isEmpty())
+            m_algorithm->setCurrentText(chosen);
+    }
+    // A pinned key is selected by its kid: the token must carry that one.
+    if (const keys::Key* pinned = pinnedSigningKey()) {
+        m_kid->setText(pinned->kid);
+        m_kidSuggested = false;
+    }
+    showError({});
+    updateKeyInfo();
+    return Ok{};
 }
 
 void MintTokenDialog::updateAddKeyOption()
@@ -443,10 +562,20 @@ Result<QString> MintTokenDialog::mint()
         showError(error.message);
         return error;
     }
-    if (m_kid->text().trimmed().isEmpty())
-        suggestKid();
-    if (!m_key || !m_key->publicKey().usableWith(alg) || m_key->publicKey().kid != m_kid->text().trimmed())
-        generateKey();
+    if (!m_keyFile.isEmpty()) {
+        // The user's own key is never replaced behind their back.
+        if (!m_key || !m_key->publicKey().usableWith(alg)) {
+            const Error error{QStringLiteral("ERR_MINT_KEY"),
+                              tr("The key from %1 cannot sign with %2.").arg(m_keyFile, crypto::algorithmName(alg)), {}};
+            showError(error.message);
+            return error;
+        }
+    } else {
+        if (m_kid->text().trimmed().isEmpty())
+            suggestKid();
+        if (!m_key || !m_key->publicKey().usableWith(alg) || m_key->publicKey().kid != m_kid->text().trimmed())
+            generateKey();
+    }
     if (!m_key)
         return Error{QStringLiteral("ERR_MINT_KEY"), m_error->text(), {}};
 
@@ -473,6 +602,7 @@ Result<QString> MintTokenDialog::mint()
             return added.error();
         }
         m_policy = m_document->policy();
+        updatePinNote();
     }
     return m_token;
 }

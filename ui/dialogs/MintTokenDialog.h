@@ -45,6 +45,11 @@ public:
     Result<QString> mint();
     QString token() const { return m_token; }
     const std::optional<crypto::SigningKey>& signingKey() const { return m_key; }
+    // Signs with a private key the user holds (PEM, or an HMAC secret as PEM-less bytes are refused)
+    // instead of a generated test key, until "New key". Says whether the selected issuer pins its
+    // public half (by RFC 7638 thumbprint); when it does, the kid becomes the pinned key's kid.
+    Status usePrivateKeyPem(const QByteArray& pem, const QString& sourceName);
+    bool usesKeyFile() const { return !m_keyFile.isEmpty(); }
     // The header and payload JSON texts the next mint() would sign (for tests and the preview).
     Result<QByteArray> payloadJson() const;
     QByteArray headerJson() const;
@@ -59,6 +64,10 @@ private:
     void generateKey();
     void updateKeyInfo();
     void updateAddKeyOption();
+    void updatePinNote();
+    void chooseKeyFile();
+    // The selected issuer's pinned key with the signing key's thumbprint, or nullptr.
+    const keys::Key* pinnedSigningKey() const;
     void showError(const QString& message);
     void suggestKid();
     const policy::Issuer* selectedIssuer() const;
@@ -69,6 +78,7 @@ private:
     std::optional<crypto::SigningKey> m_key;
     QString m_token;
     bool m_kidSuggested = true; // the kid is ours (not typed): it follows the algorithm
+    QString m_keyFile;          // the private key came from this file (not generated here)
 
     QComboBox* m_issuer = nullptr;
     QComboBox* m_audience = nullptr;
@@ -83,6 +93,7 @@ private:
     QLabel* m_keyInfo = nullptr;
     QLabel* m_testMark = nullptr;
     QCheckBox* m_addKey = nullptr;
+    QLabel* m_pinNote = nullptr;
     QPlainTextEdit* m_output = nullptr;
     QPlainTextEdit* m_signed = nullptr;
     QLabel* m_error = nullptr;
