@@ -26,6 +26,7 @@ constexpr Target kTargets[] = {
     {"fuzz_signature", &fuzz::runSignature},
     {"fuzz_policy_json", &runPolicyJson},
     {"fuzz_policy_yaml", &runPolicyYaml},
+    {"fuzz_estate", &fuzz::runEstate},
 };
 
 QStringList filesIn(const QString& dir)

@@ -5,6 +5,7 @@
 // sanitizers' to report.
 #pragma once
 
+#include "estate/Estate.h"
 #include "keys/Key.h"
 #include "policy/Policy.h"
 #include "policy/PolicyIO.h"
@@ -150,6 +151,24 @@ inline QString runPolicy(QByteArrayView text, policy::Format format)
     const QByteArray saved = policy::serializePolicy(loaded.value(), format);
     if (saved.isEmpty())
         return QStringLiteral("accepted policy serialises to nothing");
+    return {};
+}
+
+// fuzz_estate: arbitrary bytes as a YAML estate file. Paths resolve against tests/data/estate, so an
+// input naming staging-policy.yaml reaches verifier validation against a real policy; the loader
+// only reads there. Probes are never run.
+inline QString runEstate(QByteArrayView text)
+{
+    const auto loaded = estate::parseEstate(text.toByteArray(), /*json=*/false, QStringLiteral("fuzz.yaml"),
+                                            QStringLiteral(JWB_TEST_DATA "/estate"));
+    if (!loaded)
+        return loaded.error().code.startsWith(QLatin1String("ERR_")) ? QString() : QStringLiteral("refusal without a code");
+    for (const estate::Verifier& v : loaded->verifiers) {
+        for (const QString& iss : v.issuers) {
+            if (!loaded->policy.findIssuer(iss))
+                return QStringLiteral("verifier names an issuer the policy does not have");
+        }
+    }
     return {};
 }
 

@@ -11,7 +11,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(fuzz_verify fuzz_signature fuzz_policy_json fuzz_policy_yaml)
+[ ${#targets[@]} -gt 0 ] || targets=(fuzz_verify fuzz_signature fuzz_policy_json fuzz_policy_yaml fuzz_estate)
 build=${JWB_FUZZ_BUILD_DIR:-$root/build-fuzz}
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
