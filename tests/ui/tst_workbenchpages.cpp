@@ -10,6 +10,7 @@
 #include <QAction>
 #include <QDateTime>
 #include <QFile>
+#include <QMenu>
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTemporaryDir>
@@ -37,6 +38,31 @@ private slots:
         for (const char* name : {"tokenLabPage", "selfTestPage", "corpusPage", "exportPage", "rotationPage"})
             QVERIFY2(window.findChild<QWidget*>(QLatin1String(name)), name);
         QVERIFY(window.findChild<QAction*>(QStringLiteral("fetchKeysAction")));
+    }
+
+    void everyPageHasAShortcutListedInTheViewMenu()
+    {
+        ui::MainWindow window;
+        ui::installWorkbenchPages(window);
+        window.loadSample();
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        auto* view = window.findChild<QMenu*>(QStringLiteral("viewMenu"));
+        QVERIFY(view);
+        QTabWidget* pages = window.pages();
+        QVERIFY(pages->count() >= 8);
+        for (int i = pages->count() - 1; i >= 0; --i) {
+            const QString name = QStringLiteral("goToPage%1Action").arg(i + 1);
+            auto* action = window.findChild<QAction*>(name);
+            QVERIFY2(action, qPrintable(name));
+            QVERIFY2(view->actions().contains(action), qPrintable(name));
+            QCOMPARE(action->shortcut(), QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+            QCOMPARE(QString(action->text()).remove(u'&'), QString(pages->tabText(i)).remove(u'&'));
+            QVERIFY(pages->tabToolTip(i).contains(action->shortcut().toString(QKeySequence::NativeText)));
+            // The key itself, pressed on the window, goes to the page.
+            QTest::keyClick(&window, Qt::Key(Qt::Key_1 + i), Qt::ControlModifier);
+            QCOMPARE(pages->currentIndex(), i);
+        }
     }
 
     void tokenLabFollowsPolicyEdits_andUndo()

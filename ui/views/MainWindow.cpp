@@ -131,7 +131,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Po
 
 MainWindow::~MainWindow() = default;
 
-void MainWindow::addPage(QWidget* page, const QString& title) { m_pages->addTab(page, title); }
+void MainWindow::addPage(QWidget* page, const QString& title)
+{
+    m_pages->addTab(page, title);
+    addPageShortcut(m_pages->indexOf(page), title);
+}
+
+void MainWindow::addPageShortcut(int index, const QString& title)
+{
+    // Ctrl+1 .. Ctrl+9, in tab order, each listed in the View menu.
+    if (index < 0 || index > 8 || !m_viewMenu)
+        return;
+    QAction* go = m_viewMenu->addAction(title);
+    go->setObjectName(QStringLiteral("goToPage%1Action").arg(index + 1));
+    go->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
+    go->setStatusTip(tr("Show the %1 page").arg(QString(title).remove(u'&')));
+    connect(go, &QAction::triggered, this, [this, index] { m_pages->setCurrentIndex(index); });
+    const QString tip = m_pages->tabToolTip(index);
+    m_pages->setTabToolTip(index, (tip.isEmpty() ? QString() : tip + u' ')
+                                      + u'(' + go->shortcut().toString(QKeySequence::NativeText) + u')');
+}
 
 void MainWindow::createActions()
 {
@@ -207,22 +226,16 @@ void MainWindow::createMenus()
     edit->addAction(m_undoAction);
     edit->addAction(m_redoAction);
 
-    QMenu* view = menuBar()->addMenu(tr("&View"));
+    QMenu* view = m_viewMenu = menuBar()->addMenu(tr("&View"));
+    view->setObjectName(QStringLiteral("viewMenu"));
     QAction* problems = m_problems->toggleViewAction();
     problems->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_M));
     view->addAction(problems);
     view->addSeparator();
-    const struct {
-        QString title;
-        Qt::Key key;
-    } pages[] = {{tr("&Policy"), Qt::Key_1}, {tr("&Defaults"), Qt::Key_2}, {tr("&Exceptions"), Qt::Key_3}};
-    int index = 0;
-    for (const auto& page : pages) {
-        QAction* go = view->addAction(page.title);
-        go->setShortcut(QKeySequence(Qt::CTRL | page.key));
-        connect(go, &QAction::triggered, this, [this, index] { m_pages->setCurrentIndex(index); });
-        ++index;
-    }
+    // The built-in pages; addPage() adds one for every later page.
+    addPageShortcut(0, tr("&Policy"));
+    addPageShortcut(1, tr("&Defaults"));
+    addPageShortcut(2, tr("&Exceptions"));
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
     help->addAction(m_aboutAction);

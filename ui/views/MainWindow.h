@@ -80,6 +80,7 @@ private:
     void openFromUser(const QString& path);
     void createActions();
     void createMenus();
+    void addPageShortcut(int index, const QString& title);
     void updateTitle();
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
@@ -100,6 +101,7 @@ private:
     QString m_autosaveWritten; // path of the autosave copy we wrote, removed on save/close
 
     QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
     QAction* m_newAction = nullptr;
     QAction* m_openAction = nullptr;
     QAction* m_saveAction = nullptr;
