@@ -343,6 +343,9 @@ private slots:
                                              QStringLiteral("headerEdit")};
         QTest::newRow("nginx") << int(exporting::Target::Nginx)
                                << QStringList{QStringLiteral("routeEdit"), QStringLiteral("headerEdit")};
+        QTest::newRow("haproxy") << int(exporting::Target::Haproxy)
+                                 << QStringList{QStringLiteral("routeEdit"), QStringLiteral("headerEdit")};
+        QTest::newRow("service:jose") << int(exporting::Target::ServiceJose) << QStringList{QStringLiteral("noProfileLabel")};
         QTest::newRow("opa") << int(exporting::Target::Opa) << QStringList{QStringLiteral("noProfileLabel")};
         QTest::newRow("canonical-yaml") << int(exporting::Target::CanonicalYaml)
                                         << QStringList{QStringLiteral("noProfileLabel")};

@@ -81,7 +81,7 @@ ExceptionsEditor::ExceptionsEditor(PolicyDocument* document, QWidget* parent)
     header->setStretchLastSection(true);
     const auto fitColumns = [this] {
         m_view->resizeColumnToContents(ExceptionsModel::IssuerColumn);
-        m_view->setColumnWidth(ExceptionsModel::IssuerColumn, std::min(m_view->columnWidth(ExceptionsModel::IssuerColumn), 220));
+        m_view->setColumnWidth(ExceptionsModel::IssuerColumn, std::min(m_view->columnWidth(ExceptionsModel::IssuerColumn), 130));
     };
     connect(m_model, &QAbstractItemModel::modelReset, this, fitColumns);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, fitColumns);
@@ -187,7 +187,10 @@ ExceptionsEditor::ExceptionsEditor(PolicyDocument* document, QWidget* parent)
     splitter->addWidget(m_form);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
-    splitter->setSizes({760, 480});
+    splitter->setSizes({800, 440});
+    // At 1024 px the table needs every pixel for its whole-read columns; the form's fields stay usable.
+    m_form->setMinimumWidth(300);
+    m_form->setMaximumWidth(520);
 
     // --- Edits
     connect(m_add, &QPushButton::clicked, this, &ExceptionsEditor::addException);

@@ -138,7 +138,12 @@ IssuerDetailsEditor::IssuerDetailsEditor(PolicyDocument* document, QWidget* pare
         m_keys->resizeColumnsToContents();
         m_keys->setColumnWidth(KeyListModel::ThumbprintColumn,
                                std::min(m_keys->columnWidth(KeyListModel::ThumbprintColumn), 130));
+        m_keys->setColumnWidth(KeyListModel::SourceColumn, std::min(m_keys->columnWidth(KeyListModel::SourceColumn), 240));
     });
+    // Where a key comes from (an exception's id and expiry included) matters more than its thumbprint:
+    // shown right after the algorithms, so a narrow panel still has it in view.
+    m_keys->horizontalHeader()->moveSection(m_keys->horizontalHeader()->visualIndex(KeyListModel::SourceColumn),
+                                            KeyListModel::AlgorithmsColumn + 1);
     keysLayout->addWidget(m_keys, 1);
     m_keySources = new QLabel(keysPage);
     m_keySources->setObjectName(QStringLiteral("keySourcesLabel"));
@@ -312,9 +317,10 @@ void IssuerDetailsEditor::refresh()
     QStringList granted;
     for (const policy::PolicyException& e : std::as_const(active))
         if (e.allow.keys && !e.allow.keys->resolved.isEmpty())
-            granted.append(tr("exception %1 adds %n key(s) while active (tinted)", nullptr,
+            granted.append(tr("exception %1 adds %n key(s) until %2 (tinted)", nullptr,
                               static_cast<int>(e.allow.keys->resolved.size()))
-                               .arg(e.id));
+                               .arg(e.id, (e.expiresIsDate ? e.expires.toUTC().addSecs(-1) : e.expires.toUTC())
+                                              .toString(QStringLiteral("yyyy-MM-dd"))));
     QString keyText = sources.isEmpty() ? tr("No key pinned: every token from this issuer is rejected.")
                                         : tr("Key sources: %1. Keys from files are edited in those files; an inline "
                                              "key's kid is set by double-clicking it.")

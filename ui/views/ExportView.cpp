@@ -302,7 +302,7 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     m_noProfile->setObjectName(QStringLiteral("noProfileLabel"));
     m_noProfile->setWordWrap(true);
     form->addRow(m_noProfile);
-    profileBox->setMaximumWidth(300);
+    profileBox->setMaximumWidth(250);
 
     m_stagingWarning = new QLabel(this);
     m_stagingWarning->setObjectName(QStringLiteral("stagingWarning"));
@@ -333,7 +333,7 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     m_gapTable->horizontalHeader()->setSectionResizeMode(GapTableModel::ControlColumn, QHeaderView::ResizeToContents);
     m_gapTable->horizontalHeader()->setSectionResizeMode(GapTableModel::StatusColumn, QHeaderView::ResizeToContents);
     m_gapTable->verticalHeader()->setDefaultSectionSize(m_gapTable->fontMetrics().height() + 6);
-    m_gapTable->setColumnWidth(GapTableModel::IssuerColumn, 170);
+    m_gapTable->setColumnWidth(GapTableModel::IssuerColumn, 120); // elided; the detail pane names it in full
     connect(m_gapTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] { showGapDetail(); });
 
     // The selected row's advice in full: the "How / why" column only has room for its start.
@@ -367,7 +367,7 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 1);
     // The gap table carries sentences; give it the larger share.
-    splitter->setSizes({440, 560});
+    splitter->setSizes({400, 600});
 
     auto* left = new QVBoxLayout;
     left->addWidget(profileBox);
@@ -437,7 +437,8 @@ void ExportView::showProfileFields()
     const bool envoy = t == Target::Envoy;
     const bool istio = t == Target::Istio;
     const bool kong = t == Target::Kong;
-    const bool nginx = t == Target::Nginx;
+    // NGINX, HAProxy and Apache read the same two fields (their key directories keep their defaults here).
+    const bool nginx = t == Target::Nginx || t == Target::Haproxy || t == Target::Apache;
     const QList<std::pair<QWidget*, bool>> rows{
         {m_namespace, istio},          {m_selector, istio},
         {m_cluster, envoy},            {m_service, kong},
