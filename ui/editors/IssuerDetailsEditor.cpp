@@ -287,11 +287,8 @@ void IssuerDetailsEditor::refresh()
     if (!m_issuer->hasFocus() || m_issuer->text() != issuer.issuer)
         setTextKeepingCursor(m_issuer, issuer.issuer);
     setTextKeepingCursor(m_trustDomain, issuer.trustDomain);
-    QStringList domains;
-    for (const policy::Issuer& i : p.issuers)
-        if (!i.trustDomain.isEmpty() && !domains.contains(i.trustDomain))
-            domains.append(i.trustDomain);
-    static_cast<QStringListModel*>(m_trustDomain->completer()->model())->setStringList(domains);
+    // From the document's index: the trust domains without a walk over every issuer.
+    static_cast<QStringListModel*>(m_trustDomain->completer()->model())->setStringList(m_document->trustDomains());
     setTextKeepingCursor(m_jwksUri, issuer.keys.jwksUri);
     if (lines(m_subjects->toPlainText()) != issuer.subjects) {
         const QSignalBlocker block(m_subjects);

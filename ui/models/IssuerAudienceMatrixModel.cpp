@@ -16,16 +16,21 @@ IssuerAudienceMatrixModel::IssuerAudienceMatrixModel(PolicyDocument* document, Q
     connect(document, &PolicyDocument::aboutToReset, this, [this] { beginResetModel(); });
     connect(document, &PolicyDocument::resetDone, this, [this] { endResetModel(); });
     connect(document, &PolicyDocument::issuerAboutToBeInserted, this, [this](int row) { beginInsertRows({}, row, row); });
-    connect(document, &PolicyDocument::issuerInserted, this, [this](int) {
-        endInsertRows();
-        refreshAll(); // a new trust domain can change which columns are shared
-    });
+    connect(document, &PolicyDocument::issuerInserted, this, [this](int) { endInsertRows(); });
     connect(document, &PolicyDocument::issuerAboutToBeRemoved, this, [this](int row) { beginRemoveRows({}, row, row); });
-    connect(document, &PolicyDocument::issuerRemoved, this, [this](int) {
-        endRemoveRows();
-        refreshAll();
+    connect(document, &PolicyDocument::issuerRemoved, this, [this](int) { endRemoveRows(); });
+    // One issuer changed: its row. Columns whose shared flag flipped are announced apart.
+    connect(document, &PolicyDocument::issuerChanged, this, [this](int row) {
+        if (columnCount() > 0)
+            emit dataChanged(index(row, 0), index(row, columnCount() - 1));
     });
-    connect(document, &PolicyDocument::issuerChanged, this, [this](int) { refreshAll(); });
+    connect(document, &PolicyDocument::audienceSharingChanged, this, [this](const QStringList& audiences) {
+        for (const QString& audience : audiences) {
+            const int a = m_document->audienceColumn(audience);
+            if (a >= 0)
+                refreshColumn(a + FirstAudienceColumn, {Qt::BackgroundRole});
+        }
+    });
     connect(document, &PolicyDocument::audienceAboutToBeInserted, this, [this](int column) {
         beginInsertColumns({}, column + FirstAudienceColumn, column + FirstAudienceColumn);
     });
@@ -34,7 +39,8 @@ IssuerAudienceMatrixModel::IssuerAudienceMatrixModel(PolicyDocument* document, Q
         beginRemoveColumns({}, column + FirstAudienceColumn, column + FirstAudienceColumn);
     });
     connect(document, &PolicyDocument::audienceRemoved, this, [this](int) { endRemoveColumns(); });
-    connect(document, &PolicyDocument::audienceRenamed, this, [this](int) { refreshAll(); });
+    connect(document, &PolicyDocument::audienceRenamed, this,
+            [this](int column) { refreshColumn(column + FirstAudienceColumn, {}); });
 }
 
 int IssuerAudienceMatrixModel::rowCount(const QModelIndex& parent) const
@@ -47,16 +53,11 @@ int IssuerAudienceMatrixModel::columnCount(const QModelIndex& parent) const
     return parent.isValid() ? 0 : FirstAudienceColumn + static_cast<int>(m_document->audiences().size());
 }
 
-void IssuerAudienceMatrixModel::refreshAll()
+void IssuerAudienceMatrixModel::refreshColumn(int column, const QList<int>& roles)
 {
-    const int rows = rowCount();
-    const int columns = columnCount();
-    if (rows > 0 && columns > 0)
-        emit dataChanged(index(0, 0), index(rows - 1, columns - 1));
-    if (columns > 0)
-        emit headerDataChanged(Qt::Horizontal, 0, columns - 1);
-    if (rows > 0)
-        emit headerDataChanged(Qt::Vertical, 0, rows - 1);
+    emit headerDataChanged(Qt::Horizontal, column, column);
+    if (rowCount() > 0)
+        emit dataChanged(index(0, column), index(rowCount() - 1, column), roles);
 }
 
 bool IssuerAudienceMatrixModel::isSharedAcrossDomains(int column) const
@@ -102,6 +103,8 @@ QVariant IssuerAudienceMatrixModel::data(const QModelIndex& index, int role) con
     const QString& audience = m_document->audiences().at(audienceIndex(column));
     const bool allowed = issuer.audiences.contains(audience);
     switch (role) {
+    case FlaggedRole:
+        return allowed && isSharedAcrossDomains(column);
     case Qt::CheckStateRole:
         return allowed ? Qt::Checked : Qt::Unchecked;
     case Qt::AccessibleTextRole:

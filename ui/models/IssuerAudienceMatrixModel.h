@@ -19,6 +19,8 @@ public:
     static constexpr int IssuerColumn = 0;
     static constexpr int TrustDomainColumn = 1;
     static constexpr int FirstAudienceColumn = 2;
+    // bool, audience cells only: ticked for an audience shared across trust domains (the cells lint flags).
+    static constexpr int FlaggedRole = Qt::UserRole + 1;
 
     explicit IssuerAudienceMatrixModel(PolicyDocument* document, QObject* parent = nullptr);
 
@@ -36,7 +38,8 @@ public:
     bool isSharedAcrossDomains(int column) const;
 
 private:
-    void refreshAll();
+    // The header and every cell of one column (a rename, a change of its shared flag).
+    void refreshColumn(int column, const QList<int>& roles);
 
     PolicyDocument* m_document;
 };

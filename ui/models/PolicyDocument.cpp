@@ -103,10 +103,14 @@ PolicyDocument::PolicyDocument(QObject* parent) : QObject(parent), m_undoStack(n
     // Undoing a column removal before its ticks are restored is fine transiently; afterwards every
     // audience an issuer lists must have a column.
     connect(m_undoStack, &QUndoStack::indexChanged, this, [this](int) {
-        for (const policy::Issuer& issuer : std::as_const(m_policy.issuers))
-            for (const QString& aud : issuer.audiences)
-                if (!m_audiences.contains(aud))
-                    applyInsertAudience(static_cast<int>(m_audiences.size()), aud);
+        // The audiences in use are the keys of the sharing index: no walk over the issuers.
+        QStringList missing;
+        for (auto it = m_audienceUse.cbegin(); it != m_audienceUse.cend(); ++it)
+            if (!m_columnOf.contains(it.key()))
+                missing.append(it.key());
+        missing.sort();
+        for (const QString& aud : std::as_const(missing))
+            applyInsertAudience(static_cast<int>(m_audiences.size()), aud);
     });
 }
 
@@ -123,26 +127,96 @@ QString PolicyDocument::displayName() const
 
 QStringList PolicyDocument::trustDomainsForAudience(const QString& audience) const
 {
-    QStringList domains;
-    for (const policy::Issuer& issuer : m_policy.issuers)
-        if (issuer.audiences.contains(audience) && !domains.contains(issuer.trustDomain))
-            domains.append(issuer.trustDomain);
+    const auto it = m_audienceUse.constFind(audience);
+    if (it == m_audienceUse.cend())
+        return {};
+    QStringList domains = it->keys();
     domains.sort();
     return domains;
 }
 
 bool PolicyDocument::audienceSharedAcrossDomains(const QString& audience) const
 {
-    return trustDomainsForAudience(audience).size() > 1;
+    const auto it = m_audienceUse.constFind(audience);
+    return it != m_audienceUse.cend() && it->size() > 1;
+}
+
+QStringList PolicyDocument::sharedAudiences(int limit) const
+{
+    QStringList shared;
+    if (m_sharedCount == 0)
+        return shared;
+    for (const QString& aud : m_audiences) {
+        if (shared.size() >= limit)
+            break;
+        if (audienceSharedAcrossDomains(aud))
+            shared.append(aud);
+    }
+    return shared;
+}
+
+QStringList PolicyDocument::trustDomains() const
+{
+    QStringList domains;
+    for (auto it = m_domainUse.cbegin(); it != m_domainUse.cend(); ++it)
+        if (!it.key().isEmpty())
+            domains.append(it.key());
+    domains.sort();
+    return domains;
+}
+
+void PolicyDocument::countIssuer(const policy::Issuer& issuer, int delta, QStringList* flipped)
+{
+    int& inDomain = m_domainUse[issuer.trustDomain];
+    inDomain += delta;
+    if (inDomain <= 0)
+        m_domainUse.remove(issuer.trustDomain);
+    for (const QString& aud : issuer.audiences) {
+        QHash<QString, int>& domains = m_audienceUse[aud];
+        const bool wasShared = domains.size() > 1;
+        int& n = domains[issuer.trustDomain];
+        n += delta;
+        if (n <= 0)
+            domains.remove(issuer.trustDomain);
+        const bool shared = domains.size() > 1;
+        if (domains.isEmpty())
+            m_audienceUse.remove(aud);
+        if (shared != wasShared) {
+            m_sharedCount += shared ? 1 : -1;
+            if (flipped && !flipped->contains(aud))
+                flipped->append(aud);
+        }
+    }
+}
+
+void PolicyDocument::emitSharing(const QStringList& flipped)
+{
+    if (!flipped.isEmpty())
+        emit audienceSharingChanged(flipped);
+}
+
+void PolicyDocument::reindexColumnsFrom(int column)
+{
+    for (int c = column; c < m_audiences.size(); ++c)
+        m_columnOf.insert(m_audiences.at(c), c);
 }
 
 void PolicyDocument::rebuildAudiences()
 {
     m_audiences.clear();
-    for (const policy::Issuer& issuer : std::as_const(m_policy.issuers))
-        for (const QString& aud : issuer.audiences)
-            if (!m_audiences.contains(aud))
-                m_audiences.append(aud);
+    m_columnOf.clear();
+    m_audienceUse.clear();
+    m_domainUse.clear();
+    m_sharedCount = 0;
+    for (const policy::Issuer& issuer : std::as_const(m_policy.issuers)) {
+        countIssuer(issuer, +1, nullptr);
+        for (const QString& aud : issuer.audiences) {
+            if (m_columnOf.contains(aud))
+                continue;
+            m_columnOf.insert(aud, static_cast<int>(m_audiences.size()));
+            m_audiences.append(aud);
+        }
+    }
 }
 
 void PolicyDocument::reset(policy::Policy policy, const QString& filePath)
@@ -561,7 +635,7 @@ Status PolicyDocument::addAudience(const QString& audience)
 {
     if (Status s = checkName(audience, tr("audience"), QStringLiteral("issuers[].audiences")); !s)
         return refuse(s.error());
-    if (m_audiences.contains(audience))
+    if (m_columnOf.contains(audience))
         return refuse(Error{kErrDuplicate, tr("Audience %1 already has a column.").arg(audience), {}});
     return push(new InsertAudienceCommand(this, static_cast<int>(m_audiences.size()), audience,
                                           tr("Add audience %1").arg(audience)));
@@ -576,7 +650,7 @@ Status PolicyDocument::renameAudience(int column, const QString& audience)
         return Ok{};
     if (Status s = checkName(audience, tr("audience"), QStringLiteral("issuers[].audiences")); !s)
         return refuse(s.error());
-    if (m_audiences.contains(audience))
+    if (m_columnOf.contains(audience))
         return refuse(Error{kErrDuplicate, tr("Audience %1 already has a column.").arg(audience), {}});
     auto* macro = new QUndoCommand(tr("Rename audience %1 to %2").arg(old, audience));
     // The column label first, then the ticks: undo runs in reverse and restores ticks before the label.
@@ -724,22 +798,32 @@ void PolicyDocument::applyInsertIssuer(int row, const policy::Issuer& issuer)
 {
     emit issuerAboutToBeInserted(row);
     m_policy.issuers.insert(row, issuer);
+    QStringList flipped;
+    countIssuer(issuer, +1, &flipped);
     emit issuerInserted(row);
+    emitSharing(flipped);
     emit policyChanged();
 }
 
 void PolicyDocument::applyRemoveIssuer(int row)
 {
     emit issuerAboutToBeRemoved(row);
+    QStringList flipped;
+    countIssuer(m_policy.issuers.at(row), -1, &flipped);
     m_policy.issuers.removeAt(row);
     emit issuerRemoved(row);
+    emitSharing(flipped);
     emit policyChanged();
 }
 
 void PolicyDocument::applyIssuer(int row, const policy::Issuer& issuer)
 {
+    QStringList flipped;
+    countIssuer(m_policy.issuers.at(row), -1, &flipped);
     m_policy.issuers[row] = issuer;
+    countIssuer(issuer, +1, &flipped);
     emit issuerChanged(row);
+    emitSharing(flipped);
     emit policyChanged();
 }
 
@@ -747,6 +831,7 @@ void PolicyDocument::applyInsertAudience(int column, const QString& audience)
 {
     emit audienceAboutToBeInserted(column);
     m_audiences.insert(column, audience);
+    reindexColumnsFrom(column);
     emit audienceInserted(column);
     emit policyChanged();
 }
@@ -754,14 +839,18 @@ void PolicyDocument::applyInsertAudience(int column, const QString& audience)
 void PolicyDocument::applyRemoveAudience(int column)
 {
     emit audienceAboutToBeRemoved(column);
+    m_columnOf.remove(m_audiences.at(column));
     m_audiences.removeAt(column);
+    reindexColumnsFrom(column);
     emit audienceRemoved(column);
     emit policyChanged();
 }
 
 void PolicyDocument::applyRenameAudience(int column, const QString& audience)
 {
+    m_columnOf.remove(m_audiences.at(column));
     m_audiences[column] = audience;
+    m_columnOf.insert(audience, column);
     emit audienceRenamed(column);
     emit policyChanged();
 }

@@ -5,6 +5,7 @@
 #include "policy/PolicyIO.h"
 #include "util/Error.h"
 
+#include <QHash>
 #include <QObject>
 #include <QString>
 #include <QStringList>
@@ -45,10 +46,18 @@ public:
     // plus audiences added in the editor that no issuer has ticked yet (those are not saved).
     const QStringList& audiences() const { return m_audiences; }
     int issuerCount() const { return static_cast<int>(m_policy.issuers.size()); }
+    // The column of `audience` in audiences(), or -1. Constant time: views ask it per cell.
+    int audienceColumn(const QString& audience) const { return m_columnOf.value(audience, -1); }
     // Trust domains of the issuers that list `audience` (sorted, unique). More than one means the
     // audience is shared across trust domains: a token from one domain is accepted by the other's API.
+    // Both read an index kept up to date by every change, so they cost nothing per issuer.
     QStringList trustDomainsForAudience(const QString& audience) const;
     bool audienceSharedAcrossDomains(const QString& audience) const;
+    // How many audiences are shared across trust domains, and the first `limit` of them in column order.
+    int sharedAudienceCount() const { return m_sharedCount; }
+    QStringList sharedAudiences(int limit) const;
+    // The non-empty trust domains of the policy's issuers, sorted.
+    QStringList trustDomains() const;
 
     // Whole-document operations: they replace the policy and clear the undo history.
     void reset(policy::Policy policy, const QString& filePath);
@@ -125,6 +134,8 @@ signals:
     void audienceAboutToBeRemoved(int column);
     void audienceRemoved(int column);
     void audienceRenamed(int column);
+    // Audiences that became, or stopped being, shared across trust domains with the last change.
+    void audienceSharingChanged(const QStringList& audiences);
     void defaultsChanged();
     void exceptionAboutToBeInserted(int row);
     void exceptionInserted(int row);
@@ -144,9 +155,18 @@ private:
     Status checkIssuerRow(int row) const;
     Status checkIssuerName(const QString& issuer, int ignoreRow) const;
     void rebuildAudiences();
+    void reindexColumnsFrom(int column);
+    // Adds (+1) or removes (-1) one issuer's audiences and trust domain from the sharing index;
+    // audiences whose shared flag flipped are added to `flipped`.
+    void countIssuer(const policy::Issuer& issuer, int delta, QStringList* flipped);
+    void emitSharing(const QStringList& flipped);
 
     policy::Policy m_policy;
     QStringList m_audiences;
+    QHash<QString, int> m_columnOf;                     // audience -> its index in m_audiences
+    QHash<QString, QHash<QString, int>> m_audienceUse;  // audience -> trust domain -> issuers listing it
+    QHash<QString, int> m_domainUse;                    // trust domain -> issuers in it
+    int m_sharedCount = 0;                              // audiences listed from more than one domain
     QString m_filePath;
     policy::Format m_format = policy::Format::Yaml;
     QUndoStack* m_undoStack = nullptr;
