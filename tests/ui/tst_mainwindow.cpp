@@ -29,6 +29,7 @@
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTreeView>
 #include <QUndoStack>
 
 using namespace jwb;
@@ -508,9 +509,12 @@ private slots:
         QTRY_VERIFY(!problemsWithRule(problems, QStringLiteral("issuer-no-keys")).isEmpty());
         const QModelIndex finding = problemsWithRule(problems, QStringLiteral("issuer-no-keys")).first();
         w.pages()->setCurrentIndex(1);
-        QTableView* view = w.problemsPanel()->view();
-        view->scrollTo(finding);
-        const QRect rect = view->visualRect(finding.siblingAtColumn(ProblemsModel::MessageColumn));
+        // The panel groups findings by rule: the finding's row is inside its rule's group.
+        QTreeView* view = w.problemsPanel()->view();
+        const QModelIndex row = w.problemsPanel()->viewIndexOf(finding.siblingAtColumn(ProblemsModel::MessageColumn));
+        QVERIFY(row.isValid());
+        view->scrollTo(row);
+        const QRect rect = view->visualRect(row);
         QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, rect.center());
         QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, rect.center());
         QTRY_COMPARE(w.pages()->currentIndex(), 0);

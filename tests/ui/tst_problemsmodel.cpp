@@ -69,6 +69,25 @@ private slots:
         QTRY_VERIFY(!hasRule(*m_model, QStringLiteral("audience-cross-trust-domain")));
     }
 
+    void editsLintOnAWorker_onlyTheLatestPolicysFindingsAreShown()
+    {
+        const QList<lint::Finding> before = lint::lintPolicy(m_doc->policy(), kNow);
+        // The edit returns before lint runs: the findings shown are still the old ones, marked pending.
+        QVERIFY(m_doc->addIssuer(QStringLiteral("https://new.example.com/"), QStringLiteral("lab")).ok());
+        QVERIFY(m_model->isPending());
+        QCOMPARE(m_model->rowCount(), before.size());
+        // A second edit before the first run reports: that run's result is for an older policy.
+        const int ledger = m_doc->audienceColumn(QStringLiteral("ledger-api"));
+        QVERIFY(m_doc->setAudienceAllowed(1, ledger, true).ok());
+        QTRY_VERIFY(!m_model->isPending());
+        const QList<lint::Finding> expected = lint::lintPolicy(m_doc->policy(), kNow);
+        QCOMPARE(m_model->rowCount(), expected.size());
+        for (int i = 0; i < expected.size(); ++i)
+            QCOMPARE(m_model->finding(i).message, expected.at(i).message);
+        QVERIFY(hasRule(*m_model, QStringLiteral("issuer-no-keys")));
+        QVERIFY(hasRule(*m_model, QStringLiteral("audience-cross-trust-domain")));
+    }
+
     void dangerousHeaderAllowed_findingPointsAtDefaults()
     {
         policy::Rules rules = m_doc->policy().defaults;

@@ -16,10 +16,14 @@ ProblemsModel::ProblemsModel(PolicyDocument* document, QObject* parent)
     , m_document(document)
     , m_clock([] { return QDateTime::currentSecsSinceEpoch(); })
 {
+    m_pool.setMaxThreadCount(1);
     m_pending.setSingleShot(true);
     m_pending.setInterval(0);
-    connect(&m_pending, &QTimer::timeout, this, &ProblemsModel::refresh);
-    connect(document, &PolicyDocument::policyChanged, &m_pending, qOverload<>(&QTimer::start));
+    connect(&m_pending, &QTimer::timeout, this, &ProblemsModel::startLint);
+    connect(document, &PolicyDocument::policyChanged, this, [this] {
+        ++m_generation; // whatever runs now is for an older policy
+        m_pending.start();
+    });
     // Line numbers are shown only while they match the file: saving or undoing back changes that,
     // and only the location column, so the findings are not recomputed for it.
     connect(document, &PolicyDocument::modifiedChanged, this, [this] {
@@ -27,6 +31,12 @@ ProblemsModel::ProblemsModel(PolicyDocument* document, QObject* parent)
             emit dataChanged(index(0, LocationColumn), index(rowCount() - 1, LocationColumn), {Qt::DisplayRole});
     });
     refresh();
+}
+
+ProblemsModel::~ProblemsModel()
+{
+    m_pool.clear();
+    m_pool.waitForDone();
 }
 
 void ProblemsModel::setClock(std::function<qint64()> clock)
@@ -69,18 +79,55 @@ void ProblemsModel::clearDeployedConfig()
     refresh();
 }
 
+namespace {
+
+QList<lint::Finding> lintWithDrift(const policy::Policy& policy, qint64 now, exporting::DriftSource source,
+                                   const QByteArray* config, const QString& name)
+{
+    QList<lint::Finding> findings = lint::lintPolicy(policy, now);
+    if (config) {
+        const auto report = exporting::detectDrift(policy, source, *config, name, now);
+        if (report) {
+            for (const exporting::DriftFinding& d : report->findings)
+                findings.append(fromDrift(*report, d, name));
+        }
+    }
+    return findings;
+}
+
+} // namespace
+
 void ProblemsModel::refresh()
 {
     m_pending.stop();
-    QList<lint::Finding> findings = lint::lintPolicy(m_document->policy(), m_clock());
-    if (m_deployed) {
-        const auto report = exporting::detectDrift(m_document->policy(), m_deployed->source, m_deployed->config,
-                                                   m_deployed->name, m_clock());
-        if (report) {
-            for (const exporting::DriftFinding& d : report->findings)
-                findings.append(fromDrift(*report, d, m_deployed->name));
-        }
-    }
+    const quint64 generation = ++m_generation;
+    apply(lintWithDrift(m_document->policy(), m_clock(), m_deployed ? m_deployed->source : exporting::DriftSource{},
+                        m_deployed ? &m_deployed->config : nullptr, m_deployed ? m_deployed->name : QString()),
+          generation);
+}
+
+void ProblemsModel::startLint()
+{
+    const quint64 generation = m_generation;
+    m_pool.clear(); // a queued run that has not started yet is for an older policy
+    // The copy shares the policy's data with the document (implicit sharing); an edit while lint
+    // runs detaches the document's side, never the worker's.
+    m_pool.start([this, policy = m_document->policy(), now = m_clock(), deployed = m_deployed, generation]() {
+        QList<lint::Finding> findings =
+            lintWithDrift(policy, now, deployed ? deployed->source : exporting::DriftSource{},
+                          deployed ? &deployed->config : nullptr, deployed ? deployed->name : QString());
+        // The model outlives its pool's jobs (the destructor waits), so `this` is safe here.
+        QMetaObject::invokeMethod(
+            this, [this, findings = std::move(findings), generation]() mutable { apply(std::move(findings), generation); },
+            Qt::QueuedConnection);
+    });
+}
+
+void ProblemsModel::apply(QList<lint::Finding> findings, quint64 generation)
+{
+    if (generation != m_generation)
+        return; // the policy changed since this run started; the run for it is queued
+    m_applied = generation;
     beginResetModel();
     m_findings = std::move(findings);
     endResetModel();

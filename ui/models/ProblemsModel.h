@@ -7,6 +7,7 @@
 
 #include <QAbstractTableModel>
 #include <QList>
+#include <QThreadPool>
 #include <QTimer>
 
 #include <functional>
@@ -16,7 +17,9 @@ namespace jwb::ui {
 class PolicyDocument;
 
 // The lint findings (lint::lintPolicy) of the document's current policy, recomputed after every
-// change. Several signals of one edit (a macro command) are coalesced into one lint run.
+// change. Several signals of one edit (a macro command) are coalesced into one lint run, which runs
+// on a worker thread on a copy of the policy: a 10,000-issuer lint never holds the UI thread, and a
+// result for a policy edited since is dropped (only the latest run's findings are shown).
 class ProblemsModel final : public QAbstractTableModel {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(ProblemsModel)
@@ -30,8 +33,12 @@ public:
 
     // Unix seconds deciding expired/expiring exceptions (tests fix it).
     void setClock(std::function<qint64()> clock);
-    // Runs lint now (otherwise it runs on the next event loop turn after a change).
+    ~ProblemsModel() override;
+
+    // Runs lint now, on this thread (otherwise it runs on a worker after a change).
     void refresh();
+    // Whether a lint run for the current policy is still to come (the findings shown are older).
+    bool isPending() const { return m_pending.isActive() || m_applied != m_generation; }
     // Adds the drift of a deployed gateway configuration (exporting::detectDrift) to the findings,
     // recomputed with lint after every policy change until cleared. Returns the parse error, if any,
     // and keeps the previous configuration in that case.
@@ -50,6 +57,9 @@ signals:
     void findingsChanged();
 
 private:
+    void startLint();
+    void apply(QList<lint::Finding> findings, quint64 generation);
+
     PolicyDocument* m_document;
     std::function<qint64()> m_clock;
     QList<lint::Finding> m_findings; // derived from the document, never edited here
@@ -60,6 +70,9 @@ private:
     };
     std::optional<DeployedConfig> m_deployed;
     QTimer m_pending;
+    QThreadPool m_pool;       // one worker: runs are queued, a queued stale one is dropped
+    quint64 m_generation = 0; // of the latest policy handed to lint
+    quint64 m_applied = 0;    // of the findings shown
 };
 
 } // namespace jwb::ui

@@ -2,12 +2,20 @@
 #include "views/ProblemsPanel.h"
 
 #include "models/PolicyDocument.h"
+#include "models/ProblemsGroupModel.h"
 #include "models/ProblemsModel.h"
 
 #include <QHeaderView>
 #include <QLabel>
-#include <QTableView>
+#include <QTreeView>
 #include <QVBoxLayout>
+
+namespace {
+
+// A group this small starts open; larger ones are opened on demand.
+constexpr int kOpenGroupUpTo = 5;
+
+} // namespace
 
 namespace jwb::ui {
 
@@ -25,33 +33,80 @@ ProblemsPanel::ProblemsPanel(PolicyDocument* document, QWidget* parent)
     m_summary = new QLabel(content);
     m_summary->setObjectName(QStringLiteral("problemsSummary"));
     layout->addWidget(m_summary);
-    m_view = new QTableView(content);
+    m_groups = new ProblemsGroupModel(m_model, this);
+    m_view = new QTreeView(content);
     m_view->setObjectName(QStringLiteral("problemsView"));
     m_view->setAccessibleName(tr("Problems list"));
     m_view->setToolTip(toolTip());
-    m_view->setModel(m_model);
+    m_view->setModel(m_groups);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
     m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->setWordWrap(true);
-    m_view->verticalHeader()->setVisible(false);
-    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    QHeaderView* header = m_view->horizontalHeader();
-    header->setSectionResizeMode(ProblemsModel::SeverityColumn, QHeaderView::ResizeToContents);
+    // One line a row, the whole text in the tooltip: rows of equal height are laid out without
+    // measuring each message.
+    m_view->setUniformRowHeights(true);
+    m_view->setWordWrap(false);
+    m_view->setTextElideMode(Qt::ElideRight);
+    m_view->setExpandsOnDoubleClick(false);
+    QHeaderView* header = m_view->header();
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(ProblemsModel::SeverityColumn, QHeaderView::Interactive);
+    header->resizeSection(ProblemsModel::SeverityColumn, 120);
     header->setSectionResizeMode(ProblemsModel::MessageColumn, QHeaderView::Stretch);
-    header->setSectionResizeMode(ProblemsModel::LocationColumn, QHeaderView::ResizeToContents);
-    header->setSectionResizeMode(ProblemsModel::RuleColumn, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(ProblemsModel::LocationColumn, QHeaderView::Interactive);
+    header->resizeSection(ProblemsModel::LocationColumn, 220);
+    header->setSectionResizeMode(ProblemsModel::RuleColumn, QHeaderView::Interactive);
+    header->resizeSection(ProblemsModel::RuleColumn, 220);
     layout->addWidget(m_view, 1);
     setWidget(content);
 
     // activated: double-click or Enter, as the platform defines it.
-    connect(m_view, &QTableView::activated, this, [this](const QModelIndex& index) {
+    connect(m_view, &QTreeView::activated, this, [this](const QModelIndex& index) {
+        if (m_groups->findingRow(index) < 0) {
+            const QModelIndex group = index.siblingAtColumn(0);
+            m_view->setExpanded(group, !m_view->isExpanded(group));
+            return;
+        }
         const QString path = index.data(ProblemsModel::PathRole).toString();
         if (!path.isEmpty())
             emit navigateRequested(path);
     });
+    connect(m_groups, &QAbstractItemModel::modelAboutToBeReset, this, &ProblemsPanel::rememberExpanded);
+    connect(m_groups, &QAbstractItemModel::modelReset, this, &ProblemsPanel::restoreExpanded);
+    restoreExpanded();
     connect(m_model, &ProblemsModel::findingsChanged, this, &ProblemsPanel::updateSummary);
     updateSummary();
+}
+
+void ProblemsPanel::rememberExpanded()
+{
+    m_expanded.clear();
+    for (int g = 0; g < m_groups->rowCount(); ++g) {
+        const QModelIndex group = m_groups->index(g, 0);
+        if (m_view->isExpanded(group))
+            m_expanded.insert(group.data(ProblemsGroupModel::RuleRole).toString());
+    }
+}
+
+void ProblemsPanel::restoreExpanded()
+{
+    for (int g = 0; g < m_groups->rowCount(); ++g) {
+        const QModelIndex group = m_groups->index(g, 0);
+        const QString rule = group.data(ProblemsGroupModel::RuleRole).toString();
+        const bool open = m_seenRules.contains(rule) ? m_expanded.contains(rule)
+                                                     : m_groups->rowCount(group) <= kOpenGroupUpTo;
+        m_seenRules.insert(rule);
+        if (open)
+            m_view->setExpanded(group, true);
+    }
+}
+
+QModelIndex ProblemsPanel::viewIndexOf(const QModelIndex& finding)
+{
+    const QModelIndex index = m_groups->indexOfFinding(finding);
+    if (index.isValid())
+        m_view->setExpanded(index.parent(), true);
+    return index;
 }
 
 QString ProblemsPanel::summary() const
