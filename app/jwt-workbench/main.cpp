@@ -66,8 +66,10 @@ int main(int argc, char* argv[])
     jwb::ui::MainWindow window;
     jwb::ui::installWorkbenchPages(window);
     const QString file = parser.positionalArguments().value(0);
-    if (file.isEmpty() || !window.openFile(file))
-        window.loadSample();
+    if (parser.isSet(screenshot) || file.isEmpty()) {
+        if (file.isEmpty() || !window.openFile(file))
+            window.loadSample();
+    }
 
     if (parser.isSet(screenshot)) {
         const auto written = jwb::ui::renderScreenshots(window, parser.value(screenshot));
@@ -81,7 +83,16 @@ int main(int argc, char* argv[])
     }
 
     window.show();
-    // After the window is up, so the question has a parent on screen.
-    QTimer::singleShot(0, &window, [&window] { window.checkForRecovery(); });
+    if (file.isEmpty()) {
+        // After the window is up, so the question has a parent on screen.
+        QTimer::singleShot(0, &window, [&window] { window.checkForRecovery(); });
+    } else {
+        // The window is up at once; a large policy loads behind it (the sample if it cannot be opened).
+        window.openFileInBackground(file, [&window](bool opened) {
+            if (!opened)
+                window.loadSample();
+            window.checkForRecovery();
+        });
+    }
     return QApplication::exec();
 }

@@ -120,6 +120,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Po
             m_matrix->selectIssuer(0);
     });
 
+    m_loader.setMaxThreadCount(1);
     m_autosaveTimer.setInterval(kDefaultAutosaveMs);
     connect(&m_autosaveTimer, &QTimer::timeout, this, &MainWindow::writeAutosave);
     m_autosaveTimer.start();
@@ -129,7 +130,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Po
     updateTitle();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    m_loader.clear();
+    m_loader.waitForDone(); // a load in progress posts to this window
+}
 
 void MainWindow::addPage(QWidget* page, const QString& title)
 {
@@ -299,10 +304,48 @@ bool MainWindow::openFile(const QString& path)
     return true;
 }
 
+void MainWindow::openFileInBackground(const QString& path, std::function<void(bool)> done)
+{
+    if (!maybeSave()) {
+        if (done)
+            done(false);
+        return;
+    }
+    const quint64 generation = ++m_loadGeneration;
+    m_pages->setEnabled(false);
+    statusBar()->showMessage(tr("Opening %1…").arg(QDir::toNativeSeparators(path)));
+    m_loader.start([this, path, generation, done = std::move(done)]() {
+        Result<policy::Policy> loaded = policy::loadPolicyFile(path);
+        // The window outlives its loader's jobs (the destructor waits), so `this` is safe here.
+        QMetaObject::invokeMethod(
+            this,
+            [this, path, generation, done, loaded = std::move(loaded)]() mutable {
+                if (generation != m_loadGeneration)
+                    return; // another open was started since; it decides what is shown
+                m_loadShown = generation;
+                m_pages->setEnabled(true);
+                statusBar()->clearMessage();
+                if (!loaded) {
+                    showError(tr("Policy not opened"), loaded.error().toString());
+                } else {
+                    m_document->reset(std::move(loaded).value(), QFileInfo(path).absoluteFilePath());
+                    addRecentFile(m_document->filePath());
+                    statusBar()->showMessage(
+                        tr("Opened %1").arg(QDir::toNativeSeparators(m_document->filePath())), kStatusTimeoutMs);
+                }
+                if (done)
+                    done(loaded.ok());
+            },
+            Qt::QueuedConnection);
+    });
+}
+
 void MainWindow::openFromUser(const QString& path)
 {
-    if (openFile(path))
-        checkForRecovery();
+    openFileInBackground(path, [this](bool opened) {
+        if (opened)
+            checkForRecovery();
+    });
 }
 
 void MainWindow::loadSample()

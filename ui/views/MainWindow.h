@@ -4,7 +4,10 @@
 #include "policy/Policy.h"
 
 #include <QMainWindow>
+#include <QThreadPool>
 #include <QTimer>
+
+#include <functional>
 
 class QAction;
 class QLabel;
@@ -39,6 +42,11 @@ public:
     // Opens a policy file; errors are shown and leave the current policy untouched. Asks first
     // when there are unsaved changes. Returns whether the file is now open.
     bool openFile(const QString& path);
+    // The same, with the file read and checked on a worker thread: the window stays responsive while
+    // a large policy loads (10,000 issuers take seconds of key parsing in the core), the pages are
+    // disabled meanwhile, and the policy is shown when ready. `done` gets whether it opened.
+    void openFileInBackground(const QString& path, std::function<void(bool)> done = {});
+    bool isLoading() const { return m_loadGeneration != m_loadShown; }
     void loadSample();
     bool save();
     // Empty `path`: asks with a file dialog. The format follows the extension (.json or YAML).
@@ -98,6 +106,9 @@ private:
     ProblemsPanel* m_problems;
     QLabel* m_problemSummary;
     QTimer m_autosaveTimer;
+    QThreadPool m_loader;          // reads policy files for openFileInBackground
+    quint64 m_loadGeneration = 0;  // of the latest background open started
+    quint64 m_loadShown = 0;       // of the latest one finished (shown or refused)
     QString m_autosaveWritten; // path of the autosave copy we wrote, removed on save/close
 
     QMenu* m_recentMenu = nullptr;

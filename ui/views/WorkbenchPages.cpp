@@ -21,7 +21,10 @@
 #include <QMessageBox>
 #include <QSet>
 #include <QTabWidget>
+#include <QTimer>
 #include <QUndoStack>
+
+#include <memory>
 
 namespace jwb::ui {
 
@@ -152,17 +155,49 @@ void installWorkbenchPages(MainWindow& window)
     window.addPage(exportView, QObject::tr("Export"));
     window.addPage(rotation, QObject::tr("Key rotation"));
 
-    // Every page works on the policy as edited, including unsaved changes.
-    auto sync = [document, tokenLab, selfTest, corpus, exportView, rotation] {
+    // Every page works on the policy as edited, including unsaved changes. One edit can change the
+    // policy many times (a rename touches every issuer listing the audience), so pages are brought
+    // up to date once per event-loop turn. Self-test and Corpus take the policy cheaply (their work
+    // runs on demand). Export and Key rotation redo their whole output for it (a 10,000-issuer
+    // export is megabytes of text), and Token Lab compiles a verifier of every issuer, so those
+    // catch up when they are shown; Token Lab also while it holds tokens, whose verdicts follow edits.
+    QTabWidget* tabs = window.pages();
+    auto* pending = new QTimer(&window);
+    pending->setSingleShot(true);
+    pending->setInterval(0);
+    auto stale = std::make_shared<QSet<QWidget*>>();
+    auto syncShown = [document, tabs, tokenLab, exportView, rotation, stale] {
+        QWidget* shown = tabs->currentWidget();
+        for (QWidget* page : {static_cast<QWidget*>(tokenLab), static_cast<QWidget*>(exportView),
+                              static_cast<QWidget*>(rotation)}) {
+            const bool needed = shown == page || (page == tokenLab && !tokenLab->result().tokens.isEmpty());
+            if (!needed || !stale->remove(page))
+                continue;
+            if (page == tokenLab)
+                tokenLab->setPolicy(document->policy());
+            else if (page == exportView)
+                exportView->setPolicy(document->policy());
+            else
+                rotation->setPolicy(document->policy());
+        }
+    };
+    auto sync = [document, tokenLab, selfTest, corpus, exportView, rotation, stale, syncShown] {
         const policy::Policy& policy = document->policy();
-        tokenLab->setPolicy(policy);
         selfTest->setPolicy(policy);
         corpus->setPolicy(policy);
-        exportView->setPolicy(policy);
-        rotation->setPolicy(policy);
+        stale->insert(tokenLab);
+        stale->insert(exportView);
+        stale->insert(rotation);
+        syncShown();
     };
-    QObject::connect(&window, &MainWindow::policyChanged, tokenLab, sync);
+    QObject::connect(pending, &QTimer::timeout, tokenLab, sync);
+    QObject::connect(&window, &MainWindow::policyChanged, pending, qOverload<>(&QTimer::start));
+    QObject::connect(tabs, &QTabWidget::currentChanged, tokenLab, syncShown);
+    // Tokens given to a hidden, stale Token Lab: it takes the current policy and evaluates again.
+    QObject::connect(tokenLab, &TokenLabView::evaluated, tokenLab, syncShown);
     sync();
+    tokenLab->setPolicy(document->policy()); // it starts with the policy, shown or not
+    stale->remove(tokenLab);
 
     addKeysMenu(window);
     addDeployMenu(window);
