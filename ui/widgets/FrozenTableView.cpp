@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "widgets/FrozenTableView.h"
+
+#include <QHeaderView>
+#include <QKeyEvent>
+#include <QScrollBar>
+
+namespace jwb::ui {
+
+FrozenTableView::FrozenTableView(int frozenColumns, QWidget* parent)
+    : QTableView(parent), m_frozenColumns(frozenColumns), m_frozen(new QTableView(this))
+{
+    setTabKeyNavigation(false);
+    setHorizontalScrollMode(ScrollPerPixel);
+    m_frozen->setObjectName(QStringLiteral("frozenColumns"));
+    m_frozen->setFocusPolicy(Qt::NoFocus);
+    m_frozen->verticalHeader()->hide();
+    m_frozen->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_frozen->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    m_frozen->setVerticalScrollMode(verticalScrollMode());
+    m_frozen->setFrameShape(QFrame::NoFrame);
+    m_frozen->horizontalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_frozen->horizontalHeader()->setHighlightSections(false);
+    // The two views scroll vertically as one.
+    connect(m_frozen->verticalScrollBar(), &QScrollBar::valueChanged, verticalScrollBar(), &QScrollBar::setValue);
+    connect(verticalScrollBar(), &QScrollBar::valueChanged, m_frozen->verticalScrollBar(), &QScrollBar::setValue);
+    // Widths follow the main header, which the user resizes.
+    connect(horizontalHeader(), &QHeaderView::sectionResized, this, [this](int section, int, int size) {
+        if (section < m_frozenColumns) {
+            m_frozen->setColumnWidth(section, size);
+            layoutFrozen();
+        }
+    });
+    // A click in the frozen part puts the keyboard here, where navigation lives.
+    connect(m_frozen, &QAbstractItemView::pressed, this, [this] { setFocus(Qt::MouseFocusReason); });
+}
+
+void FrozenTableView::setModel(QAbstractItemModel* model)
+{
+    QTableView::setModel(model);
+    m_frozen->setModel(model);
+    m_frozen->setSelectionModel(selectionModel());
+    if (model) {
+        connect(model, &QAbstractItemModel::columnsInserted, this, &FrozenTableView::hideScrollingColumns);
+        connect(model, &QAbstractItemModel::modelReset, this, &FrozenTableView::hideScrollingColumns);
+        connect(model, &QAbstractItemModel::layoutChanged, this, &FrozenTableView::hideScrollingColumns);
+    }
+    hideScrollingColumns();
+}
+
+void FrozenTableView::hideScrollingColumns()
+{
+    QAbstractItemModel* m = model();
+    if (!m)
+        return;
+    for (int c = 0; c < m->columnCount(); ++c) {
+        const bool frozen = c < m_frozenColumns;
+        if (m_frozen->isColumnHidden(c) == frozen)
+            m_frozen->setColumnHidden(c, !frozen);
+        if (frozen)
+            m_frozen->setColumnWidth(c, columnWidth(c));
+    }
+    layoutFrozen();
+}
+
+int FrozenTableView::frozenWidth() const
+{
+    int width = 0;
+    for (int c = 0; c < m_frozenColumns && model() && c < model()->columnCount(); ++c)
+        width += columnWidth(c);
+    return width;
+}
+
+void FrozenTableView::layoutFrozen()
+{
+    const int left = frameWidth() + (verticalHeader()->isVisible() ? verticalHeader()->width() : 0);
+    m_frozen->horizontalHeader()->setFixedHeight(horizontalHeader()->height());
+    m_frozen->setGeometry(left, frameWidth(), frozenWidth(), viewport()->height() + horizontalHeader()->height());
+    m_frozen->verticalHeader()->setDefaultSectionSize(verticalHeader()->defaultSectionSize());
+}
+
+void FrozenTableView::resizeEvent(QResizeEvent* event)
+{
+    QTableView::resizeEvent(event);
+    layoutFrozen();
+}
+
+void FrozenTableView::updateGeometries()
+{
+    QTableView::updateGeometries();
+    layoutFrozen();
+}
+
+void FrozenTableView::keyPressEvent(QKeyEvent* event)
+{
+    // Ctrl+PageUp/PageDown switch pages in many applications; here they never move the row.
+    if ((event->key() == Qt::Key_PageDown || event->key() == Qt::Key_PageUp)
+        && (event->modifiers() & Qt::ControlModifier)) {
+        event->ignore();
+        return;
+    }
+    QTableView::keyPressEvent(event);
+}
+
+QModelIndex FrozenTableView::moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers)
+{
+    const QModelIndex next = QTableView::moveCursor(cursorAction, modifiers);
+    // Moving left onto a cell hidden under the frozen part scrolls it out from under.
+    if (cursorAction == MoveLeft && next.isValid() && next.column() >= m_frozenColumns) {
+        const int hidden = frozenWidth() - visualRect(next).left();
+        if (hidden > 0)
+            horizontalScrollBar()->setValue(horizontalScrollBar()->value() - hidden);
+    }
+    return next;
+}
+
+void FrozenTableView::scrollTo(const QModelIndex& index, ScrollHint hint)
+{
+    QTableView::scrollTo(index, hint);
+    if (index.isValid() && index.column() >= m_frozenColumns) {
+        const int hidden = frozenWidth() - visualRect(index).left();
+        if (hidden > 0)
+            horizontalScrollBar()->setValue(horizontalScrollBar()->value() - hidden);
+    }
+}
+
+} // namespace jwb::ui

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: Apache-2.0
+#pragma once
+
+#include <QTableView>
+
+namespace jwb::ui {
+
+// A table whose first `frozenColumns` columns stay in place while the rest scroll horizontally
+// (the matrix keeps its issuer and trust-domain columns in view across 1,000 audiences). The
+// frozen part is a second view laid over the left edge, on the same model and selection model;
+// it never takes keyboard focus, so keyboard navigation and Tab order are this view's alone.
+//
+// Keyboard: Tab and Shift+Tab leave the table (arrows move within it); Ctrl+PageUp/PageDown are
+// left to the window (they never move the current row). The current cell is drawn with an outline
+// of its own, distinct from the selection's fill.
+class FrozenTableView final : public QTableView {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(FrozenTableView)
+
+public:
+    explicit FrozenTableView(int frozenColumns, QWidget* parent = nullptr);
+
+    void setModel(QAbstractItemModel* model) override;
+    void scrollTo(const QModelIndex& index, ScrollHint hint = EnsureVisible) override;
+    QTableView* frozenView() const { return m_frozen; }
+
+protected:
+    void resizeEvent(QResizeEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
+    QModelIndex moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers) override;
+    void updateGeometries() override;
+
+private:
+    void hideScrollingColumns();
+    void layoutFrozen();
+    int frozenWidth() const;
+
+    int m_frozenColumns;
+    QTableView* m_frozen;
+};
+
+} // namespace jwb::ui
