@@ -20,6 +20,7 @@ std::unique_ptr<Command> makeCheckCommand();
 std::unique_ptr<Command> makeRehearseCommand();
 std::unique_ptr<Command> makeKeysCommand();
 std::unique_ptr<Command> makeProbeCommand();
+std::unique_ptr<Command> makeEstateCommand();
 // Registration declarations (one per verb).
 
 std::vector<std::unique_ptr<Command>> allCommands()
@@ -38,6 +39,7 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeRehearseCommand());
     commands.push_back(makeKeysCommand());
     commands.push_back(makeProbeCommand());
+    commands.push_back(makeEstateCommand());
     // Registrations (one per verb).
     return commands;
 }
