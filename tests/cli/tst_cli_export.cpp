@@ -115,7 +115,7 @@ private slots:
     void export_usageErrors_exitTwo_data()
     {
         QTest::addColumn<QStringList>("args");
-        QTest::newRow("unknown target") << QStringList{QStringLiteral("--policy"), sample(), QStringLiteral("--to"), QStringLiteral("apache")};
+        QTest::newRow("unknown target") << QStringList{QStringLiteral("--policy"), sample(), QStringLiteral("--to"), QStringLiteral("traefik")};
         QTest::newRow("no target") << QStringList{QStringLiteral("--policy"), sample()};
         QTest::newRow("no policy") << QStringList{QStringLiteral("--to"), QStringLiteral("envoy")};
         QTest::newRow("missing policy file") << QStringList{QStringLiteral("--policy"), QStringLiteral("/nonexistent/p.yaml"), QStringLiteral("--to"), QStringLiteral("envoy")};

@@ -76,7 +76,8 @@ bool updating()
 // Compares with the golden file, or rewrites it when JWB_UPDATE_GOLDEN=1.
 void checkGolden(const QString& name, const QByteArray& actual)
 {
-    const QString path = kGoldenDir + u'/' + name;
+    // "service:jose" names a target; a ':' in a file name breaks checkouts on some systems.
+    const QString path = kGoldenDir + u'/' + QString(name).replace(u':', u'-');
     if (updating()) {
         QDir().mkpath(kGoldenDir);
         QFile f(path);
