@@ -6,6 +6,7 @@
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
 
 namespace jwb::cli {
@@ -15,9 +16,9 @@ namespace {
 constexpr qsizetype kMaxTokenInputBytes = 64 * 1024 * 1024; // far above any policy bound; the core reports size
 
 template <typename LoadPolicy>
-Result<VerbInputs> readInputs(const QCommandLineParser& parser, LoadPolicy loadPolicy)
+Result<VerbInputs> readInputs(const QCommandLineParser& parser, SarifSupport sarif, LoadPolicy loadPolicy)
 {
-    const Result<OutputFormat> format = outputFormat(parser);
+    const Result<OutputFormat> format = outputFormat(parser, sarif);
     if (!format)
         return format.error();
     const Result<qint64> at = evaluationInstant(parser);
@@ -36,8 +37,12 @@ QCommandLineOption policyOption()
     return {QStringLiteral("policy"), QStringLiteral("Policy file (YAML or JSON, format v1)."), QStringLiteral("FILE")};
 }
 
-QCommandLineOption formatOption()
+QCommandLineOption formatOption(SarifSupport sarif)
 {
+    if (sarif == SarifSupport::Yes)
+        return {QStringLiteral("format"),
+                QStringLiteral("Output format: text (default), json, or sarif (SARIF 2.1.0 for code scanning)."),
+                QStringLiteral("text|json|sarif"), QStringLiteral("text")};
     return {QStringLiteral("format"), QStringLiteral("Output format: text (default) or json."),
             QStringLiteral("text|json"), QStringLiteral("text")};
 }
@@ -49,13 +54,23 @@ QCommandLineOption atOption()
             QStringLiteral("TIME")};
 }
 
-Result<OutputFormat> outputFormat(const QCommandLineParser& parser)
+Result<OutputFormat> outputFormat(const QCommandLineParser& parser, SarifSupport sarif)
 {
     const QString value = parser.value(formatOption());
     if (value == u"text")
         return OutputFormat::Text;
     if (value == u"json")
         return OutputFormat::Json;
+    if (value == u"sarif" && sarif == SarifSupport::Yes)
+        return OutputFormat::Sarif;
+    if (value == u"sarif")
+        return Error{QStringLiteral("ERR_USAGE_FORMAT"),
+                     QStringLiteral("--format sarif is not available for this verb (it is for lint, gaps, drift, "
+                                    "selftest and probe); use 'text' or 'json'"),
+                     {}};
+    if (sarif == SarifSupport::Yes)
+        return Error{QStringLiteral("ERR_USAGE_FORMAT"),
+                     QStringLiteral("--format must be 'text', 'json' or 'sarif', not '%1'").arg(value), {}};
     return Error{QStringLiteral("ERR_USAGE_FORMAT"),
                  QStringLiteral("--format must be 'text' or 'json', not '%1'").arg(value), {}};
 }
@@ -74,14 +89,14 @@ Result<policy::Policy> loadPolicyArg(const QCommandLineParser& parser)
     return policy::loadPolicyFile(parser.value(policyOption()));
 }
 
-Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser)
+Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser, SarifSupport sarif)
 {
-    return readInputs(parser, [&parser] { return loadPolicyArg(parser); });
+    return readInputs(parser, sarif, [&parser] { return loadPolicyArg(parser); });
 }
 
-Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser, const QString& policyFile)
+Result<VerbInputs> readVerbInputs(const QCommandLineParser& parser, const QString& policyFile, SarifSupport sarif)
 {
-    return readInputs(parser, [&policyFile] { return policy::loadPolicyFile(policyFile); });
+    return readInputs(parser, sarif, [&policyFile] { return policy::loadPolicyFile(policyFile); });
 }
 
 Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io)
@@ -157,6 +172,16 @@ void printJson(CliIo& io, const QJsonObject& object)
 {
     io.out << QString::fromUtf8(QJsonDocument(object).toJson(QJsonDocument::Indented));
     io.out.flush();
+}
+
+void printSarif(CliIo& io, const report::SarifRun& run)
+{
+    printJson(io, report::sarifToJson(run));
+}
+
+report::SarifContext sarifContext(const QString& policyFile)
+{
+    return {QDir::currentPath(), policyFile};
 }
 
 int printTrace(CliIo& io, OutputFormat format, const verify::Trace& trace)

@@ -23,7 +23,7 @@ public:
 
     void defineOptions(QCommandLineParser& parser) const override
     {
-        parser.addOption(formatOption());
+        parser.addOption(formatOption(SarifSupport::Yes));
         parser.addOption(atOption());
         parser.addPositionalArgument(QStringLiteral("FILE"), QStringLiteral("Policy file (YAML or JSON, format v1)."));
     }
@@ -36,7 +36,7 @@ public:
                                Error{QStringLiteral("ERR_USAGE_ARGS"),
                                      QStringLiteral("expected one policy FILE, got %1 arguments").arg(files.size()),
                                      {}});
-        const Result<VerbInputs> inputs = readVerbInputs(parser, files.first());
+        const Result<VerbInputs> inputs = readVerbInputs(parser, files.first(), SarifSupport::Yes);
         if (!inputs)
             return reportError(io, name(), inputs.error());
         const auto& [format, at, policy] = *inputs;
@@ -46,7 +46,9 @@ public:
         for (const lint::Finding& f : findings)
             ++counts[static_cast<int>(f.severity)];
 
-        if (format == OutputFormat::Json)
+        if (format == OutputFormat::Sarif)
+            printSarif(io, report::lintToSarif(policy, findings, sarifContext(files.first())));
+        else if (format == OutputFormat::Json)
             printJson(io, toJson(policy, files.first(), at, findings, counts));
         else
             printText(io, files.first(), findings, counts);

@@ -82,6 +82,7 @@ SelfTestReport Builder::run(const std::atomic_bool* cancel)
         }
         buildAttackVariants(m_original, t, m_at, [&](AttackVariant built) {
             SelfTestVariant v = std::move(built.meta);
+            v.variantClass = built.variantClass;
             if (v.applicable) {
                 v.trace = verifier.verify(built.token, VerifyOptions{m_at});
                 v.accepted = v.trace.accepted;

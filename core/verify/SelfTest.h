@@ -23,6 +23,7 @@ struct SelfTestVariant {
     bool applicable = true;    // false when the policy gives the variant nothing to attack
     QString notApplicableReason;
     Trace trace;         // the core's trace of the variant (the token itself is not kept)
+    QString variantClass; // the attack class (alg_none, alg_confusion, ...: the probe's matrix columns)
 };
 
 struct SelfTestReport {
