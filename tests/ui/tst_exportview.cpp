@@ -123,6 +123,18 @@ private slots:
             QVERIFY(view.previewText().contains(QStringLiteral("jwt-policy export --to ") + exporting::targetName(t)));
             QCOMPARE(child<QTableView>(view, "gapTable")->model()->rowCount(), 3 * 17);
         }
+        // Service targets (issue 21): the code as the core exports it, with its gap rows.
+        for (exporting::Target t : exporting::serviceTargets()) {
+            combo->setCurrentIndex(combo->findData(static_cast<int>(t)));
+            QCOMPARE(view.currentTarget(), t);
+            exporting::ExportProfile profile;
+            profile.atUnixSeconds = kInstant;
+            const auto core = exporting::exportPolicy(uitest::sample(), t, profile);
+            QVERIFY(core.ok());
+            QCOMPARE(view.previewText(), QString::fromUtf8(core->text));
+            QCOMPARE(child<QTableView>(view, "gapTable")->model()->rowCount(), int(core->gaps.size()));
+            QVERIFY(child<QPushButton>(view, "saveButton")->isEnabled());
+        }
     }
 
     void previewEqualsCoreExport()
@@ -405,6 +417,13 @@ private slots:
         QVERIFY(shot.save(dir.filePath(QStringLiteral("export.png"))));
         if (qEnvironmentVariableIntValue("JWB_UPDATE_SCREENSHOTS") == 1)
             QVERIFY(shot.save(QStringLiteral(JWB_SOURCE_DIR "/docs/screenshots/export.png")));
+
+        // A service target: its code, highlighted, beside what the library enforces.
+        view.setTarget(exporting::Target::ServiceGolangJwt);
+        const QPixmap service = view.grab();
+        QVERIFY(service.save(dir.filePath(QStringLiteral("export-service.png"))));
+        if (qEnvironmentVariableIntValue("JWB_UPDATE_SCREENSHOTS") == 1)
+            QVERIFY(service.save(QStringLiteral(JWB_SOURCE_DIR "/docs/screenshots/export-service.png")));
     }
 
 private:

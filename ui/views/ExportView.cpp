@@ -126,7 +126,8 @@ private:
 // nginx directives and variables.
 class ExportHighlighter final : public QSyntaxHighlighter {
 public:
-    enum class Mode { Yaml, Json, Rego, Nginx };
+    // Code: the C family (JavaScript, Go, Java, C#) with // comments; Python: # comments.
+    enum class Mode { Yaml, Json, Rego, Nginx, Code, Python };
 
     explicit ExportHighlighter(QTextDocument* doc) : QSyntaxHighlighter(doc) {}
 
@@ -169,6 +170,11 @@ protected:
         static const QRegularExpression singleQuoted(QStringLiteral("'[^']*'"));
         static const QRegularExpression backtick(QStringLiteral("`[^`]*`"));
         static const QRegularExpression hashComment(QStringLiteral("^\\s*#.*$"));
+        static const QRegularExpression slashComment(QStringLiteral("^\\s*(//|/\\*|\\*).*$"));
+        static const QRegularExpression codeKeyword(QStringLiteral(
+            "\\b(import|export|from|const|let|var|function|async|await|return|if|else|for|throw|new|class|"
+            "public|private|static|final|package|func|type|struct|def|raise|try|except|catch|with|using|"
+            "namespace|true|false|null|nil|None|True|False)\\b"));
 
         switch (m_mode) {
         case Mode::Yaml:
@@ -190,8 +196,17 @@ protected:
             apply(doubleQuoted, string);
             apply(variableRe, variable);
             break;
+        case Mode::Code:
+        case Mode::Python:
+            apply(codeKeyword, keyword);
+            apply(doubleQuoted, string);
+            apply(singleQuoted, string);
+            apply(backtick, string);
+            break;
         }
-        if (m_mode != Mode::Json)
+        if (m_mode == Mode::Code)
+            apply(slashComment, comment);
+        else if (m_mode != Mode::Json)
             apply(hashComment, comment);
     }
 
@@ -215,6 +230,13 @@ ExportHighlighter::Mode modeFor(exporting::Target t)
     case exporting::Target::Nginx:
     case exporting::Target::Haproxy:
     case exporting::Target::Apache: return ExportHighlighter::Mode::Nginx; // '#' comments, directive lines
+    case exporting::Target::ServicePyjwt:
+    case exporting::Target::ServiceJwcrypto: return ExportHighlighter::Mode::Python;
+    case exporting::Target::ServiceJose:
+    case exporting::Target::ServiceJsonwebtoken:
+    case exporting::Target::ServiceGolangJwt:
+    case exporting::Target::ServiceSpring:
+    case exporting::Target::ServiceDotnet: return ExportHighlighter::Mode::Code;
     default: return ExportHighlighter::Mode::Yaml;
     }
 }
@@ -243,6 +265,13 @@ ExportView::ExportView(QWidget* parent) : QWidget(parent)
         {exporting::Target::Opa, tr("OPA Rego")},
         {exporting::Target::Haproxy, tr("HAProxy 2.6 jwt_verify")},
         {exporting::Target::Apache, tr("Apache mod_auth_openidc")},
+        {exporting::Target::ServiceJose, tr("Service: Node jose")},
+        {exporting::Target::ServiceJsonwebtoken, tr("Service: Node jsonwebtoken")},
+        {exporting::Target::ServicePyjwt, tr("Service: Python PyJWT")},
+        {exporting::Target::ServiceJwcrypto, tr("Service: Python jwcrypto")},
+        {exporting::Target::ServiceGolangJwt, tr("Service: Go golang-jwt v4")},
+        {exporting::Target::ServiceSpring, tr("Service: Spring Security (Java)")},
+        {exporting::Target::ServiceDotnet, tr("Service: .NET TokenValidationParameters")},
         {exporting::Target::CanonicalYaml, tr("Canonical YAML")},
         {exporting::Target::CanonicalJson, tr("Canonical JSON")},
     };
@@ -647,9 +676,12 @@ void ExportView::save()
 {
     if (!m_policy || m_result.text.isEmpty())
         return;
-    const QString suggested = QString(m_policy->name).replace(u'/', u'_') + u'.'
-                              + exporting::targetName(currentTarget()) + u'.'
-                              + exporting::targetFileSuffix(currentTarget());
+    // A service's code has the file name its language expects (JwtVerification.java, verify_token.py).
+    const QString suggested = !m_result.fileName.isEmpty()
+                                  ? m_result.fileName
+                                  : QString(m_policy->name).replace(u'/', u'_') + u'.'
+                                        + exporting::targetName(currentTarget()).replace(u':', u'-') + u'.'
+                                        + exporting::targetFileSuffix(currentTarget());
     if (!confirmStaging(StagingAction::Save))
         return;
     const QString path = m_choosePath ? m_choosePath(suggested) : QString();
