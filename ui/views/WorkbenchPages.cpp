@@ -6,6 +6,7 @@
 #include "models/ProblemsModel.h"
 #include "views/ProblemsPanel.h"
 #include "views/CorpusView.h"
+#include "views/EstateView.h"
 #include "views/ExportView.h"
 #include "views/MainWindow.h"
 #include "views/RotationView.h"
@@ -91,7 +92,7 @@ void addKeysMenu(MainWindow& window)
     });
 }
 
-void addDeployMenu(MainWindow& window)
+QMenu* addDeployMenu(MainWindow& window)
 {
     QMenu* menu = window.menuBar()->addMenu(QObject::tr("&Deploy"));
     QAction* drift = menu->addAction(QObject::tr("Check &Drift of a Deployed Configuration…"));
@@ -116,6 +117,7 @@ void addDeployMenu(MainWindow& window)
     });
     QObject::connect(clear, &QAction::triggered, &window,
                      [&window] { window.problemsPanel()->model()->clearDeployedConfig(); });
+    return menu;
 }
 
 } // namespace
@@ -148,12 +150,16 @@ void installWorkbenchPages(MainWindow& window)
     exportView->setObjectName(QStringLiteral("exportPage"));
     auto* rotation = new RotationView(&window);
     rotation->setObjectName(QStringLiteral("rotationPage"));
+    // The estate page has its own file and undo stack: it does not follow the policy being edited.
+    auto* estatePage = new EstateView(&window);
+    estatePage->setObjectName(QStringLiteral("estatePage"));
 
     window.addPage(tokenLab, QObject::tr("Token Lab"));
     window.addPage(selfTest, QObject::tr("Self-test"));
     window.addPage(corpus, QObject::tr("Corpus"));
     window.addPage(exportView, QObject::tr("Export"));
     window.addPage(rotation, QObject::tr("Key rotation"));
+    window.addPage(estatePage, QObject::tr("Estate"));
 
     // Every page works on the policy as edited, including unsaved changes. One edit can change the
     // policy many times (a rename touches every issuer listing the audience), so pages are brought
@@ -200,7 +206,12 @@ void installWorkbenchPages(MainWindow& window)
     stale->remove(tokenLab);
 
     addKeysMenu(window);
-    addDeployMenu(window);
+    QMenu* deploy = addDeployMenu(window);
+    // An estate is the deployed chain, not the policy: its file action sits with drift in Deploy.
+    deploy->addSeparator();
+    deploy->addAction(estatePage->openAction());
+    QObject::connect(estatePage->openAction(), &QAction::triggered, &window,
+                     [&window, estatePage] { window.pages()->setCurrentWidget(estatePage); });
 
     QObject::connect(corpus, &CorpusView::openInTokenLab, tokenLab, [&window, tokenLab](const QByteArray& token) {
         tokenLab->setTokenText(QString::fromLatin1(token));
