@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// jwt-policy drift --policy FILE (--envoy|--istio|--kong) CONFIG [--at TIME] [--format text|json]
+// jwt-policy drift --policy FILE (--envoy|--istio|--kong) CONFIG [--at TIME] [--format text|json|sarif]
 //
 // Compares a configuration already deployed with the policy and lists every point where it accepts
 // what the policy rejects. Exit 1 on any loosening finding, 0 when there is none (findings that
@@ -47,7 +47,7 @@ public:
         parser.addOption(kEnvoy);
         parser.addOption(kIstio);
         parser.addOption(kKong);
-        parser.addOption(formatOption());
+        parser.addOption(formatOption(SarifSupport::Yes));
         parser.addOption(atOption());
     }
 
@@ -66,7 +66,7 @@ public:
             return reportError(io, name(),
                                Error{QStringLiteral("ERR_USAGE_ARGS"),
                                      QStringLiteral("give exactly one of --envoy, --istio or --kong CONFIG"), {}});
-        const auto inputs = readVerbInputs(parser);
+        const auto inputs = readVerbInputs(parser, SarifSupport::Yes);
         if (!inputs)
             return reportError(io, name(), inputs.error());
         const auto& [format, at, policy] = *inputs;
@@ -85,7 +85,9 @@ public:
         int loosening = 0;
         for (const auto& f : report->findings)
             loosening += f.classification == exporting::DriftClass::Loosening ? 1 : 0;
-        if (format == OutputFormat::Json) {
+        if (format == OutputFormat::Sarif) {
+            printSarif(io, report::driftToSarif(policy, *report, path, config, sarifContext(parser.value(policyOption()))));
+        } else if (format == OutputFormat::Json) {
             QJsonArray list;
             for (const auto& f : report->findings)
                 list.append(QJsonObject{{QStringLiteral("kind"), f.kind},

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// jwt-policy gaps --policy FILE [--at TIME] [--format text|json]
+// jwt-policy gaps --policy FILE [--at TIME] [--format text|json|sarif]
 //
 // The enforcement-gap report of every gateway target (envoy, istio, kong, nginx, opa, ...) and every
 // service target (service:jose, ...) as one table:
@@ -94,7 +94,7 @@ public:
     void defineOptions(QCommandLineParser& parser) const override
     {
         parser.addOption(policyOption());
-        parser.addOption(formatOption());
+        parser.addOption(formatOption(SarifSupport::Yes));
         parser.addOption(atOption());
     }
 
@@ -102,7 +102,7 @@ public:
     {
         if (const Status none = noPositionalArguments(parser); !none)
             return reportError(io, name(), none.error());
-        const auto inputs = readVerbInputs(parser);
+        const auto inputs = readVerbInputs(parser, SarifSupport::Yes);
         if (!inputs)
             return reportError(io, name(), inputs.error());
         const auto& [format, at, policy] = *inputs;
@@ -115,7 +115,9 @@ public:
         for (const auto& g : *gaps)
             blocking += exporting::isBlockingGap(policy, g) ? 1 : 0;
 
-        if (format == OutputFormat::Json) {
+        if (format == OutputFormat::Sarif) {
+            printSarif(io, report::gapsToSarif(policy, *gaps, sarifContext(parser.value(policyOption()))));
+        } else if (format == OutputFormat::Json) {
             QJsonArray targets;
             for (auto t : exporting::gatewayTargets() + exporting::serviceTargets())
                 targets.append(exporting::targetName(t));

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // jwt-policy probe --policy FILE --url URL [--issuer ISS] [--audience AUD] [--signing-key FILE]
 //   [--header NAME] [--prefix "Bearer "] [--accept-status 200-299] [--reject-status 401,403]
-//   [--ca FILE] [--rate N] [--max-requests N] [--timeout S] [--margin S] [--format text|json]
+//   [--ca FILE] [--rate N] [--max-requests N] [--timeout S] [--margin S] [--format text|json|sarif]
 // Sends the policy's own test tokens to a live staging verifier and compares its answers with the
 // core's verdicts (issue 23). Exit 0 all conform, 1 any disagreement, 2 usage, input or connection
 // errors (among them: no request got an answer).
@@ -208,14 +208,14 @@ public:
         for (const QCommandLineOption& o : {kUrl, kIssuer, kAudience, kSigningKey, kHeader, kPrefix, kAccept, kReject, kCa,
                                             kRate, kMaxRequests, kTimeout, kMargin})
             parser.addOption(o);
-        parser.addOption(formatOption());
+        parser.addOption(formatOption(SarifSupport::Yes));
     }
 
     int run(const QCommandLineParser& parser, CliIo& io) const override
     {
         if (const Status none = noPositionalArguments(parser); !none)
             return reportError(io, name(), none.error());
-        const auto format = outputFormat(parser);
+        const auto format = outputFormat(parser, SarifSupport::Yes);
         if (!format)
             return reportError(io, name(), format.error());
         const auto target = readTarget(parser);
@@ -243,7 +243,9 @@ public:
             return reportError(io, name(), set.error());
 
         const probe::ProbeReport report = probe::runProbe(*set, *target);
-        if (*format == OutputFormat::Json)
+        if (*format == OutputFormat::Sarif)
+            printSarif(io, report::probeToSarif(*loaded, report, sarifContext(parser.value(policyOption()))));
+        else if (*format == OutputFormat::Json)
             printJson(io, probe::probeReportToJson(report));
         else
             printText(io, report, static_cast<int>(set->tokens.size()));

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// jwt-policy selftest --policy FILE [--at TIME] [--format text|json]
+// jwt-policy selftest --policy FILE [--at TIME] [--format text|json|sarif]
 // Runs the known attack variants against every issuer; exit 1 when the policy accepts any.
 #include "CliSupport.h"
 
@@ -21,17 +21,19 @@ public:
     {
         parser.addOption(policyOption());
         parser.addOption(atOption());
-        parser.addOption(formatOption());
+        parser.addOption(formatOption(SarifSupport::Yes));
     }
 
     int run(const QCommandLineParser& parser, CliIo& io) const override
     {
-        const auto inputs = readVerbInputs(parser);
+        const auto inputs = readVerbInputs(parser, SarifSupport::Yes);
         if (!inputs)
             return reportError(io, name(), inputs.error());
 
         const verify::SelfTestReport report = verify::runSelfTest(inputs->policy, inputs->at);
-        if (inputs->format == OutputFormat::Json) {
+        if (inputs->format == OutputFormat::Sarif) {
+            printSarif(io, report::selfTestToSarif(inputs->policy, report, sarifContext(parser.value(policyOption()))));
+        } else if (inputs->format == OutputFormat::Json) {
             printJson(io, verify::selfTestToJson(report));
         } else {
             for (const verify::SelfTestVariant& v : report.variants) {
