@@ -162,8 +162,9 @@ private slots:
         QVERIFY(add);
         QTest::mouseClick(add, Qt::LeftButton);
         QCOMPARE(w.document()->issuerCount(), 4);
-        // The new issuer's cell is open for editing in place.
-        auto* view = w.findChild<QTableView*>(QStringLiteral("matrixView"));
+        // The new issuer's cell is open for editing in place, in the frozen columns where it is seen.
+        auto* view = w.findChild<QTableView*>(QStringLiteral("frozenColumns"));
+        QVERIFY(view);
         QLineEdit* editor = nullptr;
         QTRY_VERIFY((editor = view->viewport()->findChild<QLineEdit*>()) != nullptr);
         QVERIFY2(editor == QApplication::focusWidget(),

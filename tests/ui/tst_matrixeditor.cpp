@@ -15,6 +15,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPushButton>
 #include <QTableView>
 #include <QTest>
 #include <QVBoxLayout>
@@ -105,6 +106,35 @@ private slots:
         QCOMPARE(frozen->selectionModel(), view()->selectionModel());
         QVERIFY(!frozen->isColumnHidden(IssuerAudienceMatrixModel::IssuerColumn));
         QVERIFY(frozen->isColumnHidden(IssuerAudienceMatrixModel::FirstAudienceColumn));
+    }
+
+    void frozenCells_editedWhereTheyAreSeen_focusComesBack()
+    {
+        auto* frozen = static_cast<FrozenTableView*>(view())->frozenView();
+        QPushButton* add = m_editor->findChild<QPushButton*>(QStringLiteral("addIssuerButton"));
+        QVERIFY(add);
+        add->click();
+        auto* editor = qobject_cast<QLineEdit*>(QApplication::focusWidget());
+        QVERIFY(editor);
+        QVERIFY(frozen->isAncestorOf(editor)); // not hidden under the frozen columns
+        editor->selectAll();
+        QTest::keyClicks(editor, QStringLiteral("https://typed.example.com/"));
+        QTest::keyClick(editor, Qt::Key_Return);
+        QTRY_COMPARE(m_doc->policy().issuers.last().issuer, QStringLiteral("https://typed.example.com/"));
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(view()));
+        // F2 on a trust-domain cell: the same.
+        view()->setCurrentIndex(view()->model()->index(0, IssuerAudienceMatrixModel::TrustDomainColumn));
+        QTest::keyClick(view(), Qt::Key_F2);
+        QVERIFY(frozen->isAncestorOf(QApplication::focusWidget()));
+        QTest::keyClick(QApplication::focusWidget(), Qt::Key_Escape);
+        QTRY_COMPARE(QApplication::focusWidget(), static_cast<QWidget*>(view()));
+        // Typing on it starts the edit with what was typed.
+        QTest::keyClick(view(), Qt::Key_Q);
+        auto* typed = qobject_cast<QLineEdit*>(QApplication::focusWidget());
+        QVERIFY(typed && frozen->isAncestorOf(typed));
+        QCOMPARE(typed->text(), QStringLiteral("q"));
+        QTest::keyClick(typed, Qt::Key_Return);
+        QTRY_COMPARE(m_doc->policy().issuers.at(0).trustDomain, QStringLiteral("q"));
     }
 
     void focusedCell_drawnApartFromTheSelection()

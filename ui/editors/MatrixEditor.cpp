@@ -49,9 +49,9 @@ protected:
     }
 };
 
-constexpr int kIssuerWidth = 250;
-constexpr int kTrustDomainWidth = 120;
-constexpr int kAudienceWidth = 84;
+constexpr int kIssuerWidth = 230;
+constexpr int kTrustDomainWidth = 100;
+constexpr int kAudienceWidth = 76;
 constexpr int kFilterDelayMs = 150;
 constexpr int kLegendNames = 5;
 
@@ -135,9 +135,9 @@ MatrixEditor::MatrixEditor(PolicyDocument* document, QWidget* parent)
     m_view->frozenView()->setAccessibleName(tr("Issuers and trust domains (kept in view)"));
     m_view->frozenView()->setToolTip(tr("The issuer and trust-domain columns stay in view while the audiences scroll "
                                         "sideways. Double-click to rename."));
-    auto* delegate = new MatrixDelegate(m_view);
-    m_view->setItemDelegate(delegate);
-    m_view->frozenView()->setItemDelegate(delegate);
+    // One delegate each: a delegate tells every view using it when an editor closes.
+    m_view->setItemDelegate(new MatrixDelegate(m_view));
+    m_view->frozenView()->setItemDelegate(new MatrixDelegate(m_view->frozenView()));
     m_view->setModel(m_filter);
     for (QTableView* v : {static_cast<QTableView*>(m_view), m_view->frozenView()}) {
         v->setSelectionBehavior(QAbstractItemView::SelectItems);
@@ -145,10 +145,13 @@ MatrixEditor::MatrixEditor(PolicyDocument* document, QWidget* parent)
         v->setEditTriggers(QAbstractItemView::DoubleClicked | QAbstractItemView::EditKeyPressed
                            | QAbstractItemView::AnyKeyPressed);
         v->setAlternatingRowColors(true);
+        v->setWordWrap(false); // one line a row: an iss wraps at "//" and would show only "https:"
+        v->setTextElideMode(Qt::ElideMiddle); // issuers differ in the middle, not at "https://"
         v->verticalHeader()->setVisible(false);
         // Fixed row heights and column widths: sizing 1,000 columns to their contents would measure
         // thousands of cells after every change.
         v->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+        v->verticalHeader()->setDefaultSectionSize(v->fontMetrics().height() + 8);
         v->horizontalHeader()->setHighlightSections(false);
     }
     QHeaderView* header = m_view->horizontalHeader();

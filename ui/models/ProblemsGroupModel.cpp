@@ -16,17 +16,15 @@ namespace {
 // Internal ids: 0 for a group row, group + 1 for a finding row under that group.
 constexpr quintptr kGroupId = 0;
 
-// What a finding is about, as a reader names it: its issuer, else the first quoted name of its
-// message ("Audience 'api-0590' is accepted ..."), else its field path.
+// What a finding is about, as a reader names it: the first quoted name of its message ("Audience
+// 'api-0590' is accepted ...", "Issuer 'https://a/' lists ..."), else its issuer, else its field path.
 QString subjectOf(const lint::Finding& f)
 {
-    if (!f.issuer.isEmpty())
-        return f.issuer;
     static const QRegularExpression quoted(QStringLiteral("'([^']{1,80})'"));
     const QRegularExpressionMatch m = quoted.match(f.message);
     if (m.hasMatch())
         return m.captured(1);
-    return f.path;
+    return f.issuer.isEmpty() ? f.path : f.issuer;
 }
 
 } // namespace

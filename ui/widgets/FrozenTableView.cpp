@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "widgets/FrozenTableView.h"
 
+#include <QAbstractItemDelegate>
+#include <QApplication>
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QScrollBar>
@@ -31,8 +33,10 @@ FrozenTableView::FrozenTableView(int frozenColumns, QWidget* parent)
             layoutFrozen();
         }
     });
-    // A click in the frozen part puts the keyboard here, where navigation lives.
+    // A click in the frozen part puts the keyboard here, where navigation lives; so does a closed
+    // editor, which hands focus back to its own view.
     connect(m_frozen, &QAbstractItemView::pressed, this, [this] { setFocus(Qt::MouseFocusReason); });
+    m_frozen->installEventFilter(this);
 }
 
 void FrozenTableView::setModel(QAbstractItemModel* model)
@@ -112,6 +116,43 @@ QModelIndex FrozenTableView::moveCursor(CursorAction cursorAction, Qt::KeyboardM
             horizontalScrollBar()->setValue(horizontalScrollBar()->value() - hidden);
     }
     return next;
+}
+
+bool FrozenTableView::eventFilter(QObject* watched, QEvent* event)
+{
+    if (watched == m_frozen && event->type() == QEvent::FocusIn)
+        setFocus(Qt::OtherFocusReason);
+    return QTableView::eventFilter(watched, event);
+}
+
+void FrozenTableView::takeFocusBack()
+{
+    QWidget* focus = QApplication::focusWidget();
+    if (!focus || focus == m_frozen || m_frozen->isAncestorOf(focus))
+        setFocus(Qt::OtherFocusReason);
+}
+
+bool FrozenTableView::edit(const QModelIndex& index, EditTrigger trigger, QEvent* event)
+{
+    if (!index.isValid() || index.column() >= m_frozenColumns)
+        return QTableView::edit(index, trigger, event);
+    if (trigger != AllEditTriggers && !(editTriggers() & trigger))
+        return false;
+    if (!(model()->flags(index) & Qt::ItemIsEditable))
+        return false;
+    m_frozen->edit(index);
+    if (QAbstractItemDelegate* delegate = m_frozen->itemDelegateForIndex(index))
+        connect(delegate, &QAbstractItemDelegate::closeEditor, this, &FrozenTableView::takeFocusBack,
+                static_cast<Qt::ConnectionType>(Qt::QueuedConnection | Qt::UniqueConnection));
+    // The character that started the edit goes on to the editor, as it would in a plain table.
+    QWidget* editor = QApplication::focusWidget();
+    if (trigger == AnyKeyPressed && event && event->type() == QEvent::KeyPress && editor
+        && m_frozen->viewport()->isAncestorOf(editor)) {
+        auto* key = static_cast<QKeyEvent*>(event);
+        QKeyEvent copy(key->type(), key->key(), key->modifiers(), key->text());
+        QCoreApplication::sendEvent(editor, &copy);
+    }
+    return true;
 }
 
 void FrozenTableView::scrollTo(const QModelIndex& index, ScrollHint hint)

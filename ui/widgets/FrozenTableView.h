@@ -23,15 +23,21 @@ public:
     void setModel(QAbstractItemModel* model) override;
     void scrollTo(const QModelIndex& index, ScrollHint hint = EnsureVisible) override;
     QTableView* frozenView() const { return m_frozen; }
+    using QTableView::edit; // the public edit(index) slot, beside the override below
 
 protected:
     void resizeEvent(QResizeEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
     QModelIndex moveCursor(CursorAction cursorAction, Qt::KeyboardModifiers modifiers) override;
+    // Cells of the frozen columns are edited in the frozen view, where they are seen.
+    bool edit(const QModelIndex& index, EditTrigger trigger, QEvent* event) override;
+    bool eventFilter(QObject* watched, QEvent* event) override;
     void updateGeometries() override;
 
 private:
     void hideScrollingColumns();
+    // After an editor of the frozen part closes: the keyboard comes back here, unless the user went elsewhere.
+    void takeFocusBack();
     void layoutFrozen();
     int frozenWidth() const;
 

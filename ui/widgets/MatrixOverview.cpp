@@ -24,7 +24,8 @@ MatrixOverview::MatrixOverview(PolicyDocument* document, QWidget* parent) : QWid
     setToolTip(tr("The whole matrix: issuers top to bottom, audiences left to right; darker where more cells are "
                   "ticked, tinted where a ticked audience is shared across trust domains. Click to go there."));
     setFocusPolicy(Qt::NoFocus); // a pointer shortcut; the filter box is the keyboard's way there
-    setMinimumWidth(120);
+    setMinimumWidth(96);
+    setSizePolicy(QSizePolicy::Fixed, QSizePolicy::Expanding);
     setCursor(Qt::PointingHandCursor);
     // Redrawn a moment after changes, after lint has been started: a burst of edits is one redraw.
     m_pending.setSingleShot(true);
@@ -34,7 +35,7 @@ MatrixOverview::MatrixOverview(PolicyDocument* document, QWidget* parent) : QWid
     connect(document, &PolicyDocument::resetDone, &m_pending, qOverload<>(&QTimer::start));
 }
 
-QSize MatrixOverview::sizeHint() const { return {160, 400}; }
+QSize MatrixOverview::sizeHint() const { return {112, 400}; }
 
 QRect MatrixOverview::mapRect() const { return rect().adjusted(2, 2, -2, -2); }
 
@@ -140,10 +141,19 @@ void MatrixOverview::paintEvent(QPaintEvent*)
     if (m_visible.isValid() && rows > 0 && columns > 0) {
         const auto x = [&](int c) { return area.left() + static_cast<int>(static_cast<qint64>(c) * area.width() / columns); };
         const auto y = [&](int r) { return area.top() + static_cast<int>(static_cast<qint64>(r) * area.height() / rows); };
-        const QRect shown(QPoint(x(m_visible.left()), y(m_visible.top())),
-                          QPoint(std::max(x(m_visible.right() + 1), x(m_visible.left()) + 3),
-                                 std::max(y(m_visible.bottom() + 1), y(m_visible.top()) + 3)));
-        painter.setPen(QPen(palette().color(QPalette::Text), 1));
+        // At 10,000 rows the shown part is a few pixels: a band across the map marks its rows, and
+        // the outline is never smaller than a fingertip's worth.
+        constexpr int minimum = 7;
+        QRect shown(QPoint(x(m_visible.left()), y(m_visible.top())),
+                    QPoint(x(m_visible.right() + 1), y(m_visible.bottom() + 1)));
+        if (shown.width() < minimum)
+            shown.adjust(-(minimum - shown.width()) / 2, 0, (minimum - shown.width() + 1) / 2, 0);
+        if (shown.height() < minimum)
+            shown.adjust(0, -(minimum - shown.height()) / 2, 0, (minimum - shown.height() + 1) / 2);
+        QColor band = palette().color(QPalette::Highlight);
+        band.setAlpha(60);
+        painter.fillRect(QRect(area.left(), shown.top(), area.width(), shown.height()), band);
+        painter.setPen(QPen(palette().color(QPalette::Text), 2));
         painter.drawRect(shown.adjusted(0, 0, -1, -1));
     }
 }
