@@ -85,6 +85,58 @@ private slots:
         QVERIFY(!m_doc->isModified());
     }
 
+    // The audience index (column by name, trust domains per audience, shared count) agrees with a
+    // scan of the policy after every kind of change.
+    void audienceIndex_matchesAScanAfterEveryChange()
+    {
+        const auto agrees = [this]() -> bool {
+            int shared = 0;
+            for (int c = 0; c < m_doc->audiences().size(); ++c) {
+                const QString& aud = m_doc->audiences().at(c);
+                if (m_doc->audienceColumn(aud) != c)
+                    return false;
+                QStringList domains;
+                for (const policy::Issuer& i : m_doc->policy().issuers)
+                    if (i.audiences.contains(aud) && !domains.contains(i.trustDomain))
+                        domains.append(i.trustDomain);
+                domains.sort();
+                if (m_doc->trustDomainsForAudience(aud) != domains)
+                    return false;
+                shared += domains.size() > 1 ? 1 : 0;
+            }
+            return m_doc->sharedAudienceCount() == shared && m_doc->audienceColumn(QStringLiteral("nope")) == -1;
+        };
+        QVERIFY(agrees());
+        QSignalSpy flipped(m_doc.get(), &PolicyDocument::audienceSharingChanged);
+        QVERIFY(m_doc->setAudienceAllowed(1, m_doc->audienceColumn(QStringLiteral("ledger-api")), true).ok());
+        QCOMPARE(flipped.count(), 1);
+        QCOMPARE(flipped.last().first().toStringList(), QStringList{QStringLiteral("ledger-api")});
+        QCOMPARE(m_doc->sharedAudiences(5), QStringList{QStringLiteral("ledger-api")});
+        QVERIFY(agrees());
+        QVERIFY(m_doc->setIssuerTrustDomain(1, QStringLiteral("workforce")).ok()); // no longer across domains
+        QCOMPARE(m_doc->sharedAudienceCount(), 0);
+        QVERIFY(agrees());
+        QVERIFY(m_doc->addAudience(QStringLiteral("fresh-api")).ok());
+        QVERIFY(m_doc->renameAudience(m_doc->audienceColumn(QStringLiteral("ledger-api")), QStringLiteral("ledger")).ok());
+        QVERIFY(agrees());
+        QVERIFY(m_doc->removeAudience(0).ok());
+        QVERIFY(m_doc->addIssuer(QStringLiteral("https://new.example.com/"), QStringLiteral("lab")).ok());
+        QVERIFY(m_doc->removeIssuer(0).ok());
+        QVERIFY(agrees());
+        QCOMPARE(m_doc->trustDomains(), (QStringList{QStringLiteral("lab"), QStringLiteral("workforce")}));
+        while (m_doc->undoStack()->canUndo()) {
+            m_doc->undoStack()->undo();
+            QVERIFY(agrees());
+        }
+        while (m_doc->undoStack()->canRedo()) {
+            m_doc->undoStack()->redo();
+            QVERIFY(agrees());
+        }
+        m_doc->reset(uitest::sample(), {});
+        QVERIFY(agrees());
+        QCOMPARE(m_doc->trustDomains(), (QStringList{QStringLiteral("partners"), QStringLiteral("workforce")}));
+    }
+
     void toggleAudience_readableUndoTextAndUndoRestores()
     {
         const int ledger = static_cast<int>(m_doc->audiences().indexOf(QStringLiteral("ledger-api")));
