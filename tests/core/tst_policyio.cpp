@@ -803,7 +803,8 @@ void TestPolicyIO::limits_millionIssuerFile_refusedBySize()
         QVERIFY(file.open(QIODevice::WriteOnly));
         file.write("jwt_policy: 1\nissuers:\n");
         QByteArray chunk;
-        for (int i = 0; i < 1000000; ++i) {
+        // 1.7 million issuers: over the 64 MiB bound, so it is refused by its size before parsing.
+        for (int i = 0; i < 1700000; ++i) {
             chunk += "  - issuer: https://issuer-" + QByteArray::number(i) + ".example.com/\n";
             if (chunk.size() > (1 << 20)) {
                 QVERIFY(file.write(chunk) == chunk.size());
@@ -812,6 +813,7 @@ void TestPolicyIO::limits_millionIssuerFile_refusedBySize()
         }
         QVERIFY(file.write(chunk) == chunk.size());
     }
+    QVERIFY(QFileInfo(path).size() > LoadLimits{}.maxFileBytes);
     auto policy = loadPolicyFile(path);
     QVERIFY(!policy.ok());
     QCOMPARE(policy.error().code, QStringLiteral("ERR_POLICY_TOO_LARGE"));
