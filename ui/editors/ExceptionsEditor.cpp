@@ -293,9 +293,17 @@ void ExceptionsEditor::refresh()
     {
         const QSignalBlocker block(m_issuer);
         const QString keep = has ? m_document->policy().exceptions.at(row).issuer : QString();
-        m_issuer->clear();
+        // Refilled only when the issuer names change: an audience rename or a ticked cell changes
+        // issuers too, and refilling 10,000 items for each of them was most of such an edit's time.
+        QStringList names;
+        names.reserve(m_document->policy().issuers.size());
         for (const policy::Issuer& issuer : m_document->policy().issuers)
-            m_issuer->addItem(issuer.issuer);
+            names.append(issuer.issuer);
+        if (names != m_issuerNames) {
+            m_issuer->clear();
+            m_issuer->addItems(names);
+            m_issuerNames = std::move(names);
+        }
         m_issuer->setCurrentIndex(m_issuer->findText(keep));
     }
     if (!has) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #pragma once
 
+#include <QStringList>
+
 #include "policy/Policy.h"
 
 #include <QWidget>
@@ -52,6 +54,7 @@ private:
     QLabel* m_status;
     QLineEdit* m_id;
     QComboBox* m_issuer;
+    QStringList m_issuerNames; // what m_issuer holds, in policy order
     QLineEdit* m_owner;
     QLineEdit* m_reason;
     QDateEdit* m_expires;
