@@ -37,6 +37,19 @@ QString outcomeTitle(const QString& outcome)
     return QString();
 }
 
+QString outcomeShort(const QString& outcome)
+{
+    if (outcome == kAcceptsRejected)
+        return QObject::tr("critical");
+    if (outcome == kRejectsAccepted)
+        return QObject::tr("breaks");
+    if (outcome == kInconclusive)
+        return QObject::tr("?");
+    if (outcome == kConforms)
+        return QObject::tr("ok");
+    return QStringLiteral("\u2013");
+}
+
 QString outcomeMeaning(const QString& outcome)
 {
     if (outcome == kAcceptsRejected)
@@ -143,10 +156,7 @@ QVariant EstateMatrixModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case OutcomeRole: return outcome;
     case UnexplainedRole: return unexplained;
-    case Qt::DisplayRole: {
-        const QString title = outcomeTitle(outcome);
-        return title.isEmpty() ? QStringLiteral("\u2013") : title;
-    }
+    case Qt::DisplayRole: return outcomeShort(outcome);
     case Qt::BackgroundRole: {
         const QColor c = outcomeBackground(QPalette(), outcome);
         return c.isValid() ? QVariant(c) : QVariant();
@@ -166,8 +176,11 @@ QVariant EstateMatrixModel::headerData(int section, Qt::Orientation orientation,
 {
     if (role != Qt::DisplayRole || !m_report)
         return {};
-    if (orientation == Qt::Horizontal)
-        return classAt(section).isEmpty() ? QVariant() : QVariant(classAt(section));
+    if (orientation == Qt::Horizontal) {
+        // "required_claims" over two lines keeps the columns as narrow as their cells.
+        const QString cls = classAt(section);
+        return cls.isEmpty() ? QVariant() : QVariant(QString(cls).replace(u'_', QStringLiteral("_\n")));
+    }
     return verifierAt(section).isEmpty() ? QVariant() : QVariant(verifierAt(section));
 }
 

@@ -15,6 +15,9 @@ namespace jwb::ui {
 // that accepts what the policy rejects is critical (danger), one that rejects valid traffic is a
 // warning, conforming cells are ok, inconclusive ones neutral, classes never probed left blank.
 QString outcomeTitle(const QString& outcome);       // "critical", "breaks valid traffic", ...
+// The word a matrix cell shows, short so that every class fits a 1280-pixel window: "ok",
+// "critical", "breaks", "?"; the legend pairs each with its title.
+QString outcomeShort(const QString& outcome);
 QString outcomeMeaning(const QString& outcome);     // one sentence, for the legend and tooltips
 QColor outcomeBackground(const QPalette& palette, const QString& outcome); // invalid for not_probed
 QString verdictTitle(estate::Verdict verdict);      // "weak", "breaks valid traffic", ...

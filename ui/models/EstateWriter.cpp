@@ -35,9 +35,12 @@ QString pathFor(const QString& absolute, const QString& baseDir)
     if (baseDir.isEmpty())
         return absolute;
     const QString relative = QDir(baseDir).relativeFilePath(absolute);
-    // A path that climbs out of the estate's folder stays relative too ("../keys/k.pem"), as in the
-    // hand-written examples; only another drive or root keeps the absolute path.
-    return QDir::isAbsolutePath(relative) ? absolute : relative;
+    // A file beside the estate or one folder up stays relative ("../keys/k.pem", as estate files are
+    // written by hand); one further away (another tree, another drive) keeps its absolute path, so
+    // moving the estate file does not silently point it elsewhere.
+    if (QDir::isAbsolutePath(relative) || relative.startsWith(QStringLiteral("../../")))
+        return absolute;
+    return relative;
 }
 
 QString number(double value)

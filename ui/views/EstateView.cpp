@@ -68,7 +68,9 @@ public:
 
 QLabel* legendSwatch(const QString& outcome, QWidget* parent)
 {
-    auto* label = new QLabel(outcomeTitle(outcome), parent);
+    // "critical" is both the cell's word and its title: the legend says what it means instead.
+    const QString title = outcomeShort(outcome) == outcomeTitle(outcome) ? outcomeMeaning(outcome) : outcomeTitle(outcome);
+    auto* label = new QLabel(QStringLiteral("%1  %2").arg(outcomeShort(outcome), title), parent);
     label->setObjectName(QStringLiteral("legend_") + outcome);
     label->setToolTip(outcomeMeaning(outcome));
     label->setAutoFillBackground(true);
@@ -244,7 +246,8 @@ EstateView::EstateView(QWidget* parent)
     traceHeader->setSectionResizeMode(TraceModel::VerdictColumn, QHeaderView::ResizeToContents);
     traceHeader->setSectionResizeMode(TraceModel::StepColumn, QHeaderView::ResizeToContents);
     traceHeader->setSectionResizeMode(TraceModel::ReasonColumn, QHeaderView::Stretch);
-    traceHeader->setSectionResizeMode(TraceModel::ReferenceColumn, QHeaderView::ResizeToContents);
+    traceHeader->setSectionResizeMode(TraceModel::ReferenceColumn, QHeaderView::Interactive);
+    m_trace->setColumnWidth(TraceModel::ReferenceColumn, 130);
     traceHeader->setSectionResizeMode(TraceModel::TrustColumn, QHeaderView::ResizeToContents);
 
     auto* matrixPane = new QWidget(this);
@@ -260,6 +263,8 @@ EstateView::EstateView(QWidget* parent)
     detail->addWidget(titled(tr("Core trace of the selected token"), m_trace, &m_traceTitle, this));
     m_cellTitle->setObjectName(QStringLiteral("cellTitle"));
     m_traceTitle->setObjectName(QStringLiteral("traceTitle"));
+    // Fingerprints whole on the left; on the right the reasons (long sentences) take what the
+    // references, wrapped into a narrower column, leave.
     detail->setStretchFactor(0, 1);
     detail->setStretchFactor(1, 1);
 
@@ -267,8 +272,8 @@ EstateView::EstateView(QWidget* parent)
     matrixTab->setObjectName(QStringLiteral("matrixTab"));
     matrixTab->addWidget(matrixPane);
     matrixTab->addWidget(detail);
-    matrixTab->setStretchFactor(0, 1);
-    matrixTab->setStretchFactor(1, 1);
+    matrixTab->setStretchFactor(0, 2);
+    matrixTab->setStretchFactor(1, 3);
 
     m_chain = new TrustChainWidget(this);
     m_chain->setObjectName(QStringLiteral("trustChain"));
@@ -283,7 +288,10 @@ EstateView::EstateView(QWidget* parent)
     splitter->addWidget(m_table);
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 1);
-    splitter->setStretchFactor(1, 3);
+    splitter->setStretchFactor(1, 4);
+    // Room for a few verifiers before the table scrolls.
+    m_table->setMinimumHeight(m_table->horizontalHeader()->sizeHint().height()
+                              + 4 * m_table->verticalHeader()->defaultSectionSize() + 4);
 
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -624,6 +632,14 @@ void EstateView::showTrace()
         return;
     }
     m_traceModel->setRows(traceRows(traces->value(r.variant)));
+    // The step that decides the token is what the reader came for: brought into view and selected.
+    for (int row = 0; row < m_traceModel->rowCount(); ++row) {
+        if (m_traceModel->rows().at(row).verdict == verify::Verdict::Fail) {
+            m_trace->selectRow(row);
+            m_trace->scrollTo(m_traceModel->index(row, 0), QAbstractItemView::PositionAtCenter);
+            break;
+        }
+    }
     m_traceTitle->setText(tr("Core trace of %1: the policy %2; %3 answered %4 (%5).")
                               .arg(r.variant,
                                    r.expectedAccepted ? tr("accepts it") : tr("rejects it at %1").arg(r.expectedStep),

@@ -81,7 +81,7 @@ TrustChainWidget::Layout TrustChainWidget::layoutNodes() const
     const int xs[3] = {kMargin, kMargin + columnWidth + 80, kMargin + 2 * (columnWidth + 80)};
     auto column = [&](int count, int x) {
         QList<QRect> rects;
-        const int available = height() - kMargin - kHeaderHeight - kMargin;
+        const int available = height() - kMargin - kHeaderHeight - kMargin - 28; // 28: the legend
         const int needed = count * kNodeHeight + std::max(0, count - 1) * kGap;
         int y = kHeaderHeight + kMargin + std::max(0, (available - needed) / 2);
         for (int i = 0; i < count; ++i) {
@@ -162,6 +162,16 @@ void TrustChainWidget::paintEvent(QPaintEvent*)
         return;
     }
 
+    // An edge to a service goes around the gateway column, above or below it, so that it never
+    // looks as if it passed through a gateway: the estate says who trusts an issuer, not the routing.
+    QRect gatewayBlock;
+    for (int i = 0; i < m_verifiers.size(); ++i) {
+        if (m_verifiers.at(i).gateway)
+            gatewayBlock = gatewayBlock.united(l.verifiers.at(i));
+    }
+    int laneAbove = 0;
+    int laneBelow = 0;
+
     // Edges first, under the nodes: issuer -> each verifier that accepts its tokens. An edge into a
     // weak verifier is red too: that is the path an attacker's token takes.
     for (int i = 0; i < m_verifiers.size(); ++i) {
@@ -174,8 +184,20 @@ void TrustChainWidget::paintEvent(QPaintEvent*)
             const QPointF a(l.issuers.at(from).right(), l.issuers.at(from).center().y());
             const QPointF b(l.verifiers.at(i).left(), l.verifiers.at(i).center().y());
             QPainterPath path(a);
-            const qreal dx = (b.x() - a.x()) / 2;
-            path.cubicTo(a + QPointF(dx, 0), b - QPointF(dx, 0), b);
+            if (!v.gateway && gatewayBlock.isValid()) {
+                const bool above = b.y() < gatewayBlock.center().y();
+                const qreal y = above ? gatewayBlock.top() - 14 - 8 * laneAbove++ : gatewayBlock.bottom() + 14 + 8 * laneBelow++;
+                const QPointF in(gatewayBlock.left() - 20, y);
+                const QPointF out(gatewayBlock.right() + 20, y);
+                const qreal dx1 = (in.x() - a.x()) / 2;
+                path.cubicTo(a + QPointF(dx1, 0), in - QPointF(dx1, 0), in);
+                path.lineTo(out);
+                const qreal dx2 = (b.x() - out.x()) / 2;
+                path.cubicTo(out + QPointF(dx2, 0), b - QPointF(dx2, 0), b);
+            } else {
+                const qreal dx = (b.x() - a.x()) / 2;
+                path.cubicTo(a + QPointF(dx, 0), b - QPointF(dx, 0), b);
+            }
             QPen pen(weak ? verdictColor(pal, estate::Verdict::Weak) : pal.color(QPalette::Mid), weak ? 2.5 : 1.5);
             p.setPen(pen);
             p.setBrush(Qt::NoBrush);
@@ -218,6 +240,26 @@ void TrustChainWidget::paintEvent(QPaintEvent*)
         p.drawText(inner, Qt::AlignBottom | Qt::AlignHCenter,
                    (weak ? QFontMetrics(bold) : fm).elidedText(chainLabel(v), Qt::ElideRight, inner.width()));
         p.setFont(font());
+    }
+
+    // What the colours say, along the bottom edge.
+    const estate::Verdict order[4] = {estate::Verdict::Weak, estate::Verdict::BreaksValidTraffic,
+                                      estate::Verdict::Inconclusive, estate::Verdict::Conforms};
+    int x = kMargin;
+    const int y = height() - kMargin - fm.height();
+    p.setPen(pal.color(QPalette::Text));
+    const QString title = tr("Verifier verdicts:");
+    p.drawText(QPoint(x, y + fm.ascent()), title);
+    x += fm.horizontalAdvance(title) + 10;
+    for (const estate::Verdict verdict : order) {
+        const QRect swatch(x, y + 1, 14, fm.height() - 2);
+        p.setPen(QPen(verdictColor(pal, verdict), verdict == estate::Verdict::Weak ? 3 : 1.5));
+        p.setBrush(verdictBackground(pal, verdict));
+        p.drawRoundedRect(swatch, 3, 3);
+        p.setPen(pal.color(QPalette::Text));
+        const QString name = verdictTitle(verdict);
+        p.drawText(QPoint(swatch.right() + 6, y + fm.ascent()), name);
+        x = swatch.right() + 6 + fm.horizontalAdvance(name) + 18;
     }
 }
 
