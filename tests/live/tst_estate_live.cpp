@@ -1,0 +1,413 @@
+// SPDX-License-Identifier: Apache-2.0
+// The estate check against real verifiers on 127.0.0.1: services built on jsonwebtoken, PyJWT and
+// jose, and HAProxy running the project's own export and the manual's weak pattern, all probed
+// through the built `jwt-policy estate check`. Each verifier's weakness must be found, by variant,
+// and nothing else: every other token conforms. Every server is stopped by the test.
+#include "JoseService.h"
+#include "LiveServer.h"
+#include "StagingPolicy.h"
+#include "TestFiles.h"
+#include "export/Export.h"
+#include "policy/PolicyIO.h"
+
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QStandardPaths>
+#include <QTest>
+
+#include <memory>
+
+using namespace jwb;
+using testing::LiveServer;
+
+namespace {
+
+const QString kModules = QStringLiteral(JWB_SOURCE_DIR "/tests/node/node_modules");
+const QString kServices = QStringLiteral(JWB_SOURCE_DIR "/tests/live/services/");
+const QString kPublicKey = QStringLiteral(JWB_TEST_DATA "/keys/ec-p256-public.pem");
+
+QStringList sorted(QStringList l)
+{
+    l.sort();
+    return l;
+}
+
+QStringList L(std::initializer_list<const char*> items)
+{
+    QStringList l;
+    for (const char* i : items)
+        l << QString::fromUtf8(i);
+    return sorted(l);
+}
+
+// What jose 5 cannot be told to enforce (tst_probe_jose, the probe engineer's list): a header
+// allowlist, a limit on exp - iat, duplicate JSON members.
+const QStringList kJoseCannot = L({"jku-tolerated", "x5u-tolerated", "jwk-tolerated", "x5c-tolerated", "header-cty",
+                                   "header-x5t", "header-x5t#S256", "header-x-probe", "lifetime-outside",
+                                   "lifetime-over-limit", "duplicate-claims", "duplicate-alg"});
+
+// What jsonwebtoken 9 cannot be told to check (measured, JWB_ESTATE_LIVE_DUMP=1 prints every
+// answer): it ignores crit and every header member but alg (so no typ, no allowlist), requires no
+// claim (exp and sub may be missing), bounds the age from iat but neither the lifetime nor an iat in
+// the future, and JSON.parse keeps the last of duplicate members.
+const QStringList kJsonwebtokenCannot =
+    L({"crit-unknown", "duplicate-alg", "duplicate-claims", "header-cty", "header-x-probe", "header-x5t",
+       "header-x5t#S256", "jku-tolerated", "jwk-tolerated", "x5c-tolerated", "x5u-tolerated", "lifetime-outside",
+       "lifetime-over-limit", "iat-future-outside-skew", "missing-claim-exp", "missing-claim-sub", "typ-mismatch",
+       "typ-missing", "typ-wrong"});
+// The weakness planted in jsonwebtoken-weak.mjs: no issuer, no audience option.
+const QStringList kNoIssuerNoAudience = L({"audience-missing", "audience-wrong", "foreign-issuer"});
+// What PyJWT 2.6 cannot be told to check (measured): no typ, no header allowlist, no lifetime limit,
+// duplicate members (json keeps the last).
+const QStringList kPyjwtCannot = L({"jku-tolerated", "x5u-tolerated", "jwk-tolerated", "x5c-tolerated", "header-cty",
+                                    "header-x5t", "header-x5t#S256", "header-x-probe", "lifetime-over-limit",
+                                    "lifetime-outside", "typ-mismatch", "typ-missing", "typ-wrong", "duplicate-claims",
+                                    "duplicate-alg"});
+// The weakness planted in pyjwt-leeway.py (leeway 600 s for the policy's 30 s): the time tokens just
+// beyond the policy's skew, on exp, nbf and iat.
+const QStringList kLeeway = L({"expired-2-minutes", "skew-outside", "nbf-outside-skew", "iat-future-outside-skew"});
+
+QStringList unite(const QStringList& a, const QStringList& b)
+{
+    return sorted(a + b);
+}
+
+// What the project's HAProxy export of the staging policy lets through (measured): nothing. The
+// staging policy (ES256, typ, kid, header allowlist, exp/iat/sub, skew, lifetime) uses no control
+// HAProxy cannot enforce, so no token even needs its gap row; a token it did let through would be
+// checked against its not_enforced row below.
+const QStringList kExportGaps = L({});
+// What the manual's jwt_verify(txn.alg) pattern lets through (measured): alg "none" in its
+// lower-case spelling and every genuinely signed token, whatever its claims and headers, because
+// the signature is all it checks.
+const QStringList kManualPattern =
+    L({"alg-none-none", "jku-tolerated", "x5u-tolerated", "jwk-tolerated", "x5c-tolerated", "crit-unknown", "expired",
+       "expired-2-minutes", "not-yet-valid", "lifetime-over-limit", "audience-missing", "foreign-issuer", "typ-mismatch",
+       "duplicate-claims", "skew-outside", "lifetime-outside", "nbf-outside-skew", "iat-future-outside-skew",
+       "missing-claim-exp", "missing-claim-iat", "missing-claim-sub", "header-cty", "header-x5t", "header-x5t#S256",
+       "header-x-probe", "typ-missing", "typ-wrong", "audience-wrong"});
+
+// A verifier's answers in the estate JSON, by outcome.
+struct Answers {
+    QString verdict;
+    QStringList accepted;     // accepts_rejected variants
+    QStringList other;        // rejects_accepted and inconclusive, with their outcome
+    QStringList unexplained;  // probe findings the gap report does not explain
+    QStringList explained;
+    QJsonObject cells;
+    int conforms = 0;
+    QString dump;
+};
+
+Answers answersOf(const QJsonObject& estateJson, const QString& name)
+{
+    Answers a;
+    QJsonObject row;
+    for (const QJsonValue& r : estateJson.value(QStringLiteral("matrix")).toObject().value(QStringLiteral("rows")).toArray()) {
+        if (r.toObject().value(QStringLiteral("verifier")).toString() == name)
+            row = r.toObject();
+    }
+    a.cells = row.value(QStringLiteral("cells")).toObject();
+    for (const QJsonValue& value : estateJson.value(QStringLiteral("verifiers")).toArray()) {
+        const QJsonObject v = value.toObject();
+        if (v.value(QStringLiteral("name")).toString() != name)
+            continue;
+        a.verdict = v.value(QStringLiteral("verdict")).toString();
+        for (const QJsonValue& r : v.value(QStringLiteral("probe")).toObject().value(QStringLiteral("results")).toArray()) {
+            const QJsonObject o = r.toObject();
+            const QString variant = o.value(QStringLiteral("variant")).toString();
+            const QString result = o.value(QStringLiteral("result")).toString();
+            a.dump += QStringLiteral("  %1 [%2] expected=%3 observed=%4 status=%5 -> %6\n")
+                          .arg(variant, o.value(QStringLiteral("class")).toString(),
+                               o.value(QStringLiteral("expected")).toString(), o.value(QStringLiteral("observed")).toString())
+                          .arg(o.value(QStringLiteral("http_status")).toInt())
+                          .arg(result);
+            if (result == u"accepts_rejected")
+                a.accepted << variant;
+            else if (result == u"conforms")
+                ++a.conforms;
+            else
+                a.other << variant + u'=' + result;
+        }
+        for (const QJsonValue& f : v.value(QStringLiteral("unexplained")).toArray()) {
+            if (f.toObject().value(QStringLiteral("source")).toString() == u"probe")
+                a.unexplained << f.toObject().value(QStringLiteral("variant")).toString();
+        }
+        for (const QJsonValue& f : v.value(QStringLiteral("explained")).toArray())
+            a.explained << f.toObject().value(QStringLiteral("variant")).toString();
+    }
+    a.accepted = sorted(a.accepted);
+    a.unexplained = sorted(a.unexplained);
+    a.explained = sorted(a.explained);
+    return a;
+}
+
+QString python3()
+{
+    // Debian's interpreter: python3-jwt is installed for it, not for any other python on PATH.
+    return QFileInfo::exists(QStringLiteral("/usr/bin/python3")) ? QStringLiteral("/usr/bin/python3")
+                                                                 : QStandardPaths::findExecutable(QStringLiteral("python3"));
+}
+
+QString haproxyBinary()
+{
+    return QStandardPaths::findExecutable(QStringLiteral("haproxy"),
+                                          {QStringLiteral("/usr/sbin"), QStringLiteral("/usr/local/sbin"),
+                                           QStringLiteral("/usr/bin")});
+}
+
+// One verifier entry of the estate file, probed at `url` with the staging key.
+QByteArray serviceEntry(const QString& name, const QString& kind, const QString& url, const QByteArray& extra = {})
+{
+    return "  - name: " + name.toUtf8() + "\n    kind: " + kind.toUtf8() + "\n    owner: estate-live@example.com\n"
+           "    issuers: [\"" + testing::kStagingIssuer.toUtf8() + "\"]\n" + extra +
+           "    probe:\n      url: \"" + url.toUtf8() + "\"\n      signing_key: \"" + testing::stagingKeyPath().toUtf8() +
+           "\"\n      rate: 50\n      max_requests: 200\n      timeout: 5\n";
+}
+
+} // namespace
+
+class TestEstateLive final : public QObject {
+    Q_OBJECT
+
+private:
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::vector<std::unique_ptr<LiveServer>> m_servers;
+    QString m_policyPath;
+
+    LiveServer& server(const QString& name)
+    {
+        m_servers.push_back(std::make_unique<LiveServer>(*m_dir, name));
+        return *m_servers.back();
+    }
+
+    // Runs the built CLI on the estate; the JSON document, empty on a usage error.
+    QJsonObject estateCheck(const QByteArray& verifiers, int* exitCode)
+    {
+        const QString estate = testing::writeInto(*m_dir, QStringLiteral("estate.yaml"),
+                                                  "jwt_estate: 1\nname: estate-live\npolicy: \"" + m_policyPath.toUtf8() +
+                                                      "\"\nverifiers:\n" + verifiers);
+        QProcess cli;
+        cli.start(QStringLiteral(JWT_POLICY_BIN),
+                  {QStringLiteral("estate"), QStringLiteral("check"), estate, QStringLiteral("--format"), QStringLiteral("json")});
+        // Each probe is bounded (max_requests, rate, timeout); this bounds the whole run.
+        if (!cli.waitForFinished(180000)) {
+            cli.kill();
+            cli.waitForFinished();
+            *exitCode = -1;
+            return {};
+        }
+        *exitCode = cli.exitCode();
+        const QByteArray err = cli.readAllStandardError();
+        if (!err.isEmpty())
+            qWarning("estate check stderr: %s", err.constData());
+        return QJsonDocument::fromJson(cli.readAllStandardOutput()).object();
+    }
+
+    // The CLI's own staging HAProxy export of the staging policy, and the gap rows it carries.
+    QByteArray haproxyExport(QString* problem)
+    {
+        QProcess cli;
+        cli.start(QStringLiteral(JWT_POLICY_BIN),
+                  {QStringLiteral("export"), QStringLiteral("--policy"), m_policyPath, QStringLiteral("--to"),
+                   QStringLiteral("haproxy"), QStringLiteral("--include-test-keys"), QStringLiteral("-o"),
+                   m_dir->filePath(QStringLiteral("jwt.cfg")), QStringLiteral("--haproxy-key-dir"), m_dir->path()});
+        if (!cli.waitForFinished(30000) || cli.exitCode() != 0) {
+            *problem = QStringLiteral("jwt-policy export failed: %1").arg(QString::fromUtf8(cli.readAllStandardError()));
+            return {};
+        }
+        return testing::readFile(m_dir->filePath(QStringLiteral("jwt.cfg")));
+    }
+
+    // A frontend on the server's port answering 200 to what `block` lets through (the wrapping of
+    // tst_haproxy_live: the export is an http-request block, not a whole configuration).
+    bool startHaproxy(LiveServer& s, const QString& name, const QByteArray& block, QString* problem)
+    {
+        const QByteArray config = "global\n    log stderr format raw local0 info\n"
+                                  "defaults\n    mode http\n    log global\n    option httplog\n"
+                                  "    timeout connect 2s\n    timeout client 10s\n    timeout server 10s\n"
+                                  "frontend live\n    bind 127.0.0.1:" +
+                                  QByteArray::number(s.port()) + "\n" + block +
+                                  "    http-request return status 200 content-type text/plain string accepted\n";
+        const QString cfg = testing::writeInto(*m_dir, name + QStringLiteral(".cfg"), config);
+        QProcess check;
+        check.setProcessChannelMode(QProcess::MergedChannels);
+        check.start(haproxyBinary(), {QStringLiteral("-c"), QStringLiteral("-f"), cfg});
+        if (!check.waitForFinished(30000) || check.exitCode() != 0) {
+            *problem = QStringLiteral("haproxy -c refused %1:\n%2").arg(cfg, QString::fromUtf8(check.readAll()));
+            return false;
+        }
+        if (!s.start(haproxyBinary(), {QStringLiteral("-db"), QStringLiteral("-f"), cfg})) {
+            *problem = s.error();
+            return false;
+        }
+        return true;
+    }
+
+private slots:
+    void initTestCase()
+    {
+        if (QStandardPaths::findExecutable(QStringLiteral("node")).isEmpty())
+            QFAIL("node is not installed: apt-get install nodejs (20, see installer/deps-debian.sh)");
+        for (const char* package : {"jose", "jsonwebtoken"}) {
+            if (!QFileInfo::exists(kModules + u'/' + QLatin1String(package) + QStringLiteral("/package.json")))
+                QFAIL(qPrintable(QStringLiteral("tests/node/node_modules/%1 is missing: run installer/deps-node.sh")
+                                     .arg(QLatin1String(package))));
+        }
+        QProcess probe;
+        probe.start(python3(), {QStringLiteral("-c"), QStringLiteral("import jwt, cryptography; print(jwt.__version__)")});
+        if (python3().isEmpty() || !probe.waitForFinished(20000) || probe.exitCode() != 0)
+            QFAIL("Debian's python3-jwt (PyJWT 2.6) with python3-cryptography is needed: apt-get install python3-jwt");
+        qInfo("PyJWT %s", probe.readAllStandardOutput().trimmed().constData());
+        if (haproxyBinary().isEmpty())
+            QFAIL("haproxy is not installed: apt-get install haproxy (2.6, see installer/deps-debian.sh)");
+    }
+
+    void init()
+    {
+        m_dir = std::make_unique<QTemporaryDir>();
+        QVERIFY(m_dir->isValid());
+        m_policyPath = testing::writeStagingPolicy(*m_dir);
+    }
+
+    void cleanup()
+    {
+        if (QTest::currentTestFailed()) {
+            for (const auto& s : m_servers)
+                qWarning().noquote() << "--- log of" << s->logPath() << "---\n" << s->log();
+        }
+        m_servers.clear(); // each LiveServer stops its program
+        m_dir.reset();
+    }
+
+    void services_eachWeaknessFoundAndNoOther()
+    {
+        LiveServer& jose = server(QStringLiteral("jose"));
+        QVERIFY2(testing::startJoseService(jose, *m_dir, /*weak=*/false), qPrintable(testing::joseStartProblem(jose)));
+        LiveServer& jsonwebtoken = server(QStringLiteral("jsonwebtoken"));
+        QVERIFY2(jsonwebtoken.start(QStandardPaths::findExecutable(QStringLiteral("node")),
+                                    {kServices + QStringLiteral("jsonwebtoken-weak.mjs"), QStringLiteral("{port}"), kPublicKey,
+                                     kModules}),
+                 qPrintable(jsonwebtoken.error() + u'\n' + QString::fromUtf8(jsonwebtoken.log())));
+        const QJsonObject pyOptions{{QStringLiteral("issuer"), testing::kStagingIssuer},
+                                    {QStringLiteral("audiences"), QJsonArray::fromStringList(testing::kStagingAudiences)},
+                                    {QStringLiteral("leeway"), 600}};
+        const QString pyOptionsFile =
+            testing::writeInto(*m_dir, QStringLiteral("pyjwt-options.json"), QJsonDocument(pyOptions).toJson());
+        LiveServer& pyjwt = server(QStringLiteral("pyjwt"));
+        QVERIFY2(pyjwt.start(python3(), {kServices + QStringLiteral("pyjwt-leeway.py"), QStringLiteral("{port}"), kPublicKey,
+                                         pyOptionsFile}),
+                 qPrintable(pyjwt.error() + u'\n' + QString::fromUtf8(pyjwt.log())));
+
+        const QByteArray verifiers =
+            serviceEntry(QStringLiteral("orders-jose"), QStringLiteral("service"), jose.baseUrl() + QStringLiteral("/orders"),
+                         "    library: {name: jose, version: 5.10.0, ecosystem: npm}\n") +
+            serviceEntry(QStringLiteral("orders-jsonwebtoken"), QStringLiteral("service"),
+                         jsonwebtoken.baseUrl() + QStringLiteral("/orders"),
+                         "    library: {name: jsonwebtoken, version: 9.0.3, ecosystem: npm}\n") +
+            serviceEntry(QStringLiteral("billing-pyjwt"), QStringLiteral("service"), pyjwt.baseUrl() + QStringLiteral("/billing"),
+                         "    library: {name: PyJWT, version: \"2.6.0\", ecosystem: PyPI}\n");
+        int exitCode = 0;
+        const QJsonObject j = estateCheck(verifiers, &exitCode);
+        QCOMPARE(exitCode, 1);
+        QCOMPARE(j.value(QStringLiteral("verifiers")).toArray().size(), 3);
+
+        const Answers joseAnswers = answersOf(j, QStringLiteral("orders-jose"));
+        const Answers jwtAnswers = answersOf(j, QStringLiteral("orders-jsonwebtoken"));
+        const Answers pyAnswers = answersOf(j, QStringLiteral("billing-pyjwt"));
+        const QString all = QStringLiteral("jose:\n%1jsonwebtoken:\n%2pyjwt:\n%3")
+                                .arg(joseAnswers.dump, jwtAnswers.dump, pyAnswers.dump);
+        if (qEnvironmentVariableIsSet("JWB_ESTATE_LIVE_DUMP"))
+            qInfo().noquote() << all;
+
+        for (const Answers* a : {&joseAnswers, &jwtAnswers, &pyAnswers}) {
+            QVERIFY2(a->other.isEmpty(), qPrintable(a->other.join(u' ') + u'\n' + all));
+            QVERIFY2(a->conforms > 20, qPrintable(all));
+            // A service has no export predicting it: every acceptance is unexplained.
+            QCOMPARE(a->unexplained, a->accepted);
+            QVERIFY(a->explained.isEmpty());
+        }
+
+        // jose configured with the policy's options: only what jose cannot express.
+        QVERIFY2(joseAnswers.accepted == kJoseCannot, qPrintable(joseAnswers.accepted.join(u' ') + u'\n' + all));
+
+        // jsonwebtoken without issuer and audience: those, and what it cannot be told to check.
+        QVERIFY2(jwtAnswers.accepted == unite(kJsonwebtokenCannot, kNoIssuerNoAudience), qPrintable(jwtAnswers.accepted.join(u' ') + u'\n' + all));
+        QCOMPARE(jwtAnswers.cells.value(QStringLiteral("issuer")).toString(), QStringLiteral("accepts_rejected"));
+        QCOMPARE(jwtAnswers.cells.value(QStringLiteral("audience")).toString(), QStringLiteral("accepts_rejected"));
+        QCOMPARE(joseAnswers.cells.value(QStringLiteral("issuer")).toString(), QStringLiteral("conforms"));
+        QCOMPARE(joseAnswers.cells.value(QStringLiteral("audience")).toString(), QStringLiteral("conforms"));
+
+        // PyJWT with leeway 600: the expired and not-yet-valid tokens beyond the policy's skew.
+        QVERIFY2(pyAnswers.accepted == unite(kPyjwtCannot, kLeeway), qPrintable(pyAnswers.accepted.join(u' ') + u'\n' + all));
+        QCOMPARE(pyAnswers.cells.value(QStringLiteral("expiry")).toString(), QStringLiteral("accepts_rejected"));
+        QCOMPARE(pyAnswers.cells.value(QStringLiteral("not_before")).toString(), QStringLiteral("accepts_rejected"));
+        QCOMPARE(jwtAnswers.cells.value(QStringLiteral("expiry")).toString(), QStringLiteral("conforms"));
+
+        for (const Answers* a : {&joseAnswers, &jwtAnswers, &pyAnswers})
+            QCOMPARE(a->verdict, QStringLiteral("weak"));
+        // None of the three library versions has an advisory in the bundled list.
+        for (const QJsonValue& v : j.value(QStringLiteral("verifiers")).toArray())
+            QVERIFY(v.toObject().value(QStringLiteral("advisories")).toArray().isEmpty());
+    }
+
+    void haproxy_ownExportExplained_manualPatternUnexplained()
+    {
+        QString problem;
+        const QByteArray block = haproxyExport(&problem);
+        QVERIFY2(!block.isEmpty(), qPrintable(problem));
+        QVERIFY(block.contains("STAGING EXPORT"));
+        const QString keyFile = m_dir->filePath(QStringLiteral("staging-1.pem"));
+        QVERIFY2(QFileInfo::exists(keyFile), block.constData());
+        LiveServer& own = server(QStringLiteral("haproxy-export"));
+        QVERIFY2(startHaproxy(own, QStringLiteral("haproxy-export"), block, &problem), qPrintable(problem));
+        // The HAProxy manual's jwt_verify example: the token's own alg is handed to jwt_verify, and
+        // nothing but the signature is checked.
+        const QByteArray manual = "    http-request set-var(txn.bearer) http_auth_bearer\n"
+                                  "    http-request set-var(txn.jwt_alg) var(txn.bearer),jwt_header_query('$.alg')\n"
+                                  "    http-request deny deny_status 401 unless { var(txn.bearer),jwt_verify(txn.jwt_alg,\"" +
+                                  keyFile.toUtf8() + "\") -m int 1 }\n";
+        LiveServer& weak = server(QStringLiteral("haproxy-manual"));
+        QVERIFY2(startHaproxy(weak, QStringLiteral("haproxy-manual"), manual, &problem), qPrintable(problem));
+
+        const QByteArray verifiers =
+            serviceEntry(QStringLiteral("edge-export"), QStringLiteral("haproxy"), own.baseUrl() + QStringLiteral("/api")) +
+            serviceEntry(QStringLiteral("edge-manual"), QStringLiteral("haproxy"), weak.baseUrl() + QStringLiteral("/api"));
+        int exitCode = 0;
+        const QJsonObject j = estateCheck(verifiers, &exitCode);
+        const Answers exported = answersOf(j, QStringLiteral("edge-export"));
+        const Answers manualAnswers = answersOf(j, QStringLiteral("edge-manual"));
+        const QString all = QStringLiteral("export:\n%1manual pattern:\n%2").arg(exported.dump, manualAnswers.dump);
+        if (qEnvironmentVariableIsSet("JWB_ESTATE_LIVE_DUMP"))
+            qInfo().noquote() << all;
+        QCOMPARE(exitCode, 1);
+        for (const Answers* a : {&exported, &manualAnswers}) {
+            QVERIFY2(a->other.isEmpty(), qPrintable(a->other.join(u' ') + u'\n' + all));
+            QVERIFY2(a->conforms > 10, qPrintable(all)); // genuine tokens got through, forgeries did not
+        }
+
+        // The project's export: whatever it lets through, its gap report said so.
+        QVERIFY2(exported.unexplained.isEmpty(), qPrintable(exported.unexplained.join(u' ') + u'\n' + all));
+        QCOMPARE(exported.explained, exported.accepted);
+        QCOMPARE(exported.accepted, kExportGaps);
+        QCOMPARE(exported.verdict, kExportGaps.isEmpty() ? QStringLiteral("conforms") : QStringLiteral("weak"));
+
+        // The manual's pattern: weak, and the acceptances beyond the export's are unexplained.
+        QCOMPARE(manualAnswers.verdict, QStringLiteral("weak"));
+        QVERIFY2(manualAnswers.accepted == unite(kExportGaps, kManualPattern),
+                 qPrintable(manualAnswers.accepted.join(u' ') + u'\n' + all));
+        QCOMPARE(manualAnswers.unexplained, kManualPattern);
+        QCOMPARE(manualAnswers.explained, kExportGaps);
+        QCOMPARE(manualAnswers.cells.value(QStringLiteral("alg_none")).toString(), QStringLiteral("accepts_rejected"));
+        QCOMPARE(exported.cells.value(QStringLiteral("alg_none")).toString(), QStringLiteral("conforms"));
+        for (const QJsonValue& v : j.value(QStringLiteral("verifiers")).toArray())
+            QCOMPARE(v.toObject().value(QStringLiteral("target")).toString(), QStringLiteral("haproxy"));
+    }
+
+};
+
+QTEST_GUILESS_MAIN(TestEstateLive)
+#include "tst_estate_live.moc"
