@@ -11,12 +11,15 @@ namespace jwb::cli {
 
 namespace {
 
+const QCommandLineOption kEstate(QStringLiteral("estate"),
+                                 QStringLiteral("Print the schema of the estate file format v1 instead (jwt-policy estate check)."));
+
 class SchemaCommand final : public Command {
 public:
     QString name() const override { return QStringLiteral("schema"); }
     QString description() const override { return QStringLiteral("Print the JSON Schema of the policy file format v1."); }
 
-    void defineOptions(QCommandLineParser&) const override {}
+    void defineOptions(QCommandLineParser& parser) const override { parser.addOption(kEstate); }
 
     int run(const QCommandLineParser& parser, CliIo& io) const override
     {
@@ -26,11 +29,15 @@ public:
                                      QStringLiteral("takes no arguments (got '%1')").arg(parser.positionalArguments().first()),
                                      {}});
         ensureCoreResources();
-        QFile schema(QStringLiteral(":/schema/jwt-policy-v1.schema.json"));
+        const bool estate = parser.isSet(kEstate);
+        QFile schema(estate ? QStringLiteral(":/schema/jwt-estate-v1.schema.json")
+                            : QStringLiteral(":/schema/jwt-policy-v1.schema.json"));
         if (!schema.open(QIODevice::ReadOnly))
             return reportError(io, name(),
                                Error{QStringLiteral("ERR_SCHEMA_MISSING"),
-                                     QStringLiteral("the policy schema is missing from this build"), {}});
+                                     estate ? QStringLiteral("the estate schema is missing from this build")
+                                            : QStringLiteral("the policy schema is missing from this build"),
+                                     {}});
         io.out << QString::fromUtf8(schema.readAll());
         io.out.flush();
         return ExitOk;

@@ -194,6 +194,17 @@ private slots:
         QVERIFY(!r.out.contains("eyJ"));
     }
 
+    void schemaEstate_printsTheBundledSchema()
+    {
+        const RunResult r = runCli({QStringLiteral("schema"), QStringLiteral("--estate")});
+        QCOMPARE(r.exitCode, 0);
+        QCOMPARE(r.out, jwb::testing::readFile(QStringLiteral(JWB_SOURCE_DIR "/resources/schema/jwt-estate-v1.schema.json")));
+        QVERIFY(QJsonDocument::fromJson(r.out).object().value(QStringLiteral("title")).toString().contains(
+            QStringLiteral("estate")));
+        // Without --estate: the policy schema, as before.
+        QVERIFY(runCli({QStringLiteral("schema")}).out.contains("jwt_policy"));
+    }
+
     void help_listsTheVerb()
     {
         const RunResult r = runCli({QStringLiteral("--help")});
