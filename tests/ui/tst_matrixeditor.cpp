@@ -206,7 +206,12 @@ private slots:
     void overviewClick_goesToThatCell()
     {
         MatrixOverview* overview = m_editor->overview();
-        QVERIFY(overview->isVisible());
+        // The sample's matrix fits: the overview starts hidden and the user turns it on.
+        QVERIFY(!overview->isVisible());
+        auto* toggle = m_window->findChild<QCheckBox*>(QStringLiteral("matrixShowOverview"));
+        QVERIFY(toggle);
+        QTest::mouseClick(toggle, Qt::LeftButton);
+        QTRY_VERIFY(overview->isVisible());
         // The sample's 3 x 4 matrix: the map's lower right quarter is billing's last audiences.
         const QPoint at(overview->width() - 6, overview->height() - 6);
         const QPoint cell = overview->cellAt(at);

@@ -31,6 +31,10 @@
 namespace jwb::ui {
 
 namespace {
+// Above these sizes the overview is shown unless the user chose otherwise.
+constexpr int kOverviewIssuers = 40;
+constexpr int kOverviewAudiences = 12;
+
 
 // Escape on the header editor cancels instead of committing.
 class EscapeFilter final : public QObject {
@@ -194,6 +198,7 @@ MatrixEditor::MatrixEditor(PolicyDocument* document, QWidget* parent)
     connect(m_onlyTicked, &QCheckBox::toggled, m_filter, &MatrixFilterModel::setOnlyTicked);
     connect(m_onlyFlagged, &QCheckBox::toggled, m_filter, &MatrixFilterModel::setOnlyFlagged);
     connect(m_showOverview, &QCheckBox::toggled, m_overview, &QWidget::setVisible);
+    connect(m_showOverview, &QCheckBox::clicked, this, [this] { m_overviewChosen = true; });
     connect(m_overview, &MatrixOverview::cellRequested, this, &MatrixEditor::goToCell);
     connect(header, &QHeaderView::sectionDoubleClicked, this, &MatrixEditor::editAudienceHeader);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -298,6 +303,10 @@ void MatrixEditor::updateCounts()
     const int audiences = m_model->columnCount() - IssuerAudienceMatrixModel::FirstAudienceColumn;
     const int shownIssuers = m_filter->rowCount();
     const int shownAudiences = m_filter->columnCount() - IssuerAudienceMatrixModel::FirstAudienceColumn;
+    // The heat map helps where the matrix does not fit; on a small one it only takes the room its
+    // audience columns need (at 1024 px the sample's columns were cut). A user's choice stands.
+    if (!m_overviewChosen)
+        m_showOverview->setChecked(issuers > kOverviewIssuers || audiences > kOverviewAudiences);
     if (shownIssuers == issuers && shownAudiences == audiences)
         m_counts->setText(tr("%1 issuers, %2 audiences").arg(locale.toString(issuers), locale.toString(audiences)));
     else

@@ -72,6 +72,7 @@ private:
     QCheckBox* m_onlyTicked;
     QCheckBox* m_onlyFlagged;
     QCheckBox* m_showOverview;
+    bool m_overviewChosen = false; // the user ticked or unticked Overview: no longer follows the size
     QLabel* m_counts;
     QTimer* m_countsPending;
     QLineEdit* m_headerEditor = nullptr;
