@@ -15,7 +15,7 @@ packages=(
     # Real verifiers the tests start on 127.0.0.1: gateways, and the JWT libraries services use.
     haproxy apache2 libapache2-mod-auth-openidc
     python3-jwt python3-jwcrypto golang-go golang-github-golang-jwt-jwt-dev
-    poppler-utils
+    poppler-utils git
 )
 # Node.js and npm (for the npm packages pinned in tests/node): Debian's, unless a node is already
 # on the PATH (another vendor's nodejs package would conflict with Debian's npm).
