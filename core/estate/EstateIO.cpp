@@ -26,6 +26,10 @@ namespace jwb::estate {
 namespace {
 
 using policy::detail::TreeNode;
+using policy::detail::childPath;
+using policy::detail::indexPath;
+using policy::detail::locate;
+using policy::detail::typeName;
 using ScalarType = TreeNode::ScalarType;
 
 constexpr qint64 kMaxKeyFileBytes = 1024 * 1024;
@@ -47,45 +51,6 @@ constexpr KindInfo kKinds[] = {
     {VerifierKind::Nginx, u"nginx"},     {VerifierKind::Opa, u"opa"},     {VerifierKind::Haproxy, u"haproxy"},
     {VerifierKind::Apache, u"apache"},   {VerifierKind::Service, u"service"},
 };
-
-QString childPath(const QString& parent, std::string_view key)
-{
-    const QString k = QString::fromUtf8(key.data(), static_cast<qsizetype>(key.size()));
-    return parent.isEmpty() ? k : parent + u'.' + k;
-}
-
-QString indexPath(const QString& parent, qsizetype index)
-{
-    return parent + u'[' + QString::number(index) + u']';
-}
-
-QString typeName(const TreeNode& node)
-{
-    switch (node.kind) {
-    case TreeNode::Kind::Null: return QStringLiteral("null");
-    case TreeNode::Kind::Sequence: return QStringLiteral("a list");
-    case TreeNode::Kind::Map: return QStringLiteral("a mapping");
-    case TreeNode::Kind::Scalar: break;
-    }
-    switch (node.scalarType()) {
-    case ScalarType::Null: return QStringLiteral("null");
-    case ScalarType::Bool: return QStringLiteral("a boolean");
-    case ScalarType::Integer: return QStringLiteral("an integer");
-    case ScalarType::Float: return QStringLiteral("a number with a fraction");
-    case ScalarType::String: return QStringLiteral("a string");
-    }
-    return QString();
-}
-
-QString locate(const QString& sourceName, int line, const QString& path)
-{
-    QString location = sourceName;
-    if (line > 0)
-        location += u':' + QString::number(line);
-    if (!path.isEmpty())
-        location += (location.isEmpty() ? QString() : QStringLiteral(": ")) + path;
-    return location;
-}
 
 class EstateReader final {
 public:

@@ -30,6 +30,10 @@ namespace jwb::policy {
 namespace {
 
 using detail::TreeNode;
+using detail::childPath;
+using detail::indexPath;
+using detail::locate;
+using detail::typeName;
 using ScalarType = TreeNode::ScalarType;
 
 constexpr qint64 kMaxKeyFileBytes = 1024 * 1024;
@@ -42,45 +46,6 @@ constexpr int kMaxNestedDepth = 8;
 struct LoadFailure {
     Error error;
 };
-
-QString childPath(const QString& parent, std::string_view key)
-{
-    const QString k = QString::fromUtf8(key);
-    return parent.isEmpty() ? k : parent + u'.' + k;
-}
-
-QString indexPath(const QString& parent, qsizetype index)
-{
-    return parent + u'[' + QString::number(index) + u']';
-}
-
-QString typeName(const TreeNode& node)
-{
-    switch (node.kind) {
-    case TreeNode::Kind::Null: return QStringLiteral("null");
-    case TreeNode::Kind::Sequence: return QStringLiteral("a list");
-    case TreeNode::Kind::Map: return QStringLiteral("a mapping");
-    case TreeNode::Kind::Scalar: break;
-    }
-    switch (node.scalarType()) {
-    case ScalarType::Null: return QStringLiteral("null");
-    case ScalarType::Bool: return QStringLiteral("a boolean");
-    case ScalarType::Integer: return QStringLiteral("an integer");
-    case ScalarType::Float: return QStringLiteral("a number with a fraction");
-    case ScalarType::String: return QStringLiteral("a string");
-    }
-    return QString();
-}
-
-QString locate(const QString& sourceName, int line, const QString& path)
-{
-    QString location = sourceName;
-    if (line > 0)
-        location += u':' + QString::number(line);
-    if (!path.isEmpty())
-        location += (location.isEmpty() ? QString() : QStringLiteral(": ")) + path;
-    return location;
-}
 
 // RFC 3339 date ("2026-12-31", the end of that day in UTC) or instant ("2026-12-31T18:00:00Z").
 std::optional<std::pair<QDateTime, bool>> parseExpiry(const QString& text)

@@ -312,4 +312,43 @@ Result<TreeNode> readJsonTree(const QByteArray& text, const QString& sourceName,
     return readTree(text, sourceName, limits, QStringLiteral("JSON"));
 }
 
+QString childPath(const QString& parent, std::string_view key)
+{
+    const QString k = QString::fromUtf8(key.data(), static_cast<qsizetype>(key.size()));
+    return parent.isEmpty() ? k : parent + u'.' + k;
+}
+
+QString indexPath(const QString& parent, qsizetype index)
+{
+    return parent + u'[' + QString::number(index) + u']';
+}
+
+QString typeName(const TreeNode& node)
+{
+    switch (node.kind) {
+    case TreeNode::Kind::Null: return QStringLiteral("null");
+    case TreeNode::Kind::Sequence: return QStringLiteral("a list");
+    case TreeNode::Kind::Map: return QStringLiteral("a mapping");
+    case TreeNode::Kind::Scalar: break;
+    }
+    switch (node.scalarType()) {
+    case TreeNode::ScalarType::Null: return QStringLiteral("null");
+    case TreeNode::ScalarType::Bool: return QStringLiteral("a boolean");
+    case TreeNode::ScalarType::Integer: return QStringLiteral("an integer");
+    case TreeNode::ScalarType::Float: return QStringLiteral("a number with a fraction");
+    case TreeNode::ScalarType::String: return QStringLiteral("a string");
+    }
+    return QString();
+}
+
+QString locate(const QString& sourceName, int line, const QString& path)
+{
+    QString location = sourceName;
+    if (line > 0)
+        location += u':' + QString::number(line);
+    if (!path.isEmpty())
+        location += (location.isEmpty() ? QString() : QStringLiteral(": ")) + path;
+    return location;
+}
+
 } // namespace jwb::policy::detail

@@ -6,6 +6,8 @@
 #include <QByteArray>
 #include <QString>
 
+#include <string_view>
+
 #include <string>
 #include <utility>
 #include <vector>
@@ -58,5 +60,11 @@ TreeNode::ScalarType resolvePlainScalar(const std::string& text);
 // Whether a plain `text` could be taken for a value of another type by a YAML 1.1 reader (yes/no,
 // on/off, dates, sexagesimal numbers). The writer quotes those too, for other tools' sake.
 bool ambiguousForYaml11(const std::string& text);
+
+// Field paths and locations as every tree reader (policy, estate) reports them.
+QString childPath(const QString& parent, std::string_view key);   // "issuers[0]" + "keys" -> "issuers[0].keys"
+QString indexPath(const QString& parent, qsizetype index);        // "issuers" + 2 -> "issuers[2]"
+QString typeName(const TreeNode& node);                           // "a list", "an integer", ...
+QString locate(const QString& sourceName, int line, const QString& path); // "file.yaml:12: issuers[0]"
 
 } // namespace jwb::policy::detail
