@@ -74,7 +74,7 @@ QJsonObject probeReportToJson(const ProbeReport& report)
 {
     QJsonArray results;
     for (const ProbeResult& r : report.results) {
-        results.append(QJsonObject{
+        QJsonObject result{
             {QStringLiteral("variant"), r.variant},
             {QStringLiteral("class"), r.variantClass},
             {QStringLiteral("control"), r.control},
@@ -84,7 +84,11 @@ QJsonObject probeReportToJson(const ProbeReport& report)
             {QStringLiteral("http_status"), r.httpStatus},
             {QStringLiteral("result"), outcomeName(r.result)},
             {QStringLiteral("fingerprint"), r.fingerprint},
-        });
+        };
+        // Additive to the contract: why a result is inconclusive (never any part of the token).
+        if (!r.error.isEmpty())
+            result.insert(QStringLiteral("error"), r.error);
+        results.append(result);
     }
     const QJsonObject summary{
         {QStringLiteral("conforms"), report.conforms},

@@ -222,6 +222,7 @@ private slots:
         for (const QJsonValue& v : results) {
             QCOMPARE(v[QStringLiteral("observed")].toString(), QStringLiteral("inconclusive"));
             QCOMPARE(v[QStringLiteral("http_status")].toInt(-1), 0);
+            QVERIFY2(!v[QStringLiteral("error")].toString().isEmpty(), "an inconclusive result says why");
         }
     }
 
