@@ -247,11 +247,7 @@ public:
                             "        JsonWebKeySet Keys);\n\n");
         t += issuerTable(plan);
         t += QString::fromUtf8(kCode);
-        ExportResult result;
-        result.text = t.toUtf8();
-        result.fileName = QStringLiteral("JwtVerification.cs");
-        result.gaps = allServiceGaps(target(), plan, dotnetFacts());
-        return result;
+        return serviceResult(t, QStringLiteral("JwtVerification.cs"), target(), plan, dotnetFacts());
     }
 };
 

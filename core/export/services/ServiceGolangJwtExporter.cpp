@@ -441,11 +441,7 @@ public:
                             "\tKeys               []pinnedKey\n\tSecrets            map[string]secretRef\n}\n\n");
         t += issuerTable(plan);
         t += QString::fromUtf8(kCode);
-        ExportResult result;
-        result.text = t.toUtf8();
-        result.fileName = QStringLiteral("jwtverify.go");
-        result.gaps = allServiceGaps(target(), plan, golangJwtFacts());
-        return result;
+        return serviceResult(t, QStringLiteral("jwtverify.go"), target(), plan, golangJwtFacts());
     }
 };
 

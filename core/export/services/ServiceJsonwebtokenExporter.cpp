@@ -104,11 +104,7 @@ public:
         checks.skewedTimes = false;   // clockTolerance
         t += jsClaimChecks(checks, plan);
         t += QString::fromUtf8(kVerify).replace(QStringLiteral("@SELECT@\n"), jsSelectIssuer());
-        ExportResult result;
-        result.text = t.toUtf8();
-        result.fileName = QStringLiteral("verify-token.mjs");
-        result.gaps = allServiceGaps(target(), plan, jsonwebtokenFacts());
-        return result;
+        return serviceResult(t, QStringLiteral("verify-token.mjs"), target(), plan, jsonwebtokenFacts());
     }
 };
 

@@ -106,11 +106,7 @@ public:
         // jwcrypto then checks no exp at all.
         t += pyClaimChecks(checks);
         t += QString::fromUtf8(kVerify);
-        ExportResult result;
-        result.text = t.toUtf8();
-        result.fileName = QStringLiteral("verify_token.py");
-        result.gaps = allServiceGaps(target(), plan, jwcryptoFacts());
-        return result;
+        return serviceResult(t, QStringLiteral("verify_token.py"), target(), plan, jwcryptoFacts());
     }
 };
 

@@ -108,11 +108,7 @@ public:
         checks.iat = false;            // leeway
         t += pyClaimChecks(checks);
         t += QString::fromUtf8(kVerify);
-        ExportResult result;
-        result.text = t.toUtf8();
-        result.fileName = QStringLiteral("verify_token.py");
-        result.gaps = allServiceGaps(target(), plan, pyjwtFacts());
-        return result;
+        return serviceResult(t, QStringLiteral("verify_token.py"), target(), plan, pyjwtFacts());
     }
 };
 

@@ -272,12 +272,7 @@ public:
                             "            int maxTokenBytes, String jwks) {\n    }\n\n");
         t += issuerTable(plan);
         t += QString::fromUtf8(kCode);
-        ExportResult result;
-        result.text = t.toUtf8();
-        result.fileName = QStringLiteral("JwtVerification.java");
-        LibraryFacts facts = springFacts();
-        result.gaps = allServiceGaps(target(), plan, facts);
-        return result;
+        return serviceResult(t, QStringLiteral("JwtVerification.java"), target(), plan, springFacts());
     }
 };
 

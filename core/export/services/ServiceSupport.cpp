@@ -287,6 +287,16 @@ QList<GapEntry> allServiceGaps(Target target, const ServicePlan& plan, const Lib
     return all;
 }
 
+ExportResult serviceResult(const QString& code, const QString& fileName, Target target, const ServicePlan& plan,
+                           const LibraryFacts& facts)
+{
+    ExportResult result;
+    result.text = code.toUtf8();
+    result.fileName = fileName;
+    result.gaps = allServiceGaps(target, plan, facts);
+    return result;
+}
+
 QString serviceBanner(const policy::Policy& policy, Target target, const QString& commentPrefix,
                       const ServicePlan& plan)
 {

@@ -72,6 +72,9 @@ QList<GapEntry> serviceGaps(Target target, const ServicePlan& plan, const Servic
                             const LibraryFacts& facts);
 // Every issuer's rows, in issuer order.
 QList<GapEntry> allServiceGaps(Target target, const ServicePlan& plan, const LibraryFacts& facts);
+// A service export: the generated code under the file name its language expects, with every issuer's rows.
+ExportResult serviceResult(const QString& code, const QString& fileName, Target target, const ServicePlan& plan,
+                           const LibraryFacts& facts);
 
 // Literals shared by the languages: a double-quoted string with JSON escapes is valid in
 // JavaScript, Python, Go, Java and C#.
