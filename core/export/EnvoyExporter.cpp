@@ -94,25 +94,6 @@ QList<GapEntry> envoyGaps(const IssuerPlan& plan)
     return g.take();
 }
 
-// An issuer with neither a key to pin nor a jwks_uri (only HMAC secrets, never exported) has nothing
-// to verify with: Envoy reads its empty inline JWKS as invalid ("Invalid inline jwks for issuer")
-// and rejects its tokens. It is left out while another issuer remains, so the configuration holds
-// no invalid JWKS; its tokens then match no provider and are rejected the same way, and its gap rows
-// say so. With no verifiable issuer at all every provider stays, each rejecting every token.
-QList<const IssuerPlan*> providerPlans(const QList<IssuerPlan>& plans)
-{
-    QList<const IssuerPlan*> out;
-    for (const IssuerPlan& plan : plans) {
-        if (plan.pinned() || !plan.jwksUri.isEmpty())
-            out << &plan;
-    }
-    if (out.isEmpty()) {
-        for (const IssuerPlan& plan : plans)
-            out << &plan;
-    }
-    return out;
-}
-
 class EnvoyExporter final : public Exporter {
 public:
     Target target() const override { return Target::Envoy; }
@@ -130,7 +111,7 @@ public:
         y << YAML::Key << YAML::DoubleQuoted << "@type" << YAML::Value
           << "type.googleapis.com/envoy.extensions.filters.http.jwt_authn.v3.JwtAuthentication";
         y << YAML::Key << "providers" << YAML::Value << YAML::BeginMap;
-        const QList<const IssuerPlan*> providers = providerPlans(*plans);
+        const QList<const IssuerPlan*> providers = verifiablePlans(*plans);
         for (const IssuerPlan* provider : providers) {
             const IssuerPlan& plan = *provider;
             const auto& rules = plan.exported;

@@ -130,6 +130,20 @@ Result<QList<IssuerPlan>> planIssuers(const policy::Policy& policy, qint64 atUni
     return plans;
 }
 
+QList<const IssuerPlan*> verifiablePlans(const QList<IssuerPlan>& plans)
+{
+    QList<const IssuerPlan*> out;
+    for (const IssuerPlan& plan : plans) {
+        if (plan.pinned() || !plan.jwksUri.isEmpty())
+            out << &plan;
+    }
+    if (out.isEmpty()) {
+        for (const IssuerPlan& plan : plans)
+            out << &plan;
+    }
+    return out;
+}
+
 QString seconds(qint64 s)
 {
     return QStringLiteral("%1 s").arg(s);

@@ -43,6 +43,12 @@ struct IssuerPlan {
 
 // Issuers in policy order. ERR_EXPORT_NO_ISSUERS when the policy has none.
 Result<QList<IssuerPlan>> planIssuers(const policy::Policy& policy, qint64 atUnixSeconds);
+// The issuers a gateway can verify: those with a key to pin or a jwks_uri. One with only HMAC secrets
+// (never exported) would get an empty inline JWKS, which Envoy (and Istio, which generates Envoy's
+// provider) reads as invalid; left out, its tokens match no provider or rule and are rejected the
+// same way, and its gap rows say so. With no verifiable issuer at all every issuer stays, each
+// rejecting every token: never an Istio AuthorizationPolicy without principals, which allows any request.
+QList<const IssuerPlan*> verifiablePlans(const QList<IssuerPlan>& plans);
 // `rules` loosened by one exception's allow block (lists are unions, limits the wider value).
 policy::EffectiveRules loosen(policy::EffectiveRules rules, const policy::ExceptionAllow& allow);
 

@@ -110,25 +110,6 @@ QString resourceName(const policy::Policy& policy, const ExportProfile& profile)
     return out.isEmpty() ? QStringLiteral("jwt-policy") : out;
 }
 
-// An issuer with neither a key to pin nor a jwksUri (only HMAC secrets, never exported) would get a
-// jwks with no keys, which the generated Envoy provider reads as invalid. Its rule and principal are
-// left out while another issuer remains: Istio then rejects its tokens as from an unknown issuer,
-// and its gap rows say so. With no verifiable issuer at all every rule stays, each rejecting every
-// token; never an AuthorizationPolicy without principals, which would allow any request.
-QList<const IssuerPlan*> rulePlans(const QList<IssuerPlan>& plans)
-{
-    QList<const IssuerPlan*> out;
-    for (const IssuerPlan& plan : plans) {
-        if (plan.pinned() || !plan.jwksUri.isEmpty())
-            out << &plan;
-    }
-    if (out.isEmpty()) {
-        for (const IssuerPlan& plan : plans)
-            out << &plan;
-    }
-    return out;
-}
-
 class IstioExporter final : public Exporter {
 public:
     Target target() const override { return Target::Istio; }
@@ -148,7 +129,7 @@ public:
         y << YAML::Key << "spec" << YAML::Value << YAML::BeginMap;
         emitSelector(y, profile);
         y << YAML::Key << "jwtRules" << YAML::Value << YAML::BeginSeq;
-        const QList<const IssuerPlan*> rules = rulePlans(*plans);
+        const QList<const IssuerPlan*> rules = verifiablePlans(*plans);
         for (const IssuerPlan* rule : rules) {
             const IssuerPlan& plan = *rule;
             y << YAML::BeginMap;
