@@ -58,10 +58,8 @@ void checkCrossTrustDomain(const Rule& self, const Context& context, FindingSink
         if (indexes.size() < 2)
             continue;
         QStringList domains;
-        QStringList accepting;
         int lastNewDomain = -1;
         for (const int i : indexes) {
-            accepting.append(describeIssuer(issuers.at(i)));
             const QString domain = trustDomainOf(issuers.at(i));
             if (!domains.contains(domain)) {
                 domains.append(domain);
@@ -70,6 +68,11 @@ void checkCrossTrustDomain(const Rule& self, const Context& context, FindingSink
         }
         if (domains.size() < 2)
             continue;
+        // Described only for the audiences reported: most of a large policy's are in one domain.
+        QStringList accepting;
+        accepting.reserve(indexes.size());
+        for (const int i : indexes)
+            accepting.append(describeIssuer(issuers.at(i)));
         sink.report(self,
                     QStringLiteral("issuers[%1].audiences[%2]")
                         .arg(lastNewDomain)

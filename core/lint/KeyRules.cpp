@@ -7,6 +7,7 @@
 #include "keys/Key.h"
 
 #include <algorithm>
+#include <functional>
 
 namespace jwb::lint::detail {
 
@@ -14,26 +15,44 @@ namespace {
 
 constexpr int kMinHmacBits = 256;
 
-// The keys of one issuer entry, or the extra keys an active exception grants it.
+// The keys of one issuer entry, or the extra keys an active exception grants it. Visited one at a
+// time rather than collected: six rules walk every issuer's keys after each edit in the GUI, and the
+// path and scope texts are only needed for the few sets that have a finding.
 struct KeySet {
-    QString path;                              // "issuers[0].keys"
     const policy::KeySources* sources = nullptr;
     QString issuer;
-    QString scope;
-    QList<keys::Key> keys;
-    QStringList algorithms; // what the keys are used with
-    bool requireKid = false; // the issuer's effective require_kid
+    const QList<keys::Key>* keys = nullptr;
+    const QStringList* algorithms = nullptr; // what the keys are used with
+    bool requireKid = false;                 // the issuer's effective require_kid
+    int issuerIndex = -1;                    // the issuer entry, or -1 for an exception
+    int exceptionIndex = -1;
+    const policy::PolicyException* exception = nullptr;
+
+    QString path() const // "issuers[0].keys"
+    {
+        return exception ? QStringLiteral("exceptions[%1].allow.keys").arg(exceptionIndex)
+                         : QStringLiteral("issuers[%1]").arg(issuerIndex) + QStringLiteral(".keys");
+    }
+    QString scope() const
+    {
+        return exception ? QStringLiteral("exception '%1'").arg(exception->id)
+                         : QStringLiteral("issuer '%1'").arg(issuer);
+    }
 };
 
-QList<KeySet> keySets(const Context& context)
+void forEachKeySet(const Context& context, const std::function<void(const KeySet&)>& visit)
 {
-    QList<KeySet> sets;
     for (const IssuerView& view : context.views()) {
         if (!view.issuer)
             continue;
-        sets.append({view.issuerPath() + QStringLiteral(".keys"), &view.issuer->keys, view.issuerName(),
-                     QStringLiteral("issuer '%1'").arg(view.issuerName()), view.issuer->keys.resolved,
-                     view.rules.algorithms, view.rules.requireKid});
+        KeySet set;
+        set.sources = &view.issuer->keys;
+        set.issuer = view.issuer->issuer;
+        set.keys = &view.issuer->keys.resolved;
+        set.algorithms = &view.rules.algorithms;
+        set.requireKid = view.rules.requireKid;
+        set.issuerIndex = view.index;
+        visit(set);
     }
     const auto& exceptions = context.policy().exceptions;
     for (int i = 0; i < exceptions.size(); ++i) {
@@ -45,17 +64,35 @@ QList<KeySet> keySets(const Context& context)
         QStringList algorithms = issuer ? rules.algorithms : QStringList();
         if (e.allow.algorithms)
             algorithms += *e.allow.algorithms;
-        sets.append({QStringLiteral("exceptions[%1].allow.keys").arg(i), &*e.allow.keys, e.issuer,
-                     QStringLiteral("exception '%1'").arg(e.id), e.allow.keys->resolved, algorithms,
-                     issuer && rules.requireKid});
+        KeySet set;
+        set.sources = &*e.allow.keys;
+        set.issuer = e.issuer;
+        set.keys = &e.allow.keys->resolved;
+        set.algorithms = &algorithms;
+        set.requireKid = issuer && rules.requireKid;
+        set.exceptionIndex = i;
+        set.exception = &e;
+        visit(set);
     }
-    return sets;
 }
+
+// The pinned algorithms of a set's names, remembered for the last names seen: issuers that
+// inherit the defaults share one list, so 10,000 issuers convert it once.
+class PinnedCache {
+public:
+    const QList<crypto::Algorithm>& of(const QStringList& names);
+
+private:
+    QStringList m_names;
+    QList<crypto::Algorithm> m_algorithms;
+    bool m_valid = false;
+};
 
 // The field a key was read from, so a finding points at the key itself: the loader names inline
 // keys "inline jwks #N" / "test_jwks #N" and file keys by their file (with " #N" for several).
 QString keyPath(const KeySet& set, const keys::Key& key)
 {
+    const QString setPath = set.path();
     const auto indexAfter = [&key](const QString& prefix) -> int {
         if (!key.source.startsWith(prefix))
             return -1;
@@ -67,18 +104,18 @@ QString keyPath(const KeySet& set, const keys::Key& key)
         return !file.isEmpty() && (key.source == file || key.source.startsWith(file + QStringLiteral(" #")));
     };
     if (const int i = indexAfter(QStringLiteral("inline jwks #")); i >= 0)
-        return set.path + QStringLiteral(".jwks.keys[%1]").arg(i);
+        return setPath + QStringLiteral(".jwks.keys[%1]").arg(i);
     if (const int i = indexAfter(QStringLiteral("test_jwks #")); i >= 0)
-        return set.path + QStringLiteral(".test_jwks.keys[%1]").arg(i);
+        return setPath + QStringLiteral(".test_jwks.keys[%1]").arg(i);
     if (set.sources) {
         if (fromFile(set.sources->jwksFile))
-            return set.path + QStringLiteral(".jwks_file");
+            return setPath + QStringLiteral(".jwks_file");
         for (int i = 0; i < set.sources->pemFiles.size(); ++i) {
             if (fromFile(set.sources->pemFiles.at(i)))
-                return set.path + QStringLiteral(".pem_files[%1]").arg(i);
+                return setPath + QStringLiteral(".pem_files[%1]").arg(i);
         }
     }
-    return set.path;
+    return setPath;
 }
 
 QString keyLabel(const keys::Key& key)
@@ -109,6 +146,16 @@ QList<crypto::Algorithm> pinned(const QStringList& names)
             algorithms.append(alg);
     }
     return algorithms;
+}
+
+const QList<crypto::Algorithm>& PinnedCache::of(const QStringList& names)
+{
+    if (!m_valid || names != m_names) {
+        m_names = names;
+        m_algorithms = pinned(names);
+        m_valid = true;
+    }
+    return m_algorithms;
 }
 
 void checkNoKeys(const Rule& self, const Context& context, FindingSink& sink)
@@ -148,25 +195,28 @@ QString weakness(const keys::Key& key, const QList<crypto::Algorithm>& algorithm
 
 void checkWeak(const Rule& self, const Context& context, FindingSink& sink)
 {
-    for (const KeySet& set : keySets(context)) {
-        const QList<crypto::Algorithm> algorithms = pinned(set.algorithms);
-        for (const keys::Key& key : set.keys) {
+    PinnedCache pins;
+    forEachKeySet(context, [&](const KeySet& set) {
+        const QList<crypto::Algorithm>& algorithms = pins.of(*set.algorithms);
+        for (const keys::Key& key : *set.keys) {
             const QString why = weakness(key, algorithms);
             if (why.isEmpty())
                 continue;
             sink.report(self, keyPath(set, key), set.issuer,
                         QStringLiteral("The %1 of %2 is weak: %3. A weak key lets signatures be forged.")
-                            .arg(keyLabel(key), set.scope, why));
+                            .arg(keyLabel(key), set.scope(), why));
         }
-    }
+    });
 }
 
 void checkDuplicateKid(const Rule& self, const Context& context, FindingSink& sink)
 {
-    for (const KeySet& set : keySets(context)) {
+    forEachKeySet(context, [&](const KeySet& set) {
+        if (set.keys->size() < 2)
+            return; // one key cannot share its kid
         QStringList seen;
         QStringList reported;
-        for (const keys::Key& key : set.keys) {
+        for (const keys::Key& key : *set.keys) {
             if (key.kid.isEmpty())
                 continue;
             if (seen.contains(key.kid) && !reported.contains(key.kid)) {
@@ -175,20 +225,23 @@ void checkDuplicateKid(const Rule& self, const Context& context, FindingSink& si
                             QStringLiteral("kid '%1' names more than one key of %2: which key a token selects "
                                            "is ambiguous, and verifiers disagree on which one they try. Give "
                                            "every key its own kid.")
-                                .arg(key.kid, set.scope));
+                                .arg(key.kid, set.scope()));
             }
             seen.append(key.kid);
         }
-    }
+    });
 }
 
 void checkUnusable(const Rule& self, const Context& context, FindingSink& sink)
 {
-    for (const KeySet& set : keySets(context)) {
-        const QList<crypto::Algorithm> algorithms = pinned(set.algorithms);
+    PinnedCache pins;
+    forEachKeySet(context, [&](const KeySet& set) {
+        if (set.keys->isEmpty())
+            return;
+        const QList<crypto::Algorithm>& algorithms = pins.of(*set.algorithms);
         if (algorithms.isEmpty())
-            continue; // alg-pin-empty reports the cause
-        for (const keys::Key& key : set.keys) {
+            return; // alg-pin-empty reports the cause
+        for (const keys::Key& key : *set.keys) {
             QStringList reasons;
             bool usable = false;
             for (const crypto::Algorithm alg : algorithms) {
@@ -208,64 +261,65 @@ void checkUnusable(const Rule& self, const Context& context, FindingSink& sink)
             sink.report(self, keyPath(set, key), set.issuer,
                         QStringLiteral("The %1 of %2 cannot be used with any pinned algorithm (%3)%4. Either the "
                                        "pin or the key is wrong; a key that never verifies only hides which one.")
-                            .arg(keyLabel(key), set.scope, names.join(QStringLiteral(", ")),
+                            .arg(keyLabel(key), set.scope(), names.join(QStringLiteral(", ")),
                                  reasons.isEmpty() ? QString() : QStringLiteral(": ") + reasons.join(QStringLiteral("; "))));
         }
-    }
+    });
 }
 
 // Under require_kid a token names its key by kid and only an exact match is tried, so a key without a
 // kid (a PEM file or certificate carries none) is never selected: it looks pinned but verifies nothing.
 void checkNoKidUnderRequireKid(const Rule& self, const Context& context, FindingSink& sink)
 {
-    for (const KeySet& set : keySets(context)) {
+    forEachKeySet(context, [&](const KeySet& set) {
         if (!set.requireKid)
-            continue;
-        for (const keys::Key& key : set.keys) {
+            return;
+        for (const keys::Key& key : *set.keys) {
             if (!key.kid.isEmpty())
                 continue;
             sink.report(self, keyPath(set, key), set.issuer,
                         QStringLiteral("The %1 of %2 has no kid, but require_kid is on: tokens must name their key "
                                        "by kid, so this key is never selected and verifies nothing. Give it a kid "
                                        "(the workbench's key list can set one), or turn require_kid off.")
-                            .arg(keyLabel(key), set.scope));
+                            .arg(keyLabel(key), set.scope()));
         }
-    }
+    });
 }
 
 void checkTestKey(const Rule& self, const Context& context, FindingSink& sink)
 {
-    for (const KeySet& set : keySets(context)) {
-        for (const keys::Key& key : set.keys) {
+    forEachKeySet(context, [&](const KeySet& set) {
+        for (const keys::Key& key : *set.keys) {
             if (!key.testKey)
                 continue;
             sink.report(self, keyPath(set, key), set.issuer,
                         QStringLiteral("The %1 of %2 is a test key minted in the workbench: its private half "
                                        "was never protected, so anyone who saw the session can sign tokens that "
                                        "this policy accepts. Remove it before the policy ships.")
-                            .arg(keyLabel(key), set.scope));
+                            .arg(keyLabel(key), set.scope()));
         }
-    }
+    });
 }
 
 // RFC 8725 §3.1: a set holding both an HMAC secret and a public key is what algorithm confusion
 // needs (a verifier that lets the token's alg pick the key MACs with the public key's bytes).
 void checkMixedKeySet(const Rule& self, const Context& context, FindingSink& sink)
 {
-    for (const KeySet& set : keySets(context)) {
-        const bool anySecret = std::any_of(set.keys.begin(), set.keys.end(),
-                                           [](const keys::Key& k) { return k.type == keys::KeyType::Oct; });
-        const bool anyPublic = std::any_of(set.keys.begin(), set.keys.end(),
-                                           [](const keys::Key& k) { return k.type != keys::KeyType::Oct; });
+    forEachKeySet(context, [&](const KeySet& set) {
+        const QList<keys::Key>& held = *set.keys;
+        const bool anySecret =
+            std::any_of(held.begin(), held.end(), [](const keys::Key& k) { return k.type == keys::KeyType::Oct; });
+        const bool anyPublic =
+            std::any_of(held.begin(), held.end(), [](const keys::Key& k) { return k.type != keys::KeyType::Oct; });
         if (!anySecret || !anyPublic)
-            continue;
-        sink.report(self, set.path, set.issuer,
+            return;
+        sink.report(self, set.path(), set.issuer,
                     QStringLiteral("The keys of %1 mix HMAC secrets with RSA/EC/OKP public keys. That is the "
                                    "precondition of algorithm confusion: any verifier of this issuer that lets the "
                                    "token's alg choose among these keys can be fed an HS token MACed with a public "
                                    "key. Give the HMAC secret its own issuer entry.")
-                        .arg(set.scope));
-    }
+                        .arg(set.scope()));
+    });
 }
 
 } // namespace

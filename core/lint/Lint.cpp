@@ -66,6 +66,7 @@ Context::Context(const policy::Policy& policy, qint64 atUnixSeconds)
     : m_policy(policy)
     , m_at(atUnixSeconds)
 {
+    m_views.reserve(policy.issuers.size());
     for (int i = 0; i < policy.issuers.size(); ++i) {
         const policy::Issuer& issuer = policy.issuers.at(i);
         m_views.append(IssuerView{i, &issuer, policy.effectiveRules(issuer)});
@@ -77,26 +78,31 @@ Context::Context(const policy::Policy& policy, qint64 atUnixSeconds)
     }
     for (int f = 0; f < kFieldCount; ++f) {
         const auto field = static_cast<Field>(f);
-        QStringList inheriting;
+        // The count, and only the names a message can show: not a list of 10,000 issuers per field.
+        int inheriting = 0;
+        QStringList named;
         for (const IssuerView& v : m_views) {
-            if (v.issuer && v.inherits(field))
-                inheriting.append(v.issuerName());
+            if (v.issuer && v.inherits(field)) {
+                if (named.size() < kMaxNamedIssuers)
+                    named.append(v.issuerName());
+                ++inheriting;
+            }
         }
-        if (inheriting.isEmpty())
+        if (inheriting == 0)
             m_defaultsScope[f] = QStringLiteral("defaults");
-        else if (inheriting.size() == 1)
-            m_defaultsScope[f] = QStringLiteral("defaults (inherited by issuer '%1')").arg(inheriting.first());
-        else if (inheriting.size() <= kMaxNamedIssuers)
+        else if (inheriting == 1)
+            m_defaultsScope[f] = QStringLiteral("defaults (inherited by issuer '%1')").arg(named.first());
+        else if (inheriting <= kMaxNamedIssuers)
             m_defaultsScope[f] = QStringLiteral("defaults (inherited by %1 issuers: %2)")
-                                     .arg(inheriting.size())
-                                     .arg(quotedList(inheriting));
+                                     .arg(inheriting)
+                                     .arg(quotedList(named));
         else
             m_defaultsScope[f] = QStringLiteral("defaults (inherited by %1 issuers: %2 and %3 more)")
-                                     .arg(inheriting.size())
-                                     .arg(quotedList(inheriting.mid(0, kMaxNamedIssuers)))
-                                     .arg(inheriting.size() - kMaxNamedIssuers);
-        if (inheriting.size() == 1)
-            m_soleInheritor[f] = inheriting.first();
+                                     .arg(inheriting)
+                                     .arg(quotedList(named))
+                                     .arg(inheriting - kMaxNamedIssuers);
+        if (inheriting == 1)
+            m_soleInheritor[f] = named.first();
     }
 }
 
