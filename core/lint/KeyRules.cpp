@@ -24,14 +24,14 @@ struct KeySet {
     const QList<keys::Key>* keys = nullptr;
     const QStringList* algorithms = nullptr; // what the keys are used with
     bool requireKid = false;                 // the issuer's effective require_kid
-    int issuerIndex = -1;                    // the issuer entry, or -1 for an exception
+    const IssuerView* view = nullptr;        // the issuer entry, or null for an exception
     int exceptionIndex = -1;
     const policy::PolicyException* exception = nullptr;
 
     QString path() const // "issuers[0].keys"
     {
         return exception ? QStringLiteral("exceptions[%1].allow.keys").arg(exceptionIndex)
-                         : QStringLiteral("issuers[%1]").arg(issuerIndex) + QStringLiteral(".keys");
+                         : view->issuerPath() + QStringLiteral(".keys");
     }
     QString scope() const
     {
@@ -51,7 +51,7 @@ void forEachKeySet(const Context& context, const std::function<void(const KeySet
         set.keys = &view.issuer->keys.resolved;
         set.algorithms = &view.rules.algorithms;
         set.requireKid = view.rules.requireKid;
-        set.issuerIndex = view.index;
+        set.view = &view;
         visit(set);
     }
     const auto& exceptions = context.policy().exceptions;
