@@ -21,6 +21,9 @@ std::unique_ptr<Command> makeRehearseCommand();
 std::unique_ptr<Command> makeKeysCommand();
 std::unique_ptr<Command> makeProbeCommand();
 std::unique_ptr<Command> makeEstateCommand();
+#ifdef JWB_HAVE_REPORT
+std::unique_ptr<Command> makeReportCommand(); // built with the UI: it renders through QtGui
+#endif
 // Registration declarations (one per verb).
 
 std::vector<std::unique_ptr<Command>> allCommands()
@@ -40,6 +43,9 @@ std::vector<std::unique_ptr<Command>> allCommands()
     commands.push_back(makeKeysCommand());
     commands.push_back(makeProbeCommand());
     commands.push_back(makeEstateCommand());
+#ifdef JWB_HAVE_REPORT
+    commands.push_back(makeReportCommand());
+#endif
     // Registrations (one per verb).
     return commands;
 }

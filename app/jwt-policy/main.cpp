@@ -4,13 +4,28 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#ifdef JWB_HAVE_REPORT
+#include <QGuiApplication>
+#endif
 
 #include <cstdio>
+#include <memory>
 #include <unistd.h>
 
 int main(int argc, char* argv[])
 {
-    QCoreApplication app(argc, argv);
+    // Only the report verb lays out text (fonts, QTextDocument) and so needs a QGuiApplication; it
+    // renders offscreen unless the user chose a platform. Every other verb stays GUI-free.
+    std::unique_ptr<QCoreApplication> app;
+#ifdef JWB_HAVE_REPORT
+    if (argc > 1 && qstrcmp(argv[1], "report") == 0) {
+        if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+            qputenv("QT_QPA_PLATFORM", "offscreen");
+        app = std::make_unique<QGuiApplication>(argc, argv);
+    }
+#endif
+    if (!app)
+        app = std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("jwt-policy"));
     QCoreApplication::setOrganizationName(QStringLiteral("jwt-policy-workbench"));
     QCoreApplication::setApplicationVersion(QStringLiteral(JWB_VERSION));
