@@ -534,7 +534,7 @@ private:
         ReviewTable t;
         t.columns = {QStringLiteral("Exception"), QStringLiteral("Issuer"), QStringLiteral("Owner"), QStringLiteral("Reason"),
                      QStringLiteral("Expires"), QStringLiteral("Days left")};
-        t.columnWeights = {17, 20, 17, 26, 10, 10};
+        t.columnWeights = {16, 19, 16, 23, 15, 11}; // Expires holds an unbreakable date: keep it on one line at A4
         QStringList expired;
         for (const auto& e : m_p.exceptions) {
             const qint64 left = e.expires.toSecsSinceEpoch() - m_in.atUnixSeconds;

@@ -2,6 +2,7 @@
 // jwt-policy report, run as the built binary: the PDF (read back with pdftotext, poppler-utils) and
 // the HTML hold every issuer, exception and lint finding of the sample and test policies; neither
 // holds an HMAC secret, a private key or a token; bad input exits 2 with a clear message.
+#include "export/Export.h"
 #include "lint/Lint.h"
 #include "policy/PolicyIO.h"
 #include "util/Time.h"
@@ -164,6 +165,26 @@ private slots:
         QVERIFY(pages.size() >= 3);
         for (int i = 0; i < pages.size(); ++i)
             QVERIFY2(pages.at(i).contains(QStringLiteral("Page %1 of %2").arg(i + 1).arg(pages.size())), qPrintable(QString::number(i)));
+        // Every section the contents lists starts on the page it names, and every export target's
+        // heading is printed (a layout that stops painting part-way loses headings, not pages).
+        static const QRegularExpression entry(QStringLiteral("^(\\d+\\. .+) (\\d+)$"));
+        int entries = 0;
+        for (const QString& line : pages.first().normalized(QString::NormalizationForm_KC).split(u'\n')) {
+            const auto m = entry.match(line.trimmed());
+            if (!m.hasMatch())
+                continue;
+            ++entries;
+            const int page = m.captured(2).toInt();
+            QVERIFY2(page >= 1 && page <= pages.size(), qPrintable(line));
+            const QStringList onPage = pages.at(page - 1).normalized(QString::NormalizationForm_KC).split(u'\n');
+            QVERIFY2(onPage.contains(m.captured(1)), qPrintable(QStringLiteral("not on page %1: %2").arg(page).arg(m.captured(1))));
+        }
+        QVERIFY(entries >= 10);
+        const QStringList lines = raw.normalized(QString::NormalizationForm_KC).split(u'\n');
+        exporting::ExportProfile profile;
+        profile.atUnixSeconds = util::parseInstant(kAt).value();
+        for (const auto& gap : exporting::gapReport(policy::loadPolicyFile(policy).value(), profile).value())
+            QVERIFY2(lines.contains(gap.target), qPrintable(QStringLiteral("no heading for target ") + gap.target));
     }
 
     void html_isSelfContainedAndComplete()

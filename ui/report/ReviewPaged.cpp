@@ -63,8 +63,10 @@ public:
             return detail::ImageRef{name, image.deviceIndependentSize().toSize()};
         };
         m_doc.setHtml(detail::reviewHtml(report, detail::HtmlFlavour::Print, width, resource));
+        relayout();
         keepHeadingsWithNext();
         fillContents();
+        relayout();
     }
 
     int pageCount() const { return std::max(1, m_doc.pageCount()); }
@@ -104,10 +106,23 @@ private:
     // Headings sit in the root frame, so their rectangles are in document coordinates.
     qreal blockTop(const QTextBlock& block) const { return m_doc.documentLayout()->blockBoundingRect(block).top(); }
 
+    // Qt 6.4 lays a document out again only in part after an edit, and then paints nothing after the
+    // part it laid out (headings and tables went missing from the PDF). Every edit below is followed
+    // by a complete layout, so positions, page numbers and painting agree.
+    void relayout()
+    {
+        m_doc.markContentsDirty(0, m_doc.characterCount());
+        (void)m_doc.documentLayout()->documentSize();
+    }
+
+    // Pushes each heading that would stand in the last kKeepWithNext pixels of a page to the next
+    // page, first to last: a break moves everything after it, so the rest is measured again.
     void keepHeadingsWithNext()
     {
         for (QTextBlock b = m_doc.begin(); b.isValid(); b = b.next()) {
             if (b.blockFormat().headingLevel() < 2 || b.blockFormat().headingLevel() > 3)
+                continue;
+            if (b.blockFormat().pageBreakPolicy() & QTextFormat::PageBreak_AlwaysBefore)
                 continue;
             const qreal top = blockTop(b);
             const qreal within = top - std::floor(top / m_body.height()) * m_body.height();
@@ -116,6 +131,7 @@ private:
                 QTextBlockFormat f;
                 f.setPageBreakPolicy(QTextFormat::PageBreak_AlwaysBefore);
                 c.mergeBlockFormat(f);
+                relayout();
             }
         }
     }
