@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-// jwt-policy estate check ESTATE [--format text|json] [--advisories FILE]
+// jwt-policy estate check ESTATE [--format text|json|sarif] [--advisories FILE]
 //
 // Checks every verifier of an estate file (docs/estate.md): probes each one after another with the
 // policy's test tokens, compares its deployed configuration with the policy where drift can read
@@ -15,6 +15,7 @@
 #include "estate/Estate.h"
 #include "estate/EstateCheck.h"
 #include "estate/EstateReport.h"
+#include "report/Sarif.h"
 #include "util/Time.h"
 
 #include <algorithm>
@@ -103,11 +104,13 @@ void printText(QTextStream& out, const estate::EstateReport& r)
     }
     header = false;
     for (const auto& v : r.verifiers) {
-        for (const auto& f : v.explained) {
-            if (!header)
-                out << "\nexplained by the gap report:\n";
-            header = true;
-            printFinding(out, v.name, f);
+        for (const QList<estate::Finding>* list : {&v.explained, &v.explainedRejections}) {
+            for (const auto& f : *list) {
+                if (!header)
+                    out << "\nexplained by the gap report:\n";
+                header = true;
+                printFinding(out, v.name, f);
+            }
         }
     }
     header = false;
@@ -147,7 +150,7 @@ public:
         parser.addPositionalArgument(QStringLiteral("check"), QStringLiteral("The sub-verb (only 'check')."),
                                      QStringLiteral("check"));
         parser.addPositionalArgument(QStringLiteral("ESTATE"), QStringLiteral("The estate file (YAML or JSON)."));
-        parser.addOption(formatOption());
+        parser.addOption(formatOption(SarifSupport::Yes));
         parser.addOption(advisoriesOption());
     }
 
@@ -158,7 +161,7 @@ public:
             return reportError(io, name(), usage(QStringLiteral("expected the sub-verb 'check' (jwt-policy estate check ESTATE)")));
         if (positional.size() != 2)
             return reportError(io, name(), usage(QStringLiteral("'estate check' takes exactly one estate file")));
-        const auto format = outputFormat(parser);
+        const auto format = outputFormat(parser, SarifSupport::Yes);
         if (!format)
             return reportError(io, name(), format.error());
         const auto advisories = parser.isSet(advisoriesOption()) ? estate::loadAdvisoriesFile(parser.value(advisoriesOption()))
@@ -181,6 +184,8 @@ public:
             return reportError(io, name(), report.error());
         if (format.value() == OutputFormat::Json)
             printJson(io, estate::estateReportToJson(report.value()));
+        else if (format.value() == OutputFormat::Sarif)
+            printSarif(io, report::estateToSarif(loaded.value(), report.value(), sarifContext(loaded->policyPath)));
         else
             printText(io.out, report.value());
         return estate::estateExitCode(report.value()) == 0 ? ExitOk : ExitRejected;

@@ -50,6 +50,9 @@ struct LibraryRef {
     QString name;      // name, as its package registry spells it ("jsonwebtoken", "PyJWT")
     QString version;   // version, as installed ("9.0.3", "v5.2.1")
     QString ecosystem; // ecosystem (optional): npm, PyPI, Go, Maven, NuGet, RubyGems, C, C++
+    // export (optional): the workbench's service export the service runs ("service:jose"). Its gap
+    // rows are then the strict reference the probe is compared with, as for a gateway's target.
+    std::optional<exporting::Target> exportTarget;
     bool operator==(const LibraryRef&) const = default;
 };
 
@@ -62,6 +65,10 @@ struct Verifier {
     QString configPath;                 // config, absolute; empty when none is given
     std::optional<LibraryRef> library;  // library
 };
+
+// The export whose gap report is the strict reference for this verifier: its kind's target, or for a
+// service whose library names a generated service export (library.export), that export.
+std::optional<exporting::Target> referenceTargetFor(const Verifier& verifier);
 
 struct Estate {
     int formatVersion = kEstateFormatVersion; // jwt_estate

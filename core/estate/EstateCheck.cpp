@@ -75,14 +75,16 @@ Result<Prepared> prepare(const Estate& estate, qsizetype index, const AdvisoryDb
             return located(drift.error(), where(estate, index, QStringLiteral("config")), v.name);
         p.drift = std::move(drift).value();
     }
-    if (const auto target = exportTargetFor(v.kind)) {
+    if (const auto target = referenceTargetFor(v)) {
         exporting::ExportProfile profile;
         profile.atUnixSeconds = now;
         // The staging export a probe runs against carries the test keys; the report names them.
         profile.includeTestKeys = true;
         auto exported = exporting::exportPolicy(estate.policy, *target, profile);
         if (!exported)
-            return located(exported.error(), where(estate, index, QStringLiteral("kind")), v.name);
+            return located(exported.error(),
+                           where(estate, index, v.kind == VerifierKind::Service ? QStringLiteral("library.export") : QStringLiteral("kind")),
+                           v.name);
         p.predicted = exported->gaps;
     }
     if (v.library)

@@ -359,7 +359,7 @@ private:
         LibraryRef lib;
         bool hasName = false;
         bool hasVersion = false;
-        readMap(node, path, {"name", "version", "ecosystem"}, [&](std::string_view key, const QString& p, const TreeNode& v) {
+        readMap(node, path, {"name", "version", "ecosystem", "export"}, [&](std::string_view key, const QString& p, const TreeNode& v) {
             if (key == "name") {
                 lib.name = nonEmptyString(v, p);
                 hasName = true;
@@ -377,6 +377,17 @@ private:
                 hasVersion = true;
             } else if (key == "ecosystem") {
                 lib.ecosystem = nonEmptyString(v, p);
+            } else if (key == "export") {
+                const QString name = nonEmptyString(v, p);
+                const auto target = exporting::targetFromName(name);
+                QStringList services;
+                for (exporting::Target t : exporting::serviceTargets())
+                    services << exporting::targetName(t);
+                if (!target || !exporting::serviceTargets().contains(*target))
+                    fail("ERR_ESTATE_VALUE", v.line, p,
+                         QStringLiteral("\"%1\" is not a service export (one of %2)").arg(name, services.join(QStringLiteral(", "))));
+                else
+                    lib.exportTarget = *target;
             }
         });
         if (!hasName)
@@ -551,6 +562,13 @@ std::optional<exporting::Target> exportTargetFor(VerifierKind kind)
     if (kind == VerifierKind::Service)
         return std::nullopt;
     return exporting::targetFromName(verifierKindName(kind));
+}
+
+std::optional<exporting::Target> referenceTargetFor(const Verifier& verifier)
+{
+    if (verifier.kind == VerifierKind::Service)
+        return verifier.library ? verifier.library->exportTarget : std::nullopt;
+    return exportTargetFor(verifier.kind);
 }
 
 std::optional<exporting::DriftSource> driftSourceFor(VerifierKind kind)

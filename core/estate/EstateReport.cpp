@@ -45,15 +45,24 @@ const exporting::GapEntry* gapRow(const QList<exporting::GapEntry>& rows, const 
     return nullptr;
 }
 
+// A refused token the policy accepts is predicted where the export enforces its control more
+// strictly than the policy (GapEntry::stricter: no leeway, an nbf always required).
+bool predictsRejection(const exporting::GapEntry* row)
+{
+    return row && row->status == exporting::GapStatus::Enforced && row->stricter;
+}
+
 QJsonValue orNull(const QString& s)
 {
     return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
 }
 
-QJsonObject findingToJson(const Finding& f)
+QJsonObject findingObject(const Finding& f)
 {
     QJsonObject o{{QStringLiteral("source"), f.source}, {QStringLiteral("detail"), f.detail}};
     if (f.source == u"probe") {
+        if (!f.result.isEmpty())
+            o.insert(QStringLiteral("result"), f.result);
         o.insert(QStringLiteral("variant"), f.variant);
         o.insert(QStringLiteral("class"), f.variantClass);
         o.insert(QStringLiteral("control"), f.control);
@@ -75,7 +84,7 @@ QJsonArray findingsToJson(const QList<Finding>& findings)
 {
     QJsonArray a;
     for (const Finding& f : findings)
-        a.append(findingToJson(f));
+        a.append(findingObject(f));
     return a;
 }
 
@@ -124,6 +133,11 @@ QJsonValue driftToJson(const VerifierEvidence& e)
 
 } // namespace
 
+QJsonObject findingToJson(const Finding& finding)
+{
+    return findingObject(finding);
+}
+
 QString verdictName(Verdict v)
 {
     switch (v) {
@@ -154,10 +168,9 @@ VerifierAssessment assessVerifier(const Verifier& verifier, VerifierEvidence evi
     a.owner = verifier.owner;
     a.issuers = verifier.issuers;
     a.library = verifier.library;
-    if (const auto target = exportTargetFor(verifier.kind); target && evidence.predicted)
+    if (const auto target = referenceTargetFor(verifier); target && evidence.predicted)
         a.target = exporting::targetName(*target);
 
-    int acceptsRejected = 0;
     int rejectsAccepted = 0;
     int inconclusive = 0;
     bool checkedSomething = false;
@@ -170,23 +183,33 @@ VerifierAssessment assessVerifier(const Verifier& verifier, VerifierEvidence evi
                 a.cells.insert(r.variantClass, outcome);
             else if (severity(outcome) > severity(*cell))
                 *cell = outcome;
-            switch (r.result) {
-            case probe::Outcome::RejectsAccepted: ++rejectsAccepted; continue;
-            case probe::Outcome::Inconclusive: ++inconclusive; continue;
-            case probe::Outcome::Conforms: continue;
-            case probe::Outcome::AcceptsRejected: break;
-            }
-            ++acceptsRejected;
+            const exporting::GapEntry* row =
+                evidence.predicted ? gapRow(*evidence.predicted, r.issuer, r.control) : nullptr;
             Finding f;
             f.source = QStringLiteral("probe");
+            f.result = outcome;
             f.variant = r.variant;
             f.variantClass = r.variantClass;
             f.control = r.control;
             f.issuer = r.issuer;
             f.fingerprint = r.fingerprint;
-            const exporting::GapEntry* row =
-                evidence.predicted ? gapRow(*evidence.predicted, r.issuer, r.control) : nullptr;
             f.predicted = row ? exporting::gapStatusName(row->status) : QStringLiteral("none");
+            switch (r.result) {
+            case probe::Outcome::RejectsAccepted:
+                if (predictsRejection(row)) {
+                    f.detail = QStringLiteral("rejected %1 (HTTP %2), which the policy accepts; the %3 gap report predicted it: %4")
+                                   .arg(r.variant)
+                                   .arg(r.httpStatus)
+                                   .arg(a.target, row->detail);
+                    a.explainedRejections.append(f);
+                }
+                // Predicted or not, valid traffic is refused: the verdict says so, the list says why.
+                ++rejectsAccepted;
+                continue;
+            case probe::Outcome::Inconclusive: ++inconclusive; continue;
+            case probe::Outcome::Conforms: continue;
+            case probe::Outcome::AcceptsRejected: break;
+            }
             const QString step = r.expectedStep.isEmpty() ? QString() : QStringLiteral(" (the core rejects it at %1)").arg(r.expectedStep);
             if (row && row->status == exporting::GapStatus::NotEnforced) {
                 f.detail = QStringLiteral("accepted %1%2; the %3 gap report predicted it: %4")
@@ -242,6 +265,10 @@ VerifierAssessment assessVerifier(const Verifier& verifier, VerifierEvidence evi
         a.reasons << QStringLiteral("accepts %1 token(s) the policy rejects, as its %2 gap report predicted")
                          .arg(a.explained.size())
                          .arg(a.target);
+    if (!a.explainedRejections.isEmpty())
+        a.reasons << QStringLiteral("rejects %1 token(s) the policy accepts, as its %2 gap report predicted (stricter)")
+                         .arg(a.explainedRejections.size())
+                         .arg(a.target);
     if (loosening > 0)
         a.reasons << QStringLiteral("its deployed configuration is looser than the policy (%1 drift finding(s))").arg(loosening);
     if (!evidence.advisories.isEmpty())
@@ -249,8 +276,8 @@ VerifierAssessment assessVerifier(const Verifier& verifier, VerifierEvidence evi
                          .arg(verifier.library ? verifier.library->name : QString(),
                               verifier.library ? verifier.library->version : QString())
                          .arg(evidence.advisories.size());
-    if (rejectsAccepted > 0)
-        a.reasons << QStringLiteral("rejects %1 token(s) the policy accepts").arg(rejectsAccepted);
+    if (const qsizetype unpredicted = rejectsAccepted - a.explainedRejections.size(); unpredicted > 0)
+        a.reasons << QStringLiteral("rejects %1 token(s) the policy accepts").arg(unpredicted);
     if (inconclusive > 0)
         a.reasons << QStringLiteral("%1 token(s) gave no conclusive answer").arg(inconclusive);
     if (evidence.probe && evidence.probe->cancelled)
@@ -260,7 +287,10 @@ VerifierAssessment assessVerifier(const Verifier& verifier, VerifierEvidence evi
     if (!checkedSomething)
         a.reasons << QStringLiteral("nothing to check: give a probe, a config or a library");
 
-    if (acceptsRejected > 0 || loosening > 0 || !evidence.advisories.isEmpty())
+    // Explained or not, an accepted token the policy rejects makes the verifier weak: the chain is
+    // as strict as its weakest member whatever was known when deploying it. The explained and
+    // unexplained lists tell the two apart.
+    if (!a.explained.isEmpty() || unexplainedAcceptances > 0 || loosening > 0 || !evidence.advisories.isEmpty())
         a.verdict = Verdict::Weak;
     else if (rejectsAccepted > 0)
         a.verdict = Verdict::BreaksValidTraffic;
@@ -324,7 +354,10 @@ QJsonObject estateReportToJson(const EstateReport& report)
         if (v.library)
             library = QJsonObject{{QStringLiteral("name"), v.library->name},
                                   {QStringLiteral("version"), v.library->version},
-                                  {QStringLiteral("ecosystem"), orNull(v.library->ecosystem)}};
+                                  {QStringLiteral("ecosystem"), orNull(v.library->ecosystem)},
+                                  {QStringLiteral("export"), v.library->exportTarget
+                                                                 ? QJsonValue(exporting::targetName(*v.library->exportTarget))
+                                                                 : QJsonValue(QJsonValue::Null)}};
         verifiers.append(QJsonObject{
             {QStringLiteral("name"), v.name},
             {QStringLiteral("kind"), v.kind},
@@ -340,6 +373,7 @@ QJsonObject estateReportToJson(const EstateReport& report)
             {QStringLiteral("advisories"), advisories},
             {QStringLiteral("explained"), findingsToJson(v.explained)},
             {QStringLiteral("unexplained"), findingsToJson(v.unexplained)},
+            {QStringLiteral("explained_rejections"), findingsToJson(v.explainedRejections)},
         });
     }
     QJsonArray rows;

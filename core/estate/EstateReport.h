@@ -24,11 +24,13 @@ namespace jwb::estate {
 //   weak                  accepts a token the policy rejects (explained by the gap report or not),
 //                         deploys a configuration looser than the policy, or runs a library with a
 //                         known advisory
-//   breaks_valid_traffic  rejects a token the policy accepts (and is not weak)
+//   breaks_valid_traffic  rejects a token the policy accepts (and is not weak), predicted by the
+//                         gap report (explained_rejections) or not
 //   inconclusive          some of it could not be checked (no answer, an unexpected status, a
 //                         token not sent, nothing to check at all) and nothing above was found
 //   conforms              everything checked behaved as the policy says
 enum class Verdict { Weak, BreaksValidTraffic, Inconclusive, Conforms };
+inline constexpr int kVerdictCount = 4;
 QString verdictName(Verdict v);
 
 // One point where the verifier is weaker than the policy.
@@ -47,6 +49,7 @@ struct Finding {
     QString path;       // drift: where in the configuration
     QString id;         // advisory: the CVE/GHSA id
     QString detail;     // one sentence
+    QString result;     // probe: accepts_rejected | rejects_accepted (JSON "result")
     bool operator==(const Finding&) const = default;
 };
 
@@ -73,6 +76,9 @@ struct VerifierAssessment {
     VerifierEvidence evidence;
     std::optional<LibraryRef> library;
     QList<Finding> explained;    // accepted tokens the gap report predicted (not_enforced rows)
+    // Tokens the policy accepts that the verifier refused where its gap row says the export is
+    // stricter than the policy (Apache has no leeway: a token inside the skew after exp).
+    QList<Finding> explainedRejections;
     QList<Finding> unexplained;  // everything else that makes the verifier weak
     // class -> worst outcome of its tokens: accepts_rejected > rejects_accepted > inconclusive >
     // conforms; classes without tokens are absent (the matrix shows them as not_probed).
@@ -107,8 +113,10 @@ struct EstateReport {
 };
 
 // Judges one verifier on its evidence. An accepted token the policy rejects is explained when the
-// gap row of its control, for its issuer, on the verifier's target is not_enforced; without a
-// target (a service) nothing is explained. Pure: the same evidence gives the same assessment.
+// gap row of its control, for its issuer, on the verifier's target is not_enforced; a refused token
+// the policy accepts is explained when that row is enforced and says the export is stricter than
+// the policy. Without a target nothing is explained. Pure: the same evidence gives the same
+// assessment.
 VerifierAssessment assessVerifier(const Verifier& verifier, VerifierEvidence evidence);
 EstateMatrix buildMatrix(const QList<VerifierAssessment>& verifiers);
 
@@ -116,6 +124,8 @@ EstateMatrix buildMatrix(const QList<VerifierAssessment>& verifiers);
 // check was cancelled). Usage and file errors (2) never reach a report.
 int estateExitCode(const EstateReport& report);
 
+// One finding as the JSON document writes it (an item of "explained", "unexplained", ...).
+QJsonObject findingToJson(const Finding& finding);
 // The `jwt-policy estate check --format json` document (docs/estate.md): a contract.
 QJsonObject estateReportToJson(const EstateReport& report);
 

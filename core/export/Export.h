@@ -84,6 +84,9 @@ struct GapEntry {
     QString detail;     // enforced: by what field; emulated: how; not_enforced: why, and what to do
     QString exported;   // the value the export carries, where it has one ("60 s")
     QString policy;     // the policy's value, where it has one ("30 s")
+    // Enforced more strictly than the policy: some tokens the policy accepts are refused (a smaller
+    // clock skew, an nbf the target always requires). A probe's refusal there was predicted.
+    bool stricter = false;
     bool operator==(const GapEntry&) const = default;
 };
 

@@ -243,6 +243,13 @@ void GapBuilder::enforced(const QString& control, const QString& detail, const Q
     add(control, GapStatus::Enforced, detail, exported, policy);
 }
 
+void GapBuilder::stricter(const QString& control, const QString& detail, const QString& exported,
+                          const QString& policy)
+{
+    add(control, GapStatus::Enforced, detail, exported, policy);
+    m_rows.last().stricter = true;
+}
+
 void GapBuilder::emulated(const QString& control, const QString& detail, const QString& exported,
                           const QString& policy)
 {
@@ -268,7 +275,7 @@ void GapBuilder::clockSkew(int exportedSeconds, const QString& how)
     if (exportedSeconds == policySkew)
         enforced(QStringLiteral("clock_skew"), how, exp, pol);
     else if (exportedSeconds < policySkew)
-        enforced(QStringLiteral("clock_skew"),
+        stricter(QStringLiteral("clock_skew"),
                  how + QStringLiteral("; stricter than the policy: tokens within the policy's skew of exp/nbf "
                                       "are rejected"),
                  exp, pol);

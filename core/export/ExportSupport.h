@@ -78,6 +78,10 @@ public:
                      const QString& policy = {});
     // Rows for controls the policy does not ask for on this issuer (GapStatus::NotUsed).
     void notRequired(const QString& control, const QString& what);
+    // Enforced, but more strictly than the policy (GapEntry::stricter): `detail` says which valid
+    // tokens are refused.
+    void stricter(const QString& control, const QString& detail, const QString& exported = {},
+                  const QString& policy = {});
 
     // Shared judgements: the same facts on several targets.
     // Clock skew: equal is enforced, smaller is enforced (stricter, with the consequence), wider is

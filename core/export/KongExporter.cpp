@@ -101,7 +101,7 @@ QList<GapEntry> kongGaps(const IssuerPlan& plan, const Credential& cred, qint64 
                                   "refused"));
     else
         g.notRequired(QStringLiteral("exp_required"), QStringLiteral("the policy does not require exp"));
-    g.enforced(QStringLiteral("nbf"),
+    g.stricter(QStringLiteral("nbf"),
                QStringLiteral("nbf listed in claims_to_verify, without leeway; stricter than the policy: Kong also "
                               "refuses tokens that carry no nbf"));
     g.notEnforced(QStringLiteral("iat"), QStringLiteral("the jwt plugin does not check iat"));

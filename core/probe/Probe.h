@@ -124,6 +124,10 @@ struct ProbeResult {
     QString error;        // why it is inconclusive ("not sent: --max-requests", "timeout", ...)
     bool connectionFailed = false; // the request was sent but no HTTP answer came back
     Outcome result = Outcome::Inconclusive;
+    // The core's trace of the very token sent (its fingerprint is `fingerprint`), so a viewer shows
+    // the decision behind this answer without minting again. In memory only: the trace keeps the
+    // token's bytes to name it, and probeReportToJson() writes none of it.
+    verify::Trace trace;
 };
 
 struct ProbeReport {

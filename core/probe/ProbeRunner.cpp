@@ -35,6 +35,7 @@ ProbeResult resultFor(const ProbeToken& t)
     r.fingerprint = t.fingerprint;
     r.expectedAccepted = t.expectedAccepted;
     r.expectedStep = t.expectedStep;
+    r.trace = t.trace;
     return r;
 }
 

@@ -14,6 +14,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <vector>
 
 namespace jwb::report {
@@ -648,6 +649,143 @@ SarifRun probeToSarif(const policy::Policy& policy, const probe::ProbeReport& re
     }
     for (const QString& n : report.notCovered)
         run.note(QStringLiteral("not covered: ") + n);
+    return run.take();
+}
+
+// --- estate check -----------------------------------------------------------------------------------
+
+namespace {
+
+struct EstateRuleInfo {
+    const char16_t* id;
+    SarifLevel level;
+    const char16_t* description;
+    const char16_t* help;
+};
+
+const EstateRuleInfo kEstateRules[] = {
+    {u"estate/unexplained_acceptance", SarifLevel::Error, u"A verifier accepts a token the policy rejects, unpredicted",
+     u"A verifier of the estate answered 'accepted' to a test token the core rejects, and its target's gap report does "
+     u"not predict it (or no export describes the verifier). One weak verifier undoes the chain: fix its configuration "
+     u"or library options and probe again."},
+    {u"estate/drift_loosening", SarifLevel::Error, u"A verifier's deployed configuration is looser than the policy",
+     u"The configuration the estate names for this verifier is looser than the policy (jwt-policy drift). Deploy the "
+     u"export again."},
+    {u"estate/advisory", SarifLevel::Error, u"A service's JWT library has a known advisory",
+     u"The library and version the estate names for this service are affected by a published JWT vulnerability. "
+     u"Upgrade to the fixed version."},
+    {u"estate/rejects_accepted", SarifLevel::Warning, u"A verifier rejects a token the policy accepts",
+     u"A verifier refused a token the core accepts, and no gap row says its export is stricter: valid traffic "
+     u"breaks. Check its keys, audiences and clock."},
+    // A warning, not a note: a predicted acceptance still makes the verifier weak.
+    {u"estate/known_gap", SarifLevel::Warning, u"A verifier deviates as its target's gap report predicted",
+     u"The verifier accepts a token the policy rejects (or refuses one it accepts) exactly where the gap report of "
+     u"its export target says the control is not enforced (or enforced more strictly). Known when deploying; enforce "
+     u"the control elsewhere in the chain."},
+    {u"estate/inconclusive", SarifLevel::Note, u"Some probe tokens got no usable answer",
+     u"Tokens were not sent, timed out or got an unexpected status: the verifier was not fully checked."},
+};
+
+const EstateRuleInfo& estateRule(QStringView id)
+{
+    for (const EstateRuleInfo& r : kEstateRules) {
+        if (QStringView(r.id) == id)
+            return r;
+    }
+    return kEstateRules[0];
+}
+
+QString estateFindingRule(const estate::Finding& f, bool explained)
+{
+    if (explained)
+        return QStringLiteral("estate/known_gap");
+    if (f.source == u"drift")
+        return QStringLiteral("estate/drift_loosening");
+    if (f.source == u"advisory")
+        return QStringLiteral("estate/advisory");
+    return QStringLiteral("estate/unexplained_acceptance");
+}
+
+} // namespace
+
+SarifRun estateToSarif(const estate::Estate& estate, const estate::EstateReport& report, const SarifContext& context)
+{
+    const QString uri = artifactUri(report.estatePath, context.baseDir);
+    RunBuilder run(context, QStringLiteral("estate"), uri);
+    for (const EstateRuleInfo& r : kEstateRules)
+        run.rule({QString::fromUtf16(r.id), QString::fromUtf16(r.description), QString::fromUtf16(r.help),
+                  QStringLiteral("jwt-policy estate check; docs/estate.md"), r.level,
+                  kTags + QStringList{QStringLiteral("estate")}});
+
+    for (const estate::VerifierAssessment& v : report.verifiers) {
+        int line = 0;
+        QString logical = v.name;
+        for (qsizetype i = 0; i < estate.verifiers.size(); ++i) {
+            if (estate.verifiers.at(i).name != v.name)
+                continue;
+            line = estate.sourceLines.value(QStringLiteral("verifiers[%1]").arg(i), 0);
+            if (estate.verifiers.at(i).probe)
+                logical = estate.verifiers.at(i).probe->target.url.toString();
+        }
+        const SarifLocation where{uri, line, logical, QStringLiteral("resource")};
+        auto add = [&](const QString& ruleId, const QString& message, const QStringList& identity, QJsonObject properties) {
+            properties.insert(QStringLiteral("verifier"), v.name);
+            properties.insert(QStringLiteral("verifier_kind"), v.kind);
+            properties.insert(QStringLiteral("verdict"), estate::verdictName(v.verdict));
+            if (!v.target.isEmpty())
+                properties.insert(QStringLiteral("target"), v.target);
+            run.result({ruleId, estateRule(ruleId).level, message, where, QStringList{v.name} + identity, properties});
+        };
+        auto addFinding = [&](const estate::Finding& f, bool explained) {
+            // The properties are the finding as the estate JSON writes it.
+            QJsonObject props = estate::findingToJson(f);
+            props.remove(QStringLiteral("detail"));
+            QStringList identity{f.source, f.issuer};
+            if (f.source == u"probe")
+                identity << f.variant;
+            else if (f.source == u"drift")
+                identity << f.control << f.path;
+            else
+                identity << f.id;
+            add(estateFindingRule(f, explained), QStringLiteral("%1: %2").arg(v.name, f.detail), identity, props);
+        };
+        for (const estate::Finding& f : v.unexplained)
+            addFinding(f, false);
+        for (const estate::Finding& f : v.explained)
+            addFinding(f, true);
+        for (const estate::Finding& f : v.explainedRejections)
+            addFinding(f, true);
+        if (!v.evidence.probe)
+            continue;
+        int inconclusive = 0;
+        for (const probe::ProbeResult& r : v.evidence.probe->results) {
+            if (r.result == probe::Outcome::Inconclusive)
+                ++inconclusive;
+            if (r.result != probe::Outcome::RejectsAccepted)
+                continue;
+            const bool known = std::any_of(v.explainedRejections.begin(), v.explainedRejections.end(),
+                                           [&r](const estate::Finding& f) { return f.variant == r.variant && f.issuer == r.issuer; });
+            if (known)
+                continue;
+            add(QStringLiteral("estate/rejects_accepted"),
+                QStringLiteral("%1 rejects '%2' for issuer %3 (HTTP %4); the policy accepts it").arg(v.name, r.variant, r.issuer).arg(r.httpStatus),
+                {QStringLiteral("probe"), r.issuer, r.variant},
+                QJsonObject{{QStringLiteral("variant"), r.variant},
+                            {QStringLiteral("class"), r.variantClass},
+                            {QStringLiteral("issuer"), r.issuer},
+                            {QStringLiteral("http_status"), r.httpStatus},
+                            {QStringLiteral("token_fingerprint"), r.fingerprint}});
+        }
+        if (inconclusive > 0)
+            add(QStringLiteral("estate/inconclusive"),
+                QStringLiteral("%1: %2 token(s) gave no conclusive answer").arg(v.name).arg(inconclusive),
+                {QStringLiteral("inconclusive")}, QJsonObject{{QStringLiteral("tokens"), inconclusive}});
+        for (const QString& n : v.evidence.probe->notCovered)
+            run.note(QStringLiteral("%1: not covered: %2").arg(v.name, n));
+    }
+    run.note(QStringLiteral("advisories list updated %1").arg(report.advisoriesUpdated));
+    if (report.cancelled)
+        run.note(QStringLiteral("the check was cancelled: tokens not sent are inconclusive"));
     return run.take();
 }
 

@@ -13,9 +13,11 @@
 // variant, so a finding keeps its identity when lines move, messages are reworded or issuers are
 // reordered. Never over line numbers or message text.
 //
-// A builder for `estate check` goes here too (estateToSarif over estate::EstateReport) once that verb
-// settles; the CLI side needs only SarifSupport::Yes on its --format.
+// `estate check` has estateToSarif over estate::EstateReport ("estate/<finding>" rule ids).
 #pragma once
+
+#include "estate/Estate.h"
+#include "estate/EstateReport.h"
 
 #include "export/Drift.h"
 #include "export/Export.h"
@@ -110,5 +112,12 @@ SarifRun selfTestToSarif(const policy::Policy& policy, const verify::SelfTestRep
 // Probe: one rule per outcome; accepts_rejected an error, rejects_accepted a warning, inconclusive a
 // note, conforms no result. The probed URL is the logical location, the issuer's entry the physical one.
 SarifRun probeToSarif(const policy::Policy& policy, const probe::ProbeReport& report, const SarifContext& context);
+
+// Estate check: one result per finding of each verifier, at the verifier's entry in the estate file
+// (its probed URL, or its name, as the logical location). Rules: estate/unexplained_acceptance and
+// estate/drift_loosening and estate/advisory are errors (the weak verdict), estate/rejects_accepted
+// a warning, estate/known_gap a warning (what its target's gap report predicted), estate/inconclusive
+// a note per verifier with tokens that got no usable answer.
+SarifRun estateToSarif(const estate::Estate& estate, const estate::EstateReport& report, const SarifContext& context);
 
 } // namespace jwb::report

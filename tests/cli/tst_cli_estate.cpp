@@ -139,6 +139,59 @@ private slots:
         QCOMPARE(j.value(QStringLiteral("summary")).toObject().value(QStringLiteral("weak")).toInt(), 1);
     }
 
+    void sarif_advisoriesAreErrorsAtTheVerifiersLine()
+    {
+        const RunResult r = runCli(check(data("estate.json"), {QStringLiteral("--format"), QStringLiteral("sarif")}));
+        QCOMPARE(r.exitCode, 1); // the text output's exit code
+        const QJsonObject run = json(r).value(QStringLiteral("runs")).toArray().first().toObject();
+        QVERIFY(run.value(QStringLiteral("automationDetails")).toObject().value(QStringLiteral("id")).toString()
+                    .startsWith(QStringLiteral("jwt-policy/estate/")));
+        const QJsonArray results = run.value(QStringLiteral("results")).toArray();
+        QCOMPARE(results.size(), 2);
+        for (const QJsonValue& value : results) {
+            const QJsonObject res = value.toObject();
+            QCOMPARE(res.value(QStringLiteral("ruleId")).toString(), QStringLiteral("estate/advisory"));
+            QCOMPARE(res.value(QStringLiteral("level")).toString(), QStringLiteral("error"));
+            QCOMPARE(res.value(QStringLiteral("properties")).toObject().value(QStringLiteral("verifier")).toString(),
+                     QStringLiteral("orders-api"));
+            const QJsonObject location = res.value(QStringLiteral("locations")).toArray().first().toObject();
+            QVERIFY(location.value(QStringLiteral("physicalLocation")).toObject().value(QStringLiteral("artifactLocation"))
+                        .toObject().value(QStringLiteral("uri")).toString().endsWith(QStringLiteral("estate.json")));
+            QVERIFY(location.value(QStringLiteral("physicalLocation")).toObject().value(QStringLiteral("region"))
+                        .toObject().value(QStringLiteral("startLine")).toInt() > 0);
+        }
+        QVERIFY(results.at(0).toObject().value(QStringLiteral("partialFingerprints")).toObject()
+                != results.at(1).toObject().value(QStringLiteral("partialFingerprints")).toObject());
+        QStringList rules;
+        for (const QJsonValue& rule : run.value(QStringLiteral("tool")).toObject().value(QStringLiteral("driver")).toObject()
+                                          .value(QStringLiteral("rules")).toArray())
+            rules << rule.toObject().value(QStringLiteral("id")).toString();
+        for (const char* id : {"estate/unexplained_acceptance", "estate/drift_loosening", "estate/advisory",
+                               "estate/rejects_accepted", "estate/known_gap", "estate/inconclusive"})
+            QVERIFY2(rules.contains(QLatin1String(id)), id);
+    }
+
+    void serviceLibraryExport_isItsTarget_json()
+    {
+        Dir d;
+        const QString path = d.estate("  - name: ledger\n    kind: service\n    issuers: [" + kIssuer +
+                                      "]\n    library: {name: jose, version: 5.10.0, ecosystem: npm, export: \"service:jose\"}\n");
+        const RunResult r = runCli(check(path, {QStringLiteral("--format"), QStringLiteral("json")}));
+        QCOMPARE(r.exitCode, 0);
+        const QJsonObject v = json(r).value(QStringLiteral("verifiers")).toArray().first().toObject();
+        QCOMPARE(v.value(QStringLiteral("target")).toString(), QStringLiteral("service:jose"));
+        QCOMPARE(v.value(QStringLiteral("library")).toObject().value(QStringLiteral("export")).toString(),
+                 QStringLiteral("service:jose"));
+        QCOMPARE(v.value(QStringLiteral("verdict")).toString(), QStringLiteral("conforms"));
+
+        const QString bad = d.estate("  - name: ledger\n    kind: service\n    issuers: [" + kIssuer +
+                                     "]\n    library: {name: jose, version: 5.10.0, export: kong}\n");
+        const RunResult refused = runCli(check(bad));
+        QCOMPARE(refused.exitCode, 2);
+        QVERIFY2(refused.err.contains("estate.yaml:7: verifiers[0].library.export"), refused.err.constData());
+        QVERIFY2(refused.err.contains("service:jose"), refused.err.constData());
+    }
+
     void patchedLibrary_conforms_exitZero()
     {
         Dir d;

@@ -5,9 +5,11 @@
 #include "estate/Advisories.h"
 #include "estate/Estate.h"
 #include "estate/EstateReport.h"
+#include "estate/EstateWriter.h"
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -47,6 +49,9 @@ struct EstateDir {
 
 // The head every error case shares: lines 1-3.
 const QByteArray kHead = "jwt_estate: 1\npolicy: policy.yaml\nverifiers:\n";
+
+// A flag on an outcome in verdicts_followTheirPrecedence_data: the gap report predicts the token.
+constexpr int kPredicted = 0x100;
 
 probe::ProbeResult result(const QString& variant, const QString& cls, const QString& control, bool expectedAccepted,
                           probe::Outcome outcome, const QString& issuer = kIssuer)
@@ -118,6 +123,31 @@ QStringList variants(const QList<Finding>& findings)
     return l;
 }
 
+// Everything the reader keeps of a verifier, as text, so two estates compare field by field.
+QString describe(const Verifier& v)
+{
+    QStringList parts{v.name, verifierKindName(v.kind), v.owner, v.issuers.join(u','), v.configPath};
+    if (v.library)
+        parts << v.library->name << v.library->version << v.library->ecosystem;
+    if (v.probe) {
+        const ProbeSettings& p = *v.probe;
+        parts << p.target.url.toString() << p.target.headerName << u'[' + p.target.prefix + u']'
+              << p.target.accept.toString() << p.target.reject.toString() << p.target.caFile
+              << QString::number(p.target.ratePerSecond) << QString::number(p.target.maxRequests)
+              << QString::number(p.target.timeoutSeconds) << p.issuer << p.audience.value_or(QStringLiteral("(none)"))
+              << p.signingKeyPath << QString::number(p.marginSeconds) << (p.signingKey ? QStringLiteral("key") : QStringLiteral("no key"));
+    }
+    return parts.join(u'|');
+}
+
+QStringList describe(const Estate& e)
+{
+    QStringList l{e.name, e.owner, e.policyPath, e.policy.name};
+    for (const Verifier& v : e.verifiers)
+        l << describe(v);
+    return l;
+}
+
 } // namespace
 
 class TestEstate final : public QObject {
@@ -157,7 +187,7 @@ private slots:
         QCOMPARE(orders.probe->target.accept.toString(), QStringLiteral("200-299"));
         QCOMPARE(orders.probe->target.reject.toString(), QStringLiteral("401,403"));
         QCOMPARE(orders.library, std::optional(LibraryRef{QStringLiteral("jsonwebtoken"), QStringLiteral("9.0.3"),
-                                                          QStringLiteral("npm")}));
+                                                          QStringLiteral("npm"), std::nullopt}));
         QCOMPARE(exportTargetFor(orders.kind), std::nullopt);
 
         const Verifier& billing = e.verifiers.at(2);
@@ -287,6 +317,12 @@ private slots:
                                                  << "ERR_ESTATE_MISSING_FIELD" << ":7: verifiers[0].library.version";
         QTest::newRow("library version not a version") << kHead + ok + "    library: {name: jose, version: latest}\n"
                                                        << "ERR_ESTATE_VALUE" << ":7: verifiers[0].library.version";
+        QTest::newRow("library export not a service export")
+            << kHead + ok + "    library: {name: jose, version: 5.10.0, export: envoy}\n" << "ERR_ESTATE_VALUE"
+            << ":7: verifiers[0].library.export";
+        QTest::newRow("library export unknown")
+            << kHead + ok + "    library: {name: jose, version: 5.10.0, export: \"service:fast-jwt\"}\n" << "ERR_ESTATE_VALUE"
+            << ":7: verifiers[0].library.export";
     }
 
     void badFile_failsWithCodeAndFileLine()
@@ -502,6 +538,80 @@ private slots:
         QCOMPARE(db.error().location, where.isEmpty() ? QStringLiteral("adv.json") : QStringLiteral("adv.json: ") + where);
     }
 
+    // ---- writer ----
+
+    void writer_roundTripsThroughTheReader_data()
+    {
+        QTest::addColumn<bool>("json");
+        QTest::newRow("yaml") << false;
+        QTest::newRow("json") << true;
+    }
+
+    void writer_roundTripsThroughTheReader()
+    {
+        QFETCH(bool, json);
+        EstateDir d;
+        writeInto(d.dir, QStringLiteral("ca.pem"), testing::readFile(QStringLiteral(JWB_TEST_DATA "/keys/rsa2048-cert.pem")));
+        // Every field the reader knows, defaults and non-defaults, and strings YAML would misread
+        // unquoted (a colon, a hash, quotes, a backslash, a tab, a leading space).
+        const QByteArray source = "jwt_estate: 1\nname: \"a: b # c\"\nowner: \"o \\\"q\\\" \\\\ \\t\"\npolicy: policy.yaml\n"
+                                  "verifiers:\n"
+                                  "  - name: edge\n    kind: haproxy\n    owner: \" edge\"\n    issuers: [" + kIssuer.toUtf8() + ", " +
+                                  kPartner.toUtf8() + "]\n"
+                                  "    probe:\n      url: \"https://127.0.0.1:8443/api?x=1\"\n      issuer: " + kPartner.toUtf8() +
+                                  "\n      audience: orders-api\n      signing_key: key.pem\n      header: X-Token\n"
+                                  "      prefix: \"\"\n      accept_status: \"200,204\"\n      reject_status: \"401-403\"\n"
+                                  "      ca: ca.pem\n      rate: 2.5\n      max_requests: 7\n      timeout: 9\n      margin: 3\n"
+                                  "  - name: envoy-edge\n    kind: envoy\n    issuers: [" + kIssuer.toUtf8() + "]\n    config: envoy.yaml\n"
+                                  "  - name: svc\n    kind: service\n    issuers: [" + kIssuer.toUtf8() + "]\n"
+                                  "    library: {name: jsonwebtoken, version: 9.0.3, ecosystem: npm}\n"
+                                  "    probe: {url: \"http://127.0.0.1:9/orders\"}\n";
+        auto loaded = d.load(source);
+        QVERIFY2(loaded.ok(), qPrintable(loaded ? QString() : loaded.error().toString()));
+        const QString base = d.dir.path();
+        const QByteArray written = json ? estateToJson(*loaded, base) : estateToYaml(*loaded, base);
+        const QString name = json ? QStringLiteral("written.json") : QStringLiteral("written.yaml");
+        QCOMPARE(isJsonEstatePath(name), json);
+        auto reread = parseEstate(written, json, name, base);
+        QVERIFY2(reread.ok(), qPrintable((reread ? QString() : reread.error().toString()) + u'\n' + QString::fromUtf8(written)));
+        QCOMPARE(describe(*reread), describe(*loaded));
+        // Written again, the same text: nothing is lost or reordered on the way.
+        QCOMPARE(json ? estateToJson(*reread, base) : estateToYaml(*reread, base), written);
+        // Paths under the estate's folder are written relative to it; defaults are left out.
+        QVERIFY(written.contains("key.pem"));
+        QVERIFY(!written.contains(QByteArray(base.toUtf8() + "/key.pem")));
+        QVERIFY(!written.contains("Authorization"));
+        if (!json)
+            QVERIFY(written.contains("    library: {name: \"jsonwebtoken\", version: \"9.0.3\", ecosystem: \"npm\"}\n"));
+    }
+
+    void writer_sampleFiles_roundTrip()
+    {
+        for (const char* file : {"estate.yaml", "estate.json"}) {
+            auto loaded = loadEstateFile(dataFile(file));
+            QVERIFY2(loaded.ok(), file);
+            const QString base = QFileInfo(dataFile(file)).absolutePath();
+            for (bool json : {false, true}) {
+                const QByteArray written = json ? estateToJson(*loaded, base) : estateToYaml(*loaded, base);
+                auto reread = parseEstate(written, json, QStringLiteral("written"), base);
+                QVERIFY2(reread.ok(), qPrintable(reread ? QString() : reread.error().toString()));
+                QCOMPARE(describe(*reread), describe(*loaded));
+            }
+        }
+    }
+
+    void writer_farAwayPaths_stayAbsolute()
+    {
+        EstateDir d;
+        auto loaded = d.load(kHead + "  - name: a\n    kind: service\n    issuers: [" + kIssuer.toUtf8() + "]\n");
+        QVERIFY(loaded.ok());
+        Estate e = *loaded;
+        QTemporaryDir other;
+        const QString base = other.filePath(QStringLiteral("deep/er"));
+        const QByteArray yaml = estateToYaml(e, base);
+        QVERIFY2(yaml.contains(QByteArray("policy: \"" + e.policyPath.toUtf8() + "\"")), yaml.constData());
+    }
+
     // ---- verdicts and the matrix ----
 
     void predictedGap_explainsTheAcceptance_butTheVerifierIsWeak()
@@ -515,6 +625,7 @@ private slots:
         e.predicted = QList<exporting::GapEntry>{gap(QStringLiteral("typ"), exporting::GapStatus::NotEnforced),
                                                  gap(QStringLiteral("typ"), exporting::GapStatus::Enforced, kPartner)};
         const VerifierAssessment a = assessVerifier(verifier(VerifierKind::Haproxy), e);
+        // Predicted or not, it accepts what the policy rejects: weak, and the finding is explained.
         QCOMPARE(a.verdict, Verdict::Weak);
         QCOMPARE(a.target, QStringLiteral("haproxy"));
         QCOMPARE(variants(a.explained), QStringList{QStringLiteral("typ-missing")});
@@ -523,6 +634,106 @@ private slots:
         QVERIFY(a.explained.first().detail.contains(QStringLiteral("detail of typ")));
         QCOMPARE(a.cells.value(QStringLiteral("typ")), QStringLiteral("accepts_rejected"));
         QCOMPARE(a.cells.value(QStringLiteral("valid")), QStringLiteral("conforms"));
+    }
+
+    void predictedAndUnpredictedAcceptances_isWeak()
+    {
+        VerifierEvidence e;
+        e.probe = report({result(QStringLiteral("typ-missing"), QStringLiteral("typ"), QStringLiteral("typ"), false,
+                                 probe::Outcome::AcceptsRejected),
+                          result(QStringLiteral("alg-none-none"), QStringLiteral("alg_none"), QStringLiteral("algorithm_pin"),
+                                 false, probe::Outcome::AcceptsRejected)});
+        e.predicted = QList<exporting::GapEntry>{gap(QStringLiteral("typ"), exporting::GapStatus::NotEnforced),
+                                                 gap(QStringLiteral("algorithm_pin"), exporting::GapStatus::Enforced)};
+        const VerifierAssessment a = assessVerifier(verifier(VerifierKind::Haproxy), e);
+        QCOMPARE(a.verdict, Verdict::Weak);
+        QCOMPARE(variants(a.explained), QStringList{QStringLiteral("typ-missing")});
+        QCOMPARE(variants(a.unexplained), QStringList{QStringLiteral("alg-none-none")});
+    }
+
+    void rejectionWhereTheExportIsStricter_isExplained_butStillBreaksTraffic()
+    {
+        auto stricter = gap(QStringLiteral("clock_skew"), exporting::GapStatus::Enforced);
+        stricter.stricter = true;
+        VerifierEvidence e;
+        e.probe = report({result(QStringLiteral("skew-inside"), QStringLiteral("expiry"), QStringLiteral("clock_skew"), true,
+                                 probe::Outcome::RejectsAccepted),
+                          result(QStringLiteral("valid-aud-a"), QStringLiteral("valid"), {}, true, probe::Outcome::Conforms)});
+        e.probe->results[0].httpStatus = 401;
+        e.predicted = QList<exporting::GapEntry>{stricter};
+        const VerifierAssessment a = assessVerifier(verifier(VerifierKind::Apache), e);
+        QCOMPARE(a.verdict, Verdict::BreaksValidTraffic);
+        QCOMPARE(variants(a.explainedRejections), QStringList{QStringLiteral("skew-inside")});
+        QCOMPARE(a.explainedRejections.first().result, QStringLiteral("rejects_accepted"));
+        QVERIFY(a.explainedRejections.first().detail.contains(QStringLiteral("HTTP 401")));
+        QVERIFY(a.explained.isEmpty() && a.unexplained.isEmpty());
+        QCOMPARE(a.cells.value(QStringLiteral("expiry")), QStringLiteral("rejects_accepted")); // the matrix still shows it
+
+        // One reason, the predicted one: the refusal is not counted a second time as unpredicted.
+        QVERIFY2(a.reasons.contains(QStringLiteral(
+                     "rejects 1 token(s) the policy accepts, as its apache gap report predicted (stricter)")),
+                 qPrintable(a.reasons.join(u'|')));
+        QVERIFY(!a.reasons.contains(QStringLiteral("rejects 1 token(s) the policy accepts")));
+
+        // The same row enforced as the policy does (not stricter): the refusal is unpredicted.
+        stricter.stricter = false;
+        e.predicted = QList<exporting::GapEntry>{stricter};
+        const VerifierAssessment b = assessVerifier(verifier(VerifierKind::Apache), e);
+        QCOMPARE(b.verdict, Verdict::BreaksValidTraffic);
+        QVERIFY(b.explainedRejections.isEmpty());
+        QVERIFY2(b.reasons.contains(QStringLiteral("rejects 1 token(s) the policy accepts")), qPrintable(b.reasons.join(u'|')));
+
+        // An inconclusive token besides a predicted acceptance: still weak, nothing is hidden.
+        e.predicted = QList<exporting::GapEntry>{gap(QStringLiteral("typ"), exporting::GapStatus::NotEnforced)};
+        e.probe = report({result(QStringLiteral("typ-missing"), QStringLiteral("typ"), QStringLiteral("typ"), false,
+                                 probe::Outcome::AcceptsRejected),
+                          result(QStringLiteral("expired"), QStringLiteral("expiry"), QStringLiteral("exp_required"), false,
+                                 probe::Outcome::Inconclusive)});
+        QCOMPARE(assessVerifier(verifier(VerifierKind::Haproxy), e).verdict, Verdict::Weak);
+    }
+
+    void serviceWithAGeneratedExport_isJudgedAgainstItsGapRows()
+    {
+        Verifier service = verifier(VerifierKind::Service);
+        service.library = LibraryRef{QStringLiteral("jose"), QStringLiteral("5.10.0"), QStringLiteral("npm"),
+                                     exporting::Target::ServiceJose};
+        QCOMPARE(referenceTargetFor(service), std::optional(exporting::Target::ServiceJose));
+        QCOMPARE(referenceTargetFor(verifier(VerifierKind::Service)), std::nullopt);
+        QCOMPARE(referenceTargetFor(verifier(VerifierKind::Apache)), std::optional(exporting::Target::Apache));
+        VerifierEvidence e;
+        e.libraryChecked = true;
+        e.probe = report({result(QStringLiteral("duplicate-claims"), QStringLiteral("duplicate_claims"),
+                                 QStringLiteral("duplicate_claims"), false, probe::Outcome::AcceptsRejected),
+                          result(QStringLiteral("foreign-issuer"), QStringLiteral("issuer"), QStringLiteral("issuer"), false,
+                                 probe::Outcome::AcceptsRejected)});
+        auto dup = gap(QStringLiteral("duplicate_claims"), exporting::GapStatus::NotEnforced);
+        dup.target = QStringLiteral("service:jose");
+        auto iss = gap(QStringLiteral("issuer"), exporting::GapStatus::Enforced);
+        iss.target = QStringLiteral("service:jose");
+        e.predicted = QList<exporting::GapEntry>{dup, iss};
+        const VerifierAssessment a = assessVerifier(service, e);
+        QCOMPARE(a.target, QStringLiteral("service:jose"));
+        QCOMPARE(variants(a.explained), QStringList{QStringLiteral("duplicate-claims")});
+        QCOMPARE(variants(a.unexplained), QStringList{QStringLiteral("foreign-issuer")});
+        QVERIFY(a.unexplained.first().detail.contains(QStringLiteral("service:jose gap report")));
+        QCOMPARE(a.verdict, Verdict::Weak);
+    }
+
+    void libraryExport_isReadAndWritten()
+    {
+        EstateDir d;
+        auto loaded = d.load(kHead + "  - name: orders\n    kind: service\n    issuers: [" + kIssuer.toUtf8() +
+                             "]\n    library: {name: jose, version: 5.10.0, ecosystem: npm, export: \"service:jose\"}\n");
+        QVERIFY2(loaded.ok(), qPrintable(loaded ? QString() : loaded.error().toString()));
+        QCOMPARE(loaded->verifiers.first().library->exportTarget, std::optional(exporting::Target::ServiceJose));
+        const QByteArray yaml = estateToYaml(*loaded, d.dir.path());
+        QVERIFY2(yaml.contains("export: \"service:jose\""), yaml.constData());
+        auto reread = parseEstate(yaml, false, QStringLiteral("w.yaml"), d.dir.path());
+        QVERIFY(reread.ok());
+        QCOMPARE(reread->verifiers.first().library, loaded->verifiers.first().library);
+        auto rereadJson = parseEstate(estateToJson(*loaded, d.dir.path()), true, QStringLiteral("w.json"), d.dir.path());
+        QVERIFY(rereadJson.ok());
+        QCOMPARE(rereadJson->verifiers.first().library, loaded->verifiers.first().library);
     }
 
     void acceptanceOfAnEnforcedControl_isUnexplained_data()
@@ -584,6 +795,10 @@ private slots:
         QTest::newRow("inconclusive") << QList<int>{int(O::Conforms), int(O::Inconclusive)} << int(Verdict::Inconclusive);
         QTest::newRow("breaking beats inconclusive") << QList<int>{int(O::Inconclusive), int(O::RejectsAccepted)}
                                                      << int(Verdict::BreaksValidTraffic);
+        QTest::newRow("a predicted acceptance is weak") << QList<int>{int(O::Conforms), int(O::AcceptsRejected) | kPredicted}
+                                                        << int(Verdict::Weak);
+        QTest::newRow("a predicted acceptance beats breaking")
+            << QList<int>{int(O::AcceptsRejected) | kPredicted, int(O::RejectsAccepted)} << int(Verdict::Weak);
         QTest::newRow("weak beats everything")
             << QList<int>{int(O::Inconclusive), int(O::RejectsAccepted), int(O::AcceptsRejected)} << int(Verdict::Weak);
     }
@@ -594,14 +809,17 @@ private slots:
         QFETCH(int, verdict);
         QList<probe::ProbeResult> results;
         for (int i = 0; i < outcomes.size(); ++i) {
-            const auto o = static_cast<probe::Outcome>(outcomes.at(i));
+            // kPredicted: the token's control is not_enforced in the target's gap report.
+            const bool predicted = outcomes.at(i) & kPredicted;
+            const auto o = static_cast<probe::Outcome>(outcomes.at(i) & ~kPredicted);
             const bool expectedAccepted = o == probe::Outcome::RejectsAccepted;
-            results << result(QStringLiteral("v%1").arg(i), QStringLiteral("expiry"), QStringLiteral("clock_skew"),
-                              expectedAccepted, o);
+            results << result(QStringLiteral("v%1").arg(i), QStringLiteral("expiry"),
+                              predicted ? QStringLiteral("typ") : QStringLiteral("clock_skew"), expectedAccepted, o);
         }
         VerifierEvidence e;
         e.probe = report(results);
-        QCOMPARE(int(assessVerifier(verifier(VerifierKind::Service), e).verdict), verdict);
+        e.predicted = QList<exporting::GapEntry>{gap(QStringLiteral("typ"), exporting::GapStatus::NotEnforced)};
+        QCOMPARE(int(assessVerifier(verifier(VerifierKind::Haproxy), e).verdict), verdict);
     }
 
     void cell_isTheWorstOutcomeOfItsClass()
@@ -647,7 +865,7 @@ private slots:
         auto db = loadBundledAdvisories();
         QVERIFY(db.ok());
         Verifier service = verifier(VerifierKind::Service);
-        service.library = LibraryRef{QStringLiteral("jsonwebtoken"), QStringLiteral("8.5.1"), QStringLiteral("npm")};
+        service.library = LibraryRef{QStringLiteral("jsonwebtoken"), QStringLiteral("8.5.1"), QStringLiteral("npm"), std::nullopt};
         VerifierEvidence lib;
         lib.libraryChecked = true;
         lib.advisories = matchAdvisories(db.value(), service.library->name, service.library->version);
@@ -723,9 +941,10 @@ private slots:
             QVERIFY2(j.contains(QLatin1String(key)), key);
         QCOMPARE(j.value(QStringLiteral("advisories_updated")).toString(), QStringLiteral("2026-12-07"));
         QCOMPARE(j.value(QStringLiteral("summary")).toObject().value(QStringLiteral("weak")).toInt(), 1);
+        QVERIFY(!j.value(QStringLiteral("summary")).toObject().contains(QStringLiteral("known_gaps")));
         const QJsonObject v = j.value(QStringLiteral("verifiers")).toArray().first().toObject();
         for (const char* key : {"name", "kind", "owner", "issuers", "target", "verdict", "reasons", "probe", "drift",
-                                "library", "advisories", "explained", "unexplained"})
+                                "library", "advisories", "explained", "unexplained", "explained_rejections"})
             QVERIFY2(v.contains(QLatin1String(key)), key);
         QCOMPARE(v.value(QStringLiteral("verdict")).toString(), QStringLiteral("weak"));
         QCOMPARE(v.value(QStringLiteral("target")).toString(), QStringLiteral("haproxy"));
@@ -736,6 +955,7 @@ private slots:
         QCOMPARE(explained.value(QStringLiteral("source")).toString(), QStringLiteral("probe"));
         QCOMPARE(explained.value(QStringLiteral("variant")).toString(), QStringLiteral("typ-missing"));
         QCOMPARE(explained.value(QStringLiteral("predicted")).toString(), QStringLiteral("not_enforced"));
+        QCOMPARE(explained.value(QStringLiteral("result")).toString(), QStringLiteral("accepts_rejected"));
         const QJsonObject matrix = j.value(QStringLiteral("matrix")).toObject();
         QCOMPARE(matrix.value(QStringLiteral("classes")).toArray().size(), matrixClassOrder().size());
         const QJsonObject row = matrix.value(QStringLiteral("rows")).toArray().first().toObject();

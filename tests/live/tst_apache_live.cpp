@@ -6,6 +6,7 @@
 // kDeviations; each of those must happen, and must be explained by the apache gap row it names.
 // A second test runs the weak form (the same Require lines without <RequireAll>, which Apache
 // OR-s) and shows a token of one issuer passing with another issuer's audience.
+#include "ApacheServer.h"
 #include "LiveServer.h"
 #include "TestFiles.h"
 #include "crypto/Signer.h"
@@ -31,9 +32,6 @@ using probe::Outcome;
 
 namespace {
 
-const QString kApache = QStringLiteral("/usr/sbin/apache2");
-const QString kSetsid = QStringLiteral("/usr/bin/setsid");
-const QString kModules = QStringLiteral("/usr/lib/apache2/modules");
 const QString kLogin = QStringLiteral("https://login.live.test/");
 const QString kBilling = QStringLiteral("https://billing.live.test/");
 const QString kPartner = QStringLiteral("https://partner.live.test/");
@@ -132,30 +130,6 @@ QByteArray policyYaml(const crypto::SigningKey& login, const crypto::SigningKey&
            "      clock_skew_seconds: 10\n";
 }
 
-// The complete server around the exported snippet: loopback only, logs in the test directory.
-QByteArray httpdConf(const QString& dir, quint16 port, const QString& include)
-{
-    QByteArray c;
-    c += "ServerRoot " + dir.toUtf8() + "\n";
-    c += "ServerName 127.0.0.1\n";
-    c += "Listen 127.0.0.1:" + QByteArray::number(port) + "\n";
-    c += "PidFile " + dir.toUtf8() + "/httpd.pid\n";
-    c += "DefaultRuntimeDir " + dir.toUtf8() + "\n";
-    c += "ErrorLog " + dir.toUtf8() + "/error.log\n";
-    c += "LogLevel warn auth_openidc:info\n";
-    for (const char* m : {"mpm_prefork", "authn_core", "authz_core", "mime", "dir", "auth_openidc"})
-        c += "LoadModule " + QByteArray(m) + "_module " + kModules.toUtf8() + "/mod_" + m + ".so\n";
-    c += "StartServers 2\nMinSpareServers 1\nMaxSpareServers 4\n";
-    // Root (CI) must hand the children to an unprivileged user; anyone else runs them as itself.
-    if (QFileInfo(QStringLiteral("/proc/self")).ownerId() == 0)
-        c += "User nobody\nGroup nogroup\n";
-    c += "TypesConfig /dev/null\n";
-    c += "DocumentRoot " + dir.toUtf8() + "/htdocs\n";
-    c += "DirectoryIndex index.html\n";
-    c += "Include " + include.toUtf8() + "\n";
-    return c;
-}
-
 probe::ProbeTarget targetAt(const QString& baseUrl)
 {
     probe::ProbeTarget t;
@@ -212,20 +186,12 @@ private:
     QString m_policyPath;
     QString m_confDir;
 
-    QString errorLog() const { return QString::fromUtf8(testing::readFile(m_dir->filePath(QStringLiteral("error.log")))); }
+    QString errorLog() const { return testing::apacheErrorLog(m_dir->path()); }
 
     // Starts Apache on `include` (a snippet in the test directory).
     bool startApache(const QString& include, QString* why)
     {
-        const QString conf = testing::writeInto(*m_dir, QStringLiteral("httpd.conf"),
-                                                httpdConf(m_dir->path(), m_server->port(), include));
-        // Its own session: on SIGTERM a foreground Apache signals its whole process group, which
-        // would otherwise take this test with it.
-        if (!m_server->start(kSetsid, {kApache, QStringLiteral("-DFOREGROUND"), QStringLiteral("-f"), conf})) {
-            *why = m_server->error() + u'\n' + QString::fromUtf8(m_server->log()) + errorLog();
-            return false;
-        }
-        return true;
+        return testing::startApache(*m_server, m_dir->path(), include, why);
     }
 
     // A token of `iss` signed by `key` with `alg`, otherwise valid, with the core's verdict on it.
@@ -263,9 +229,8 @@ private:
 private slots:
     void initTestCase()
     {
-        if (!QFileInfo::exists(kApache) || !QFileInfo::exists(kModules + QStringLiteral("/mod_auth_openidc.so")))
-            QFAIL("apache2 or mod_auth_openidc is missing: apt-get install apache2 libapache2-mod-auth-openidc "
-                  "(installer/deps-debian.sh)");
+        if (const QString missing = testing::apacheMissing(); !missing.isEmpty())
+            QFAIL(qPrintable(missing));
         auto login = crypto::SigningKey::generate(crypto::Algorithm::RS256, QStringLiteral("live-login-1"));
         auto billing = crypto::SigningKey::generate(crypto::Algorithm::RS256, QStringLiteral("live-billing-1"));
         auto partner = crypto::SigningKey::generate(crypto::Algorithm::ES256, QStringLiteral("live-partner-1"));
@@ -280,10 +245,7 @@ private slots:
         m_dir.emplace(QDir::tempPath() + QStringLiteral("/jwb-apache-XXXXXX"));
         QVERIFY(m_dir->isValid());
         // The children run as nobody when started by root: they must read the document root.
-        QFile::setPermissions(m_dir->path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup
-                                                 | QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
-        QVERIFY(QDir(m_dir->path()).mkpath(QStringLiteral("htdocs")));
-        QVERIFY(testing::writeFile(m_dir->filePath(QStringLiteral("htdocs/index.html")), "ok\n"));
+        QVERIFY(testing::prepareApacheRoot(m_dir->path()));
         m_confDir = m_dir->filePath(QStringLiteral("conf"));
         QVERIFY(QDir().mkpath(m_confDir));
         m_policyPath = testing::writeInto(*m_dir, QStringLiteral("policy.yaml"), policyYaml(*m_login, *m_billing, *m_partner));
@@ -305,13 +267,8 @@ private slots:
     void exportedConfig_decidesEveryTokenAsTheCoreDoes_exceptItsGapRows()
     {
         // The real CLI writes the configuration and the key files.
-        QProcess cli;
-        cli.start(QStringLiteral(JWT_POLICY_BIN),
-                  {QStringLiteral("export"), QStringLiteral("--policy"), m_policyPath, QStringLiteral("--to"),
-                   QStringLiteral("apache"), QStringLiteral("--include-test-keys"), QStringLiteral("-o"),
-                   m_confDir + QStringLiteral("/jwt.conf"), QStringLiteral("--apache-key-dir"), m_confDir});
-        QVERIFY(cli.waitForFinished(30000));
-        QVERIFY2(cli.exitCode() == 0, cli.readAllStandardError().constData());
+        QString exportProblem;
+        QVERIFY2(testing::exportApache(m_policyPath, m_confDir, &exportProblem), qPrintable(exportProblem));
         QVERIFY(QFileInfo::exists(m_confDir + QStringLiteral("/workforce-1.pem")));
         QVERIFY(QFileInfo::exists(m_confDir + QStringLiteral("/billing-1.pem")));
 

@@ -4,7 +4,8 @@
 
 Runs the built jwt-policy (from the source directory, so artifact URIs are relative to it) over the
 sample policies, the weak policy, tests/data/export/edge.yaml, the lint line policy, every drift
-configuration (as deployed and loosened), a self-test and a probe of two loopback verifiers, and checks
+configuration (as deployed and loosened), a self-test, a probe of two loopback verifiers and an estate
+check over them, and checks
 for each document:
   - it validates against tests/data/sarif/sarif-schema-2.1.0.json (Draft 4, with uri formats);
   - what the schema cannot say: one run, tool.driver name/version, every ruleId among the driver's
@@ -251,6 +252,27 @@ def main():
                 logical = r["locations"][0].get("logicalLocations", [{}])[0].get("fullyQualifiedName")
                 if logical != verifier.url:
                     fail("probe: logical location %s, expected %s" % (logical, verifier.url))
+
+        # estate check over the same two loopback verifiers: the accept-all one is weak (unexplained
+        # acceptance errors located at its entry in the estate file, its URL the logical location).
+        with Verifier(200) as accepting, Verifier(401) as rejecting:
+            estate = tmp / "estate.yaml"
+            entries = ""
+            for name, v in (("accept-all", accepting), ("reject-all", rejecting)):
+                entries += ("  - name: %s\n    kind: service\n    issuers: [\"https://login.example.com/\"]\n"
+                            "    probe: {url: %s, rate: 100, max_requests: 40, timeout: 5}\n" % (name, json.dumps(v.url)))
+            estate.write_text("jwt_estate: 1\npolicy: %s\nverifiers:\n%s"
+                              % (json.dumps(str(src / "resources/policies/sample.yaml")), entries))
+            doc = runner.sarif(["estate", "check", str(estate)], artifact=estate.as_uri(), compare_text=False,
+                               expect_rc=1)
+        errors = [r for r in results(doc) if r["level"] == "error"]
+        if not errors or {r["ruleId"] for r in errors} != {"estate/unexplained_acceptance"}:
+            fail("estate check: expected estate/unexplained_acceptance errors, got %s" % sorted({r["ruleId"] for r in errors}))
+        for r in errors:
+            logical = r["locations"][0].get("logicalLocations", [{}])[0].get("fullyQualifiedName")
+            line = r["locations"][0]["physicalLocation"].get("region", {}).get("startLine")
+            if logical != accepting.url or line != 4:
+                fail("estate check: error at %s line %s, expected %s line 4" % (logical, line, accepting.url))
 
         # Fingerprints are the same when every line moves (comments added above and inside).
         lines_policy = src / "tests/data/lint/lines.yaml"

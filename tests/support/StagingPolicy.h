@@ -38,17 +38,17 @@ inline QJsonObject stagingJwks()
     return {{QStringLiteral("keys"), QJsonArray{jwk}}};
 }
 
-// ES256 only, 30 s skew, 1 h lifetime, exp/iat/sub required, alg/typ/kid headers, typ at+jwt
-// required, kid required; one issuer with two audiences and the staging key in test_jwks.
-inline QByteArray stagingPolicyYaml()
+// The staging policy's rules for one issuer: `algorithm` only, 30 s skew, 1 h lifetime, exp/iat/sub
+// required, alg/typ/kid headers, typ at+jwt required, kid required, two audiences, `jwks` in test_jwks.
+inline QByteArray stagingPolicyYamlFor(const QByteArray& name, const QByteArray& algorithm, const QString& issuer,
+                                       const QByteArray& trustDomain, const QJsonObject& jwks)
 {
-    const QByteArray jwks = QJsonDocument(stagingJwks()).toJson(QJsonDocument::Compact);
     return "jwt_policy: 1\n"
-           "name: probe-staging\n"
+           "name: " + name + "\n"
            "owner: probe-tests@example.com\n"
            "revision: 1\n"
            "defaults:\n"
-           "  algorithms: [ES256]\n"
+           "  algorithms: [" + algorithm + "]\n"
            "  clock_skew_seconds: 30\n"
            "  max_lifetime_seconds: 3600\n"
            "  required_claims: [exp, iat, sub]\n"
@@ -57,16 +57,33 @@ inline QByteArray stagingPolicyYaml()
            "  require_type: true\n"
            "  require_kid: true\n"
            "issuers:\n"
-           "  - issuer: "
-           + kStagingIssuer.toUtf8()
-           + "\n"
-             "    trust_domain: staging\n"
-             "    audiences: ["
-           + kStagingAudiences.join(QStringLiteral(", ")).toUtf8()
-           + "]\n"
-             "    keys:\n"
-             "      test_jwks: "
-           + jwks + "\n";
+           "  - issuer: " + issuer.toUtf8() + "\n"
+           "    trust_domain: " + trustDomain + "\n"
+           "    audiences: [" + kStagingAudiences.join(QStringLiteral(", ")).toUtf8() + "]\n"
+           "    keys:\n"
+           "      test_jwks: " + QJsonDocument(jwks).toJson(QJsonDocument::Compact) + "\n";
+}
+
+// ES256 with the P-256 staging key.
+inline QByteArray stagingPolicyYaml()
+{
+    return stagingPolicyYamlFor("probe-staging", "ES256", kStagingIssuer, "staging", stagingJwks());
+}
+
+// The same rules for an RS256 issuer, for verifiers that cannot load EC keys (mod_auth_openidc):
+// tests/data/keys/rsa2048-private.pem pinned as kid staging-rsa-1, trust domain staging-rsa.
+inline const QString kStagingRsaIssuer = QStringLiteral("https://staging-rsa.example.test/");
+inline const QString kStagingRsaKid = QStringLiteral("staging-rsa-1");
+inline QString stagingRsaKeyPath() { return QStringLiteral(JWB_TEST_DATA "/keys/rsa2048-private.pem"); }
+
+inline QByteArray stagingRsaPolicyYaml()
+{
+    auto key = crypto::SigningKey::fromPrivatePem(readFile(stagingRsaKeyPath()), kStagingRsaKid);
+    if (!key)
+        qFatal("cannot load %s", qPrintable(stagingRsaKeyPath()));
+    const QJsonObject jwk = QJsonDocument::fromJson(keys::toPublicJwk(key->publicKey())).object();
+    return stagingPolicyYamlFor("probe-staging-rsa", "RS256", kStagingRsaIssuer, "staging-rsa",
+                                {{QStringLiteral("keys"), QJsonArray{jwk}}});
 }
 
 inline QString writeStagingPolicy(const QTemporaryDir& dir)

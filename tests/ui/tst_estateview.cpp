@@ -12,6 +12,7 @@
 #include "models/EstateTokensModel.h"
 #include "models/EstateVerifierModel.h"
 #include "models/Palette.h"
+#include "models/TraceEvaluation.h"
 #include "models/TraceModel.h"
 #include "views/EstateView.h"
 #include "views/MainWindow.h"
@@ -454,7 +455,29 @@ private slots:
             }
         }
         QCOMPARE(firstFailure, res.expectedStep);
-        QVERIFY(view->findChild<QLabel*>(QStringLiteral("traceTitle"))->text().contains(QStringLiteral("answered 200")));
+        auto* traceTitle = view->findChild<QLabel*>(QStringLiteral("traceTitle"));
+        QVERIFY(traceTitle->text().contains(QStringLiteral("answered 200")));
+        // The trace shown is the core's trace of the very token sent: same fingerprint (an ES256
+        // token minted again would carry another signature, hence another fingerprint), same rows.
+        QCOMPARE(res.trace.fingerprint(), res.fingerprint);
+        QVERIFY(traceTitle->toolTip().contains(res.fingerprint));
+        QVERIFY(traceTitle->text().contains(res.fingerprint.left(19)));
+        const QList<ui::TraceRow> expectedRows = ui::traceRows(res.trace);
+        QCOMPARE(trace->rowCount(), int(expectedRows.size()));
+        for (int r = 0; r < trace->rowCount(); ++r) {
+            QCOMPARE(trace->rows().at(r).stepName, expectedRows.at(r).stepName);
+            QVERIFY(trace->rows().at(r).verdict == expectedRows.at(r).verdict);
+            QCOMPARE(trace->rows().at(r).reason, expectedRows.at(r).reason);
+        }
+        // Every result of every probe carries the trace of its own token.
+        for (const estate::VerifierAssessment& a : report->verifiers) {
+            if (!a.evidence.probe)
+                continue;
+            for (const probe::ProbeResult& pr : a.evidence.probe->results) {
+                QCOMPARE(pr.trace.fingerprint(), pr.fingerprint);
+                QCOMPARE(pr.trace.accepted, pr.expectedAccepted);
+            }
+        }
 
         // The trust chain: every verifier, the weak ones saying how many rejected tokens they accept.
         ui::TrustChainWidget* chain = view->chainWidget();

@@ -2,7 +2,7 @@
 #include "models/EstateDocument.h"
 
 #include "commands/EstateCommands.h"
-#include "models/EstateWriter.h"
+#include "estate/EstateWriter.h"
 #include "util/AtomicFile.h"
 
 #include <QFileInfo>
@@ -46,8 +46,8 @@ Status EstateDocument::saveAs(const QString& path)
         return Error{QStringLiteral("ERR_ESTATE_WRITE"), tr("the estate has no file name yet"), path};
     const QString absolute = QFileInfo(path).absoluteFilePath();
     const QString dir = QFileInfo(absolute).absolutePath();
-    const bool json = isJsonEstatePath(absolute);
-    const QByteArray text = json ? estateToJson(*m_estate, dir) : estateToYaml(*m_estate, dir);
+    const bool json = estate::isJsonEstatePath(absolute);
+    const QByteArray text = json ? estate::estateToJson(*m_estate, dir) : estate::estateToYaml(*m_estate, dir);
     // Read back before writing: relative paths change with the folder, and a file the loader would
     // refuse is never written.
     auto reread = estate::parseEstate(text, json, absolute, dir);
@@ -69,8 +69,9 @@ Result<estate::Estate> EstateDocument::checked(const QList<estate::Verifier>& ve
 {
     estate::Estate candidate = *m_estate;
     candidate.verifiers = verifiers;
-    const bool json = isJsonEstatePath(m_filePath);
-    const QByteArray text = json ? estateToJson(candidate, baseDir()) : estateToYaml(candidate, baseDir());
+    const bool json = estate::isJsonEstatePath(m_filePath);
+    const QByteArray text =
+        json ? estate::estateToJson(candidate, baseDir()) : estate::estateToYaml(candidate, baseDir());
     auto reread = estate::parseEstate(text, json, m_filePath.isEmpty() ? QStringLiteral("estate") : m_filePath, baseDir());
     if (reread)
         reread.value().sourcePath = m_filePath;

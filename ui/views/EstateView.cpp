@@ -97,11 +97,10 @@ QWidget* titled(const QString& title, QWidget* content, QLabel** labelOut, QWidg
 
 } // namespace
 
-// What the worker hands back: the core's report (or why it could not run) and the core's trace
-// of each probe token.
+// What the worker hands back: the core's report (or why it could not run). Each probe result
+// carries the core's trace of the token it sent.
 struct EstateView::RunOutput {
     std::optional<Result<estate::EstateReport>> result;
-    QHash<QString, QHash<QString, verify::Trace>> traces;
 };
 
 EstateView::EstateView(QWidget* parent)
@@ -357,7 +356,6 @@ bool EstateView::openFile(const QString& path)
     }
     showError(QString());
     m_report.reset();
-    m_traces.clear();
     m_matrixModel->setReport(nullptr);
     m_tokensModel->setResults({});
     m_traceModel->clear();
@@ -464,17 +462,9 @@ void EstateView::probeAll()
             output->result.emplace(advisories.error());
             return;
         }
-        // The instant each verifier's tokens were minted at, so its traces can be shown (below).
-        QHash<QString, qint64> mintedAt;
         QString current;
         estate::EstateCheckOptions options;
         options.cancel = cancel.get();
-        options.clock = [&current, &mintedAt] {
-            const qint64 now = QDateTime::currentSecsSinceEpoch();
-            if (!current.isEmpty())
-                mintedAt.insert(current, now);
-            return now;
-        };
         auto post = [self](int verifier, int total, const QString& name, int done, int tokens) {
             // Runs on the worker: the numbers travel to the GUI thread queued (dropped if the page is gone).
             QMetaObject::invokeMethod(
@@ -497,25 +487,6 @@ void EstateView::probeAll()
         output->result.emplace(estate::checkEstate(estate, advisories.value(), options));
         if (!output->result->ok())
             return;
-        // ProbeResult carries no trace, so each verifier's token set is minted once more by the core
-        // at the instant its probe minted: the same claims and headers, decided the same way (an ECDSA
-        // signature differs, hence its fingerprint; the sent token's fingerprint is the result's).
-        for (const estate::Verifier& v : estate.verifiers) {
-            if (!v.probe || !mintedAt.contains(v.name))
-                continue;
-            probe::TokenSetOptions o;
-            o.issuer = v.probe->issuer;
-            o.audience = v.probe->audience;
-            o.signingKey = v.probe->signingKey ? &*v.probe->signingKey : nullptr;
-            o.nowUnixSeconds = mintedAt.value(v.name);
-            o.marginSeconds = v.probe->marginSeconds;
-            auto set = probe::mintProbeTokens(estate.policy, o);
-            if (!set)
-                continue;
-            QHash<QString, verify::Trace>& traces = output->traces[v.name];
-            for (const probe::ProbeToken& t : set->tokens)
-                traces.insert(t.variant, t.trace);
-        }
     });
     m_worker->setObjectName(QStringLiteral("estate-check"));
     connect(m_worker, &QThread::finished, this, [this] { onFinished(); });
@@ -563,13 +534,12 @@ void EstateView::onFinished()
         m_progress->setValue(0);
     } else {
         m_report = std::make_shared<const estate::EstateReport>(output->result->value());
-        m_traces = output->traces;
         m_matrixModel->setReport(m_report);
         m_verifierModel->setVerdicts(m_report->verifiers);
         m_tokensModel->setResults({});
         m_traceModel->clear();
         m_cellTitle->setText(tr("Click a cell of the matrix to see its tokens."));
-        int counts[4] = {0, 0, 0, 0};
+        int counts[estate::kVerdictCount] = {};
         for (const estate::VerifierAssessment& a : m_report->verifiers)
             ++counts[static_cast<int>(a.verdict)];
         QString text = tr("%1 verifiers checked: <b>%2 weak</b>, %3 break valid traffic, %4 inconclusive, %5 conform.")
@@ -625,13 +595,13 @@ void EstateView::showTrace()
         return;
     }
     const probe::ProbeResult& r = m_tokensModel->results().at(current.row());
-    const auto traces = m_traces.constFind(m_cellVerifier);
-    if (traces == m_traces.constEnd() || !traces->contains(r.variant)) {
+    if (r.trace.steps.isEmpty()) {
         m_traceModel->clear();
         m_traceTitle->setText(tr("No core trace for %1.").arg(r.variant));
         return;
     }
-    m_traceModel->setRows(traceRows(traces->value(r.variant)));
+    // The trace of the very token the verifier answered: its fingerprint is the result's.
+    m_traceModel->setRows(traceRows(r.trace));
     // The step that decides the token is what the reader came for: brought into view and selected.
     for (int row = 0; row < m_traceModel->rowCount(); ++row) {
         if (m_traceModel->rows().at(row).verdict == verify::Verdict::Fail) {
@@ -640,12 +610,14 @@ void EstateView::showTrace()
             break;
         }
     }
-    m_traceTitle->setText(tr("Core trace of %1: the policy %2; %3 answered %4 (%5).")
+    m_traceTitle->setText(tr("Core trace of %1 (%6): the policy %2; %3 answered %4 (%5).")
                               .arg(r.variant,
                                    r.expectedAccepted ? tr("accepts it") : tr("rejects it at %1").arg(r.expectedStep),
                                    m_cellVerifier,
                                    r.httpStatus > 0 ? QString::number(r.httpStatus) : tr("nothing"),
-                                   outcomeTitle(probe::outcomeName(r.result))));
+                                   outcomeTitle(probe::outcomeName(r.result)),
+                                   r.fingerprint.left(19) + u'\u2026'));
+    m_traceTitle->setToolTip(tr("Fingerprint of the token sent: %1").arg(r.fingerprint));
 }
 
 void EstateView::updateChain()

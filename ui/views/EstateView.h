@@ -103,8 +103,6 @@ private:
     std::shared_ptr<std::atomic_bool> m_cancel;
     std::shared_ptr<RunOutput> m_output;
     std::shared_ptr<const estate::EstateReport> m_report;
-    // The core's trace of each probe token, by verifier name and variant id.
-    QHash<QString, QHash<QString, verify::Trace>> m_traces;
     QString m_cellVerifier;
     QString m_lastError;
 

@@ -243,8 +243,8 @@ void TrustChainWidget::paintEvent(QPaintEvent*)
     }
 
     // What the colours say, along the bottom edge.
-    const estate::Verdict order[4] = {estate::Verdict::Weak, estate::Verdict::BreaksValidTraffic,
-                                      estate::Verdict::Inconclusive, estate::Verdict::Conforms};
+    const estate::Verdict order[] = {estate::Verdict::Weak, estate::Verdict::BreaksValidTraffic,
+                                     estate::Verdict::Inconclusive, estate::Verdict::Conforms};
     int x = kMargin;
     const int y = height() - kMargin - fm.height();
     p.setPen(pal.color(QPalette::Text));
