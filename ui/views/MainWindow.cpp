@@ -10,6 +10,7 @@
 #include "util/AtomicFile.h"
 #include "models/ProblemsModel.h"
 #include "views/ProblemsPanel.h"
+#include "dialogs/ReviewReportDialog.h"
 
 #if __has_include("dialogs/AboutDialog.h")
 #include "dialogs/AboutDialog.h"
@@ -20,6 +21,7 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QCryptographicHash>
+#include <QDateTime>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -224,6 +226,13 @@ void MainWindow::createMenus()
     file->addAction(m_saveAction);
     file->addAction(m_saveAsAction);
     file->addAction(m_revertAction);
+    file->addSeparator();
+    // The design-review document (issue 19), built by the core at the current time like the Problems panel.
+    QAction* review = file->addAction(tr("Export Review &Report…"), this, [this] {
+        ReviewReportDialog dialog(m_document->policy(), m_document->filePath(), QDateTime::currentSecsSinceEpoch(), this);
+        dialog.exec();
+    });
+    review->setObjectName(QStringLiteral("exportReviewReportAction"));
     file->addSeparator();
     file->addAction(m_quitAction);
 
