@@ -96,6 +96,26 @@ private slots:
         QVERIFY(names.size() < 200);
     }
 
+    // The collapsed names are kept per group between repaints: a new set of findings names the new ones.
+    void groupNames_followTheFindings()
+    {
+        QVERIFY(m_doc->addIssuer(QStringLiteral("https://first.example.com/"), QStringLiteral("lab")).ok());
+        m_findings->refresh();
+        const int g = groupOf(QStringLiteral("issuer-no-keys"));
+        QVERIFY(g >= 0);
+        QCOMPARE(m_groups->groupNames(g), QStringLiteral("https://first.example.com/"));
+        QCOMPARE(m_groups->groupNames(g), QStringLiteral("https://first.example.com/")); // asked again
+        QVERIFY(m_doc->addIssuer(QStringLiteral("https://second.example.com/"), QStringLiteral("lab")).ok());
+        m_findings->refresh();
+        const QString names = m_groups->groupNames(groupOf(QStringLiteral("issuer-no-keys")));
+        QVERIFY2(names.contains(QStringLiteral("https://second.example.com/")), qPrintable(names));
+        QVERIFY2(names.contains(QStringLiteral("https://first.example.com/")), qPrintable(names));
+        QVERIFY(m_groups->index(groupOf(QStringLiteral("issuer-no-keys")), ProblemsModel::MessageColumn)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("2 finding")));
+    }
+
     void findings_mappedBothWays_andFollowLiveLint()
     {
         QVERIFY(m_doc->setAudienceAllowed(1, m_doc->audienceColumn(QStringLiteral("ledger-api")), true).ok());

@@ -6,6 +6,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QFile>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
@@ -86,6 +87,26 @@ private slots:
             QCOMPARE(m_model->finding(i).message, expected.at(i).message);
         QVERIFY(hasRule(*m_model, QStringLiteral("issuer-no-keys")));
         QVERIFY(hasRule(*m_model, QStringLiteral("audience-cross-trust-domain")));
+    }
+
+    // Most edits of a large policy leave its findings as they were: then the rows stay (no reset: the
+    // open groups, the selection and the scroll position of the panel are kept), and the run is still
+    // announced, so the panel knows it is current.
+    void editWithTheSameFindings_noReset_stillAnnounced()
+    {
+        const QList<lint::Finding> before = lint::lintPolicy(m_doc->policy(), kNow);
+        QSignalSpy resets(m_model.get(), &QAbstractItemModel::modelReset);
+        QSignalSpy announced(m_model.get(), &ProblemsModel::findingsChanged);
+        QVERIFY(m_doc->setName(QStringLiteral("renamed-sample")).ok()); // no rule looks at the name
+        QTRY_COMPARE(announced.count(), 1);
+        QVERIFY(!m_model->isPending());
+        QCOMPARE(resets.count(), 0);
+        QCOMPARE(m_model->rowCount(), before.size());
+        // A change of the findings still resets the model.
+        QVERIFY(m_doc->addIssuer(QStringLiteral("https://new.example.com/"), QStringLiteral("lab")).ok());
+        QTRY_COMPARE(announced.count(), 2);
+        QCOMPARE(resets.count(), 1);
+        QVERIFY(hasRule(*m_model, QStringLiteral("issuer-no-keys")));
     }
 
     void dangerousHeaderAllowed_findingPointsAtDefaults()

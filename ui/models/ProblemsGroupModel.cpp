@@ -68,6 +68,7 @@ void ProblemsGroupModel::rebuild()
             return static_cast<int>(a.severity) < static_cast<int>(b.severity); // Error < Warning < Info
         return a.rule < b.rule;
     });
+    m_names = QList<std::optional<QString>>(m_groups.size());
     m_groupOfRow.fill(-1, count);
     m_indexInGroup.fill(-1, count);
     for (int g = 0; g < m_groups.size(); ++g) {
@@ -82,6 +83,9 @@ QString ProblemsGroupModel::groupNames(int group) const
 {
     if (group < 0 || group >= m_groups.size())
         return {};
+    std::optional<QString>& cached = m_names[group];
+    if (cached)
+        return *cached;
     QStringList names;
     int distinct = 0;
     QSet<QString> seen;
@@ -97,6 +101,7 @@ QString ProblemsGroupModel::groupNames(int group) const
     QString text = names.join(u", ");
     if (distinct > names.size())
         text += tr(" \u2026 and %n more", nullptr, distinct - static_cast<int>(names.size()));
+    cached = text;
     return text;
 }
 

@@ -6,6 +6,8 @@
 #include <QAbstractItemModel>
 #include <QList>
 
+#include <optional>
+
 namespace jwb::ui {
 
 class ProblemsModel;
@@ -51,6 +53,9 @@ private:
     QList<Group> m_groups;
     QList<int> m_groupOfRow; // ProblemsModel row -> group
     QList<int> m_indexInGroup; // ProblemsModel row -> row within its group
+    // groupNames() per group, computed when first shown: a repaint asks for it on every group row,
+    // and a large group would match every finding's message again each time.
+    mutable QList<std::optional<QString>> m_names;
 };
 
 } // namespace jwb::ui

@@ -7,6 +7,7 @@
 #include <QDateTime>
 #include <QStyle>
 
+#include <algorithm>
 #include <utility>
 
 namespace jwb::ui {
@@ -128,9 +129,18 @@ void ProblemsModel::apply(QList<lint::Finding> findings, quint64 generation)
     if (generation != m_generation)
         return; // the policy changed since this run started; the run for it is queued
     m_applied = generation;
-    beginResetModel();
-    m_findings = std::move(findings);
-    endResetModel();
+    // Most edits leave the findings as they were (a tick inside one trust domain): then the rows,
+    // the open groups and the selection stay, and nothing is laid out again.
+    const auto same = [](const lint::Finding& a, const lint::Finding& b) {
+        return a.line == b.line && a.severity == b.severity && a.ruleId == b.ruleId && a.path == b.path
+               && a.issuer == b.issuer && a.message == b.message && a.reference == b.reference;
+    };
+    if (findings.size() != m_findings.size()
+        || !std::equal(findings.cbegin(), findings.cend(), m_findings.cbegin(), same)) {
+        beginResetModel();
+        m_findings = std::move(findings);
+        endResetModel();
+    }
     emit findingsChanged();
 }
 

@@ -54,6 +54,8 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
 signals:
+    // After every lint run for the current policy, also when its findings are the ones shown (the
+    // model is reset only when they differ).
     void findingsChanged();
 
 private:
