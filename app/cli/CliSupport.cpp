@@ -3,6 +3,7 @@
 
 #include "policy/PolicyIO.h"
 #include "util/Time.h"
+#include "util/BoundedRead.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
@@ -109,7 +110,7 @@ Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io)
                      {}};
     QByteArray data;
     if (positional.isEmpty() || positional.first() == u"-") {
-        data = io.in.read(kMaxTokenInputBytes + 1);
+        data = jwb::util::readAtMost(io.in, kMaxTokenInputBytes);
         if (data.size() > kMaxTokenInputBytes)
             return Error{QStringLiteral("ERR_INPUT_TOO_LARGE"),
                          QStringLiteral("standard input holds more than %1 bytes").arg(kMaxTokenInputBytes),
@@ -125,7 +126,7 @@ Result<QByteArray> readTokenArg(const QCommandLineParser& parser, CliIo& io)
             // are bounded by the read below).
             if (file.size() > kMaxTokenInputBytes)
                 return Error{QStringLiteral("ERR_INPUT_TOO_LARGE"), QStringLiteral("file is too large"), arg};
-            data = file.read(kMaxTokenInputBytes + 1);
+            data = jwb::util::readAtMost(file, kMaxTokenInputBytes);
             if (data.size() > kMaxTokenInputBytes)
                 return Error{QStringLiteral("ERR_INPUT_TOO_LARGE"), QStringLiteral("file is too large"), arg};
         } else {

@@ -8,6 +8,7 @@
 #include "CliSupport.h"
 
 #include "probe/Probe.h"
+#include "util/BoundedRead.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -137,7 +138,7 @@ Result<std::optional<crypto::SigningKey>> readSigningKey(const QCommandLineParse
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         return Error{QStringLiteral("ERR_PROBE_KEY_FILE"), QStringLiteral("cannot read the signing key: %1").arg(file.errorString()), path};
-    const QByteArray pem = file.read(kMaxKeyFileBytes + 1);
+    const QByteArray pem = jwb::util::readAtMost(file, kMaxKeyFileBytes);
     if (pem.size() > kMaxKeyFileBytes)
         return Error{QStringLiteral("ERR_PROBE_KEY_FILE"), QStringLiteral("the signing key file is larger than 1 MiB"), path};
     auto key = crypto::SigningKey::fromPrivatePem(pem, {});

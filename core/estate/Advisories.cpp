@@ -5,6 +5,7 @@
 #include "estate/Advisories.h"
 
 #include "policy/CoreResources.h"
+#include "util/BoundedRead.h"
 
 #include <QDate>
 #include <QFile>
@@ -301,7 +302,7 @@ Result<AdvisoryDb> loadAdvisoriesFile(const QString& path)
     if (file.size() > kMaxAdvisoriesBytes)
         return Error{QStringLiteral("ERR_ADVISORIES_FORMAT"),
                      QStringLiteral("the advisories file is larger than %1 bytes").arg(kMaxAdvisoriesBytes), path};
-    return parseAdvisories(file.read(kMaxAdvisoriesBytes + 1), path);
+    return parseAdvisories(util::readAtMost(file, kMaxAdvisoriesBytes), path);
 }
 
 Result<AdvisoryDb> loadBundledAdvisories()

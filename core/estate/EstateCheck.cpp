@@ -3,6 +3,7 @@
 // then probe them one after another and judge each.
 
 #include "estate/EstateCheck.h"
+#include "util/BoundedRead.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -65,7 +66,7 @@ Result<Prepared> prepare(const Estate& estate, qsizetype index, const AdvisoryDb
             return Error{QStringLiteral("ERR_ESTATE_FILE"),
                          QStringLiteral("verifier \"%1\": cannot read its configuration: %2").arg(v.name, file.errorString()),
                          where(estate, index, QStringLiteral("config"))};
-        const QByteArray config = file.read(kMaxConfigBytes + 1);
+        const QByteArray config = util::readAtMost(file, kMaxConfigBytes);
         if (config.size() > kMaxConfigBytes)
             return Error{QStringLiteral("ERR_ESTATE_FILE"),
                          QStringLiteral("verifier \"%1\": its configuration is larger than %2 bytes").arg(v.name).arg(kMaxConfigBytes),

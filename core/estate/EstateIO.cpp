@@ -7,6 +7,7 @@
 
 #include "policy/PolicyIO.h"
 #include "policy/PolicyTree.h"
+#include "util/BoundedRead.h"
 
 #include <QDir>
 #include <QFile>
@@ -510,7 +511,7 @@ private:
         if (file.size() > kMaxKeyFileBytes)
             fail("ERR_ESTATE_FILE", node.line, path,
                  QStringLiteral("the signing key file is larger than %1 bytes").arg(kMaxKeyFileBytes));
-        const QByteArray pem = file.read(kMaxKeyFileBytes + 1);
+        const QByteArray pem = util::readAtMost(file, kMaxKeyFileBytes);
         auto key = crypto::SigningKey::fromPrivatePem(pem, QString());
         if (!key)
             fail("ERR_ESTATE_KEY", node.line, path,
@@ -635,7 +636,7 @@ Result<Estate> loadEstateFile(const QString& path, const EstateLimits& limits)
         return Error{QStringLiteral("ERR_ESTATE_TOO_LARGE"),
                      QStringLiteral("the estate file is %1 bytes; at most %2 are accepted").arg(file.size()).arg(limits.maxFileBytes),
                      path};
-    const QByteArray text = file.read(limits.maxFileBytes + 1);
+    const QByteArray text = util::readAtMost(file, limits.maxFileBytes);
     if (file.error() != QFileDevice::NoError)
         return readError(path, QStringLiteral("cannot read the estate file: %1").arg(file.errorString()));
     auto estate = parseEstate(text, path.endsWith(QStringLiteral(".json"), Qt::CaseInsensitive), path,

@@ -5,6 +5,7 @@
 #include "keys/JwkInternal.h"
 #include "keys/KeyFactory.h"
 #include "keys/KeyMaterial.h"
+#include "util/BoundedRead.h"
 
 #include <QDateTime>
 #include <QFile>
@@ -167,7 +168,7 @@ Result<QList<Key>> loadKeyFile(const QString& path)
                                 QStringLiteral("The key file is larger than %1 MiB.")
                                     .arg(detail::kMaxKeyDataBytes / (1024 * 1024)),
                                 path);
-    const QByteArray data = file.read(detail::kMaxKeyDataBytes + 1);
+    const QByteArray data = util::readAtMost(file, detail::kMaxKeyDataBytes);
     if (data.size() > detail::kMaxKeyDataBytes)
         return detail::keyError("ERR_KEY_TOO_LARGE", QStringLiteral("The key file is too large."), path);
     return parseKeyData(data, path);

@@ -8,6 +8,7 @@
 #include "policy/CoreResources.h"
 #include "policy/PolicyTree.h"
 #include "util/AtomicFile.h"
+#include "util/BoundedRead.h"
 
 #include <QDir>
 #include <QFile>
@@ -618,7 +619,7 @@ Result<QByteArray> readKeyFile(const QString& baseDir, const QString& relative)
     if (file.size() > kMaxKeyFileBytes)
         return Error{QStringLiteral("ERR_KEY_FILE"),
                      QStringLiteral("key file %1 is larger than %2 bytes").arg(relative).arg(kMaxKeyFileBytes), QString()};
-    return file.read(kMaxKeyFileBytes + 1);
+    return util::readAtMost(file, kMaxKeyFileBytes);
 }
 
 Result<QList<keys::Key>> resolveSources(const KeySources& sources, const QString& baseDir, const QString& path,
@@ -798,7 +799,7 @@ Result<Policy> loadPolicyFile(const QString& path, const LoadLimits& limits)
         return Error{QStringLiteral("ERR_POLICY_TOO_LARGE"),
                      QStringLiteral("the policy file is %1 bytes; at most %2 are accepted").arg(file.size()).arg(limits.maxFileBytes),
                      path};
-    const QByteArray text = file.read(limits.maxFileBytes + 1);
+    const QByteArray text = util::readAtMost(file, limits.maxFileBytes);
     if (file.error() != QFileDevice::NoError)
         return readError(path, QStringLiteral("cannot read the policy file: %1").arg(file.errorString()));
     auto policy = parsePolicy(text, formatForPath(path), path, info.absolutePath(), limits);
