@@ -204,7 +204,7 @@ int writePolicy(const QString& path, const Shape& shape, const QString& tokenPat
 }
 
 // What the core alone costs on the file (in a child, so its memory is not the window's).
-int timeCore(const QString& path)
+int timeCore(const QString& path, int lintRepeats)
 {
     QElapsedTimer t;
     t.start();
@@ -216,7 +216,11 @@ int timeCore(const QString& path)
     const double loadMs = ms(t);
     t.restart();
     const QList<lint::Finding> findings = lint::lintPolicy(*loaded, 1793527200);
-    std::printf("%.1f %.1f %lld\n", loadMs, ms(t), static_cast<long long>(findings.size()));
+    const double lintMs = ms(t);
+    // --lint-repeat N lints N times more (for a profiler: the load then weighs little).
+    for (int i = 0; i < lintRepeats; ++i)
+        (void)lint::lintPolicy(*loaded, 1793527200);
+    std::printf("%.1f %.1f %lld\n", loadMs, lintMs, static_cast<long long>(findings.size()));
     return 0;
 }
 
@@ -288,7 +292,10 @@ int main(int argc, char** argv)
                                      QStringLiteral("FILE"));
     const QCommandLineOption repeatOpt(QStringLiteral("repeat-edits"), QStringLiteral("Repeat the edits N times first."),
                                        QStringLiteral("N"), QStringLiteral("0"));
-    parser.addOptions({issuersOpt, audiencesOpt, writeOpt, shotsOpt, keepOpt, coreOpt, repeatOpt});
+    const QCommandLineOption lintRepeatOpt(QStringLiteral("lint-repeat"),
+                                           QStringLiteral("With --core: lint N times more (for a profiler)."),
+                                           QStringLiteral("N"), QStringLiteral("0"));
+    parser.addOptions({issuersOpt, audiencesOpt, writeOpt, shotsOpt, keepOpt, coreOpt, repeatOpt, lintRepeatOpt});
     parser.process(app);
     Shape shape;
     shape.issuers = parser.value(issuersOpt).toInt();
@@ -296,7 +303,7 @@ int main(int argc, char** argv)
     if (parser.isSet(writeOpt))
         return writePolicy(parser.value(writeOpt), shape, parser.value(writeOpt) + QStringLiteral(".jwt"));
     if (parser.isSet(coreOpt))
-        return timeCore(parser.value(coreOpt));
+        return timeCore(parser.value(coreOpt), parser.value(lintRepeatOpt).toInt());
 
     // The policy file, written by a child (its memory and time are not ours).
     QTemporaryDir temp;
@@ -321,6 +328,7 @@ int main(int argc, char** argv)
     const QString token = QString::fromLatin1(tokenFile.readAll().trimmed());
     std::printf("Estate policy: %d issuers x %d audiences, %.1f MB (%s)\n", shape.issuers, shape.audiences,
                 static_cast<double>(QFileInfo(policyPath).size()) / 1e6, qPrintable(policyPath));
+    double coreLoadMs = 0;
     {
         QProcess core;
         core.start(QCoreApplication::applicationFilePath(), {QStringLiteral("--core"), policyPath});
@@ -328,7 +336,8 @@ int main(int argc, char** argv)
         const QList<QByteArray> f = core.readAllStandardOutput().trimmed().split(' ');
         if (f.size() == 3) {
             std::printf("\nThe core alone (another process)\n");
-            info("load the file (parse, validate, keys)", f[0].toDouble(), "ms");
+            coreLoadMs = f[0].toDouble();
+            info("load the file (parse, validate, keys)", coreLoadMs, "ms");
             info("lint", f[1].toDouble(), "ms");
         }
     }
@@ -377,7 +386,11 @@ int main(int argc, char** argv)
     const double startStall = stall.stop();
     info("window constructed and shown", constructedMs, "ms");
     check("window painted and usable (UI thread free)", usableMs, "ms", kStartTargetMs);
+    // No target of its own: the window is usable long before, and what the policy waits for is the
+    // core's load of the file (timed alone above, in another process), which the CLI pays too.
     info("policy on screen (the core's load on a worker)", policyShownMs, "ms");
+    if (coreLoadMs > 0)
+        info("  of it beyond the core's load, about (models, paint)", policyShownMs - constructedMs - coreLoadMs, "ms");
     info("Problems panel filled", problemsMs, "ms");
     info("longest UI-thread stall while it loads", startStall, "ms");
     info("since process start (incl. writing nothing)", static_cast<double>(sinceStart.elapsed()), "ms");

@@ -6,6 +6,7 @@
 #include <QHeaderView>
 #include <QKeyEvent>
 #include <QScrollBar>
+#include <QTimer>
 
 namespace jwb::ui {
 
@@ -37,6 +38,42 @@ FrozenTableView::FrozenTableView(int frozenColumns, QWidget* parent)
     // editor, which hands focus back to its own view.
     connect(m_frozen, &QAbstractItemView::pressed, this, [this] { setFocus(Qt::MouseFocusReason); });
     m_frozen->installEventFilter(this);
+    connect(horizontalScrollBar(), &QScrollBar::valueChanged, this, [this](int value) {
+        const int direction = value > m_lastScroll ? 1 : value < m_lastScroll ? -1 : 0;
+        if (!horizontalScrollBar()->isSliderDown())
+            alignToColumn(direction);
+        m_lastScroll = horizontalScrollBar()->value();
+    });
+    connect(horizontalScrollBar(), &QScrollBar::sliderReleased, this, [this] {
+        alignToColumn(0);
+        m_lastScroll = horizontalScrollBar()->value();
+    });
+}
+
+void FrozenTableView::alignToColumn(int direction)
+{
+    QScrollBar* bar = horizontalScrollBar();
+    if (m_aligning || !model() || bar->value() == 0)
+        return;
+    QHeaderView* header = horizontalHeader();
+    const int edge = frozenWidth();
+    const int column = header->logicalIndexAt(edge);
+    if (column < m_frozenColumns)
+        return;
+    const int hidden = edge - header->sectionViewportPosition(column); // pixels of it under the frozen part
+    if (hidden <= 0)
+        return;
+    const int size = header->sectionSize(column);
+    const int reveal = bar->value() - hidden;        // the column shown whole
+    const int skip = bar->value() + (size - hidden); // the next one first
+    int target = reveal;
+    if (direction > 0 || (direction == 0 && hidden > size / 2))
+        target = skip <= bar->maximum() ? skip : bar->value(); // at the end the last column stays whole
+    if (target == bar->value())
+        return;
+    m_aligning = true;
+    bar->setValue(target);
+    m_aligning = false;
 }
 
 void FrozenTableView::setModel(QAbstractItemModel* model)
@@ -65,6 +102,8 @@ void FrozenTableView::hideScrollingColumns()
             m_frozen->setColumnWidth(c, columnWidth(c));
     }
     layoutFrozen();
+    // Other columns (a filter) at the same scroll position can start anywhere under the frozen part.
+    QTimer::singleShot(0, this, [this] { alignToColumn(0); });
 }
 
 int FrozenTableView::frozenWidth() const
@@ -157,7 +196,11 @@ bool FrozenTableView::edit(const QModelIndex& index, EditTrigger trigger, QEvent
 
 void FrozenTableView::scrollTo(const QModelIndex& index, ScrollHint hint)
 {
+    // Where a cell is brought into view it stays, whole, even if that leaves a column cut at the
+    // frozen edge: the cell asked for matters more than the edge.
+    m_aligning = true;
     QTableView::scrollTo(index, hint);
+    m_aligning = false;
     if (index.isValid() && index.column() >= m_frozenColumns) {
         const int hidden = frozenWidth() - visualRect(index).left();
         if (hidden > 0)

@@ -36,6 +36,11 @@ protected:
 
 private:
     void hideScrollingColumns();
+    // Moves the horizontal scroll so that a column starts exactly at the frozen part's right edge:
+    // scrolled by pixels, the first audience would otherwise sit half under the frozen columns,
+    // its header cut. Not while the scroll bar is being dragged (then once it is released).
+    // `direction`: the way it was scrolled (+1 right, -1 left, 0 unknown: to the nearer boundary).
+    void alignToColumn(int direction);
     // After an editor of the frozen part closes: the keyboard comes back here, unless the user went elsewhere.
     void takeFocusBack();
     void layoutFrozen();
@@ -43,6 +48,8 @@ private:
 
     int m_frozenColumns;
     QTableView* m_frozen;
+    bool m_aligning = false;
+    int m_lastScroll = 0;
 };
 
 } // namespace jwb::ui
