@@ -206,6 +206,8 @@ private slots:
             QVERIFY2(html.contains(needle.toHtmlEscaped()), qPrintable(QStringLiteral("missing from the HTML: ") + needle));
         QVERIFY(html.contains(QStringLiteral("TEST KEY")));
         QVERIFY(html.contains(QStringLiteral("EXPIRED")));
+        for (const QString& secret : forbiddenStrings())
+            QVERIFY2(!html.contains(secret), qPrintable(QStringLiteral("secret in the HTML: ") + secret.left(12)));
     }
 
     void estateAndCompare_reportVerifiersDiffAndNoPrivateKey()
@@ -214,12 +216,17 @@ private slots:
         const QString out = dir.filePath(QStringLiteral("review.pdf"));
         const QString estate = QStringLiteral(JWB_TEST_DATA "/estate/estate.yaml");
         const Run r = runPolicy({QStringLiteral("report"), QStringLiteral("--policy"), QStringLiteral(JWB_TEST_DATA "/estate/staging-policy.yaml"),
-                                 QStringLiteral("--estate"), estate, QStringLiteral("--compare"), QStringLiteral(JWB_TEST_DATA "/estate/staging-policy.yaml"),
+                                 QStringLiteral("--estate"), estate, QStringLiteral("--compare"), samplePath(),
                                  QStringLiteral("--at"), kAt, QStringLiteral("-o"), out});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         const QString text = pdfText(out);
         QVERIFY(text.contains(QStringLiteral("Changeunderreview")));
-        QVERIFY(text.contains(QStringLiteral("Nosemanticchange.")));
+        // The sample (revision 3) as the old revision: issuers added are loosening and listed before
+        // the tightening rows.
+        QVERIFY(text.contains(QStringLiteral("Fromrevision3torevision1:")));
+        const qsizetype loosening = text.indexOf(QStringLiteral("looseningissuer-added"));
+        const qsizetype tightening = text.indexOf(QStringLiteral("tighteningissuer-removed"));
+        QVERIFY2(loosening >= 0 && tightening > loosening, qPrintable(QStringLiteral("%1 %2").arg(loosening).arg(tightening)));
         QVERIFY(text.contains(QStringLiteral("edge-haproxy")));
         QVERIFY(text.contains(QStringLiteral("orders-api")));
         QVERIFY(text.contains(QStringLiteral("notprobed")));
