@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 // Rules about an issuer's trust entry: the audiences it may mint for and where its keys are published.
 
+#include "lint/JwksUri.h"
 #include "lint/LintRule.h"
 
 #include <QHash>
@@ -91,8 +92,7 @@ void checkJwksUriHttps(const Rule& self, const Context& context, FindingSink& si
     for (const IssuerView& view : context.views()) {
         if (!view.issuer || view.issuer->keys.jwksUri.isEmpty())
             continue;
-        const QUrl url(view.issuer->keys.jwksUri);
-        if (url.isValid() && url.scheme() == u"https" && !url.host().isEmpty())
+        if (isHttpsUrl(view.issuer->keys.jwksUri))
             continue;
         sink.report(self, view.issuerPath() + QStringLiteral(".keys.jwks_uri"), view.issuerName(),
                     QStringLiteral("jwks_uri '%1' of issuer '%2' is not an https URL: whoever sits on the network "

@@ -6,6 +6,7 @@
 #include "policy/PolicyIO.h"
 
 #include "policy/CoreResources.h"
+#include "policy/PolicyFields.h"
 #include "policy/PolicyTree.h"
 #include "util/AtomicFile.h"
 #include "util/BoundedRead.h"
@@ -23,7 +24,6 @@
 #include <charconv>
 #include <exception>
 #include <functional>
-#include <initializer_list>
 #include <limits>
 #include <new>
 
@@ -38,10 +38,6 @@ using detail::typeName;
 using ScalarType = TreeNode::ScalarType;
 
 constexpr qint64 kMaxKeyFileBytes = 1024 * 1024;
-constexpr qint64 kMinTokenBytes = 64;
-constexpr qint64 kMaxTokenBytes = 1024 * 1024;
-constexpr int kMaxChain = 16;
-constexpr int kMaxNestedDepth = 8;
 
 // Thrown inside the reader only; parsePolicy turns it back into a Result.
 struct LoadFailure {
@@ -88,16 +84,14 @@ public:
         readVersion(root, policy);
 
         std::vector<std::pair<const TreeNode*, QString>> exceptionIssuers;
-        readMap(root, QString(),
-                {"jwt_policy", "name", "owner", "revision", "defaults", "issuers", "exceptions", "delegation",
-                 "deployments"},
-                [&](std::string_view key, const QString& path, const TreeNode& value) {
+        readMap(root, QString(), Section::Root, [&](const FieldSpec& field, const QString& path, const TreeNode& value) {
+                    const std::string_view key = field.name;
                     if (key == "name")
                         policy.name = string(value, path);
                     else if (key == "owner")
                         policy.owner = string(value, path);
                     else if (key == "revision")
-                        policy.revision = static_cast<int>(integer(value, path, 0, std::numeric_limits<int>::max()));
+                        policy.revision = static_cast<int>(integer(value, path, field));
                     else if (key == "defaults")
                         policy.defaults = rules(value, path);
                     else if (key == "issuers")
@@ -127,7 +121,7 @@ public:
     }
 
 private:
-    using FieldHandler = std::function<void(std::string_view, const QString&, const TreeNode&)>;
+    using FieldHandler = std::function<void(const FieldSpec&, const QString&, const TreeNode&)>;
 
     void readVersion(const TreeNode& root, Policy& policy)
     {
@@ -137,8 +131,7 @@ private:
             if (value.kind != TreeNode::Kind::Scalar || value.scalarType() != ScalarType::Integer)
                 fail("ERR_POLICY_TYPE", key.line, QStringLiteral("jwt_policy"),
                      QStringLiteral("expected an integer format version, got %1").arg(typeName(value)));
-            const qint64 version = integer(value, QStringLiteral("jwt_policy"), std::numeric_limits<qint64>::min(),
-                                           std::numeric_limits<qint64>::max());
+            const qint64 version = decimal(value, QStringLiteral("jwt_policy"));
             if (version > kFormatVersion)
                 fail("ERR_POLICY_VERSION", key.line, QStringLiteral("jwt_policy"),
                      QStringLiteral("written for format %1; this build reads format %2").arg(version).arg(kFormatVersion));
@@ -158,10 +151,9 @@ private:
             m_lines.insert(path, line);
     }
 
-    // Walks a mapping: refuses duplicate and unknown keys, records each field's line, and hands
-    // every value to `handler`.
-    void readMap(const TreeNode& node, const QString& path, std::initializer_list<std::string_view> allowed,
-                 const FieldHandler& handler)
+    // Walks a mapping: refuses duplicate keys and keys the field table does not list for `section`,
+    // records each field's line, and hands every value to `handler` with its field.
+    void readMap(const TreeNode& node, const QString& path, Section section, const FieldHandler& handler)
     {
         expectMap(node, path);
         QHash<QString, int> seen;
@@ -172,18 +164,16 @@ private:
                 fail("ERR_POLICY_DUPLICATE_KEY", key.line, fieldPath,
                      QStringLiteral("\"%1\" appears twice in this mapping (first on line %2)").arg(name).arg(*it));
             seen.insert(name, key.line);
-            bool known = false;
-            for (std::string_view candidate : allowed)
-                known = known || candidate == key.text;
-            if (!known) {
+            const FieldSpec* spec = findField(section, key.text);
+            if (!spec) {
                 QStringList names;
-                for (std::string_view candidate : allowed)
-                    names << QString::fromLatin1(candidate.data(), static_cast<qsizetype>(candidate.size()));
+                for (const FieldSpec& candidate : fieldsOf(section))
+                    names << fieldName(candidate);
                 fail("ERR_POLICY_UNKNOWN_FIELD", key.line, fieldPath,
                      QStringLiteral("unknown field \"%1\" (allowed here: %2)").arg(name, names.join(QStringLiteral(", "))));
             }
             note(fieldPath, key.line);
-            handler(key.text, fieldPath, value);
+            handler(*spec, fieldPath, value);
         }
     }
 
@@ -217,7 +207,8 @@ private:
         return s;
     }
 
-    qint64 integer(const TreeNode& node, const QString& path, qint64 min, qint64 max) const
+    // A decimal integer of any size qint64 holds.
+    qint64 decimal(const TreeNode& node, const QString& path) const
     {
         if (node.kind != TreeNode::Kind::Scalar || node.scalarType() != ScalarType::Integer)
             fail("ERR_POLICY_TYPE", node.line, path, QStringLiteral("expected an integer, got %1").arg(typeName(node)));
@@ -230,13 +221,27 @@ private:
             fail("ERR_POLICY_RANGE", node.line, path, QStringLiteral("the number is too large"));
         if (ec != std::errc() || end != text.data() + text.size())
             fail("ERR_POLICY_TYPE", node.line, path, QStringLiteral("expected a decimal integer"));
-        if (value < min || value > max) {
-            const QString range = max == std::numeric_limits<qint64>::max() || max == std::numeric_limits<int>::max()
-                                      ? QStringLiteral("at least %1").arg(min)
-                                      : QStringLiteral("between %1 and %2").arg(min).arg(max);
-            fail("ERR_POLICY_RANGE", node.line, path, QStringLiteral("must be %1 (got %2)").arg(range).arg(value));
-        }
         return value;
+    }
+
+    // An integer within the field's range from the table.
+    qint64 integer(const TreeNode& node, const QString& path, const FieldSpec& field) const
+    {
+        const qint64 value = decimal(node, path);
+        if (const QString problem = rangeProblem(field, value); !problem.isEmpty())
+            fail("ERR_POLICY_RANGE", node.line, path, problem);
+        return value;
+    }
+
+    // One of the field's words from the table.
+    QString choice(const TreeNode& node, const QString& path, const FieldSpec& field) const
+    {
+        const QString s = string(node, path);
+        const QStringList choices = choicesOf(field);
+        if (!choices.contains(s))
+            fail("ERR_POLICY_VALUE", node.line, path,
+                 QStringLiteral("\"%1\" is not one of: %2").arg(s, choices.join(QStringLiteral(", "))));
+        return s;
     }
 
     bool boolean(const TreeNode& node, const QString& path) const
@@ -262,16 +267,14 @@ private:
     Rules rules(const TreeNode& node, const QString& path)
     {
         Rules r;
-        readMap(node, path,
-                {"algorithms", "clock_skew_seconds", "max_lifetime_seconds", "required_claims", "allowed_headers",
-                 "allowed_types", "require_type", "require_kid", "max_token_bytes"},
-                [&](std::string_view key, const QString& p, const TreeNode& v) {
+        readMap(node, path, Section::Rules, [&](const FieldSpec& f, const QString& p, const TreeNode& v) {
+                    const std::string_view key = f.name;
                     if (key == "algorithms")
                         r.algorithms = stringList(v, p);
                     else if (key == "clock_skew_seconds")
-                        r.clockSkewSeconds = static_cast<int>(integer(v, p, 0, kMaxClockSkewSeconds));
+                        r.clockSkewSeconds = static_cast<int>(integer(v, p, f));
                     else if (key == "max_lifetime_seconds")
-                        r.maxLifetimeSeconds = integer(v, p, 1, std::numeric_limits<qint64>::max());
+                        r.maxLifetimeSeconds = integer(v, p, f);
                     else if (key == "required_claims")
                         r.requiredClaims = stringList(v, p);
                     else if (key == "allowed_headers")
@@ -283,7 +286,7 @@ private:
                     else if (key == "require_kid")
                         r.requireKid = boolean(v, p);
                     else if (key == "max_token_bytes")
-                        r.maxTokenBytes = integer(v, p, kMinTokenBytes, kMaxTokenBytes);
+                        r.maxTokenBytes = integer(v, p, f);
                 });
         return r;
     }
@@ -293,7 +296,7 @@ private:
     QJsonObject jwksObject(const TreeNode& node, const QString& path)
     {
         bool hasKeys = false;
-        readMap(node, path, {"keys"}, [&](std::string_view, const QString& p, const TreeNode& v) {
+        readMap(node, path, Section::Jwks, [&](const FieldSpec&, const QString& p, const TreeNode& v) {
             expectSequence(v, p);
             hasKeys = true;
             if (static_cast<qint64>(v.items.size()) > m_limits.maxKeysPerIssuer)
@@ -360,7 +363,8 @@ private:
     KeySources keySources(const TreeNode& node, const QString& path, bool exceptionKeys)
     {
         KeySources keys;
-        const auto handler = [&](std::string_view key, const QString& p, const TreeNode& v) {
+        const auto handler = [&](const FieldSpec& f, const QString& p, const TreeNode& v) {
+            const std::string_view key = f.name;
             if (key == "jwks")
                 keys.jwks = jwksObject(v, p);
             else if (key == "jwks_file")
@@ -374,27 +378,23 @@ private:
             else if (key == "refresh")
                 keys.refresh = refresh(v, p);
         };
-        if (exceptionKeys)
-            readMap(node, path, {"jwks", "jwks_file", "pem_files"}, handler);
-        else
-            readMap(node, path, {"jwks", "jwks_file", "pem_files", "jwks_uri", "test_jwks", "refresh"}, handler);
+        readMap(node, path, exceptionKeys ? Section::ExceptionKeys : Section::Keys, handler);
         return keys;
     }
 
     KeyRefresh refresh(const TreeNode& node, const QString& path)
     {
         KeyRefresh r;
-        constexpr qint64 maxSeconds = std::numeric_limits<int>::max();
-        readMap(node, path, {"cache_seconds", "max_stale_seconds", "refetch_on_unknown_kid", "cooldown_seconds"},
-                [&](std::string_view key, const QString& p, const TreeNode& v) {
+        readMap(node, path, Section::Refresh, [&](const FieldSpec& f, const QString& p, const TreeNode& v) {
+                    const std::string_view key = f.name;
                     if (key == "cache_seconds")
-                        r.cacheSeconds = integer(v, p, 0, maxSeconds);
+                        r.cacheSeconds = integer(v, p, f);
                     else if (key == "max_stale_seconds")
-                        r.maxStaleSeconds = integer(v, p, 0, maxSeconds);
+                        r.maxStaleSeconds = integer(v, p, f);
                     else if (key == "refetch_on_unknown_kid")
                         r.refetchOnUnknownKid = boolean(v, p);
                     else if (key == "cooldown_seconds")
-                        r.cooldownSeconds = integer(v, p, 0, maxSeconds);
+                        r.cooldownSeconds = integer(v, p, f);
                 });
         return r;
     }
@@ -414,8 +414,8 @@ private:
             Issuer issuer;
             bool hasIssuer = false;
             int issuerLine = item.line;
-            readMap(item, itemPath, {"issuer", "trust_domain", "audiences", "subjects", "keys", "overrides"},
-                    [&](std::string_view key, const QString& p, const TreeNode& v) {
+            readMap(item, itemPath, Section::Issuer, [&](const FieldSpec& f, const QString& p, const TreeNode& v) {
+                        const std::string_view key = f.name;
                         if (key == "issuer") {
                             issuer.issuer = nonEmptyString(v, p);
                             hasIssuer = true;
@@ -457,8 +457,8 @@ private:
             bool hasExpires = false;
             bool hasIssuer = false;
             int idLine = item.line;
-            readMap(item, itemPath, {"id", "owner", "reason", "expires", "issuer", "allow"},
-                    [&](std::string_view key, const QString& p, const TreeNode& v) {
+            readMap(item, itemPath, Section::Exception, [&](const FieldSpec& f, const QString& p, const TreeNode& v) {
+                        const std::string_view key = f.name;
                         if (key == "id") {
                             exception.id = nonEmptyString(v, p);
                             hasId = true;
@@ -505,16 +505,16 @@ private:
     ExceptionAllow allow(const TreeNode& node, const QString& path)
     {
         ExceptionAllow a;
-        readMap(node, path, {"algorithms", "headers", "clock_skew_seconds", "max_lifetime_seconds", "kids", "keys"},
-                [&](std::string_view key, const QString& p, const TreeNode& v) {
+        readMap(node, path, Section::Allow, [&](const FieldSpec& f, const QString& p, const TreeNode& v) {
+                    const std::string_view key = f.name;
                     if (key == "algorithms")
                         a.algorithms = stringList(v, p);
                     else if (key == "headers")
                         a.headers = stringList(v, p);
                     else if (key == "clock_skew_seconds")
-                        a.clockSkewSeconds = static_cast<int>(integer(v, p, 0, kMaxClockSkewSeconds));
+                        a.clockSkewSeconds = static_cast<int>(integer(v, p, f));
                     else if (key == "max_lifetime_seconds")
-                        a.maxLifetimeSeconds = integer(v, p, 1, std::numeric_limits<qint64>::max());
+                        a.maxLifetimeSeconds = integer(v, p, f);
                     else if (key == "kids")
                         a.kids = stringList(v, p);
                     else if (key == "keys")
@@ -526,32 +526,18 @@ private:
     void readDelegation(const TreeNode& node, const QString& path, Policy& policy)
     {
         Delegation d;
-        readMap(node, path, {"act", "allowed_actors", "max_chain", "nested", "max_nested_depth"},
-                [&](std::string_view key, const QString& p, const TreeNode& v) {
+        readMap(node, path, Section::Delegation, [&](const FieldSpec& f, const QString& p, const TreeNode& v) {
+                    const std::string_view key = f.name;
                     if (key == "act") {
-                        const QString s = string(v, p);
-                        if (s == u"reject")
-                            d.act = Delegation::Act::Reject;
-                        else if (s == u"allow")
-                            d.act = Delegation::Act::Allow;
-                        else
-                            fail("ERR_POLICY_VALUE", v.line, p,
-                                 QStringLiteral("\"%1\" is not one of: reject, allow").arg(s));
+                        d.act = choice(v, p, f) == u"allow" ? Delegation::Act::Allow : Delegation::Act::Reject;
                     } else if (key == "allowed_actors") {
                         d.allowedActors = stringList(v, p);
                     } else if (key == "max_chain") {
-                        d.maxChain = static_cast<int>(integer(v, p, 1, kMaxChain));
+                        d.maxChain = static_cast<int>(integer(v, p, f));
                     } else if (key == "nested") {
-                        const QString s = string(v, p);
-                        if (s == u"reject")
-                            d.nested = Delegation::Nested::Reject;
-                        else if (s == u"verify")
-                            d.nested = Delegation::Nested::Verify;
-                        else
-                            fail("ERR_POLICY_VALUE", v.line, p,
-                                 QStringLiteral("\"%1\" is not one of: reject, verify").arg(s));
+                        d.nested = choice(v, p, f) == u"verify" ? Delegation::Nested::Verify : Delegation::Nested::Reject;
                     } else if (key == "max_nested_depth") {
-                        d.maxNestedDepth = static_cast<int>(integer(v, p, 1, kMaxNestedDepth));
+                        d.maxNestedDepth = static_cast<int>(integer(v, p, f));
                     }
                 });
         policy.delegation = d;
@@ -560,8 +546,6 @@ private:
 
     void readDeployments(const TreeNode& node, const QString& path, Policy& policy)
     {
-        static const QStringList targets{QStringLiteral("envoy"), QStringLiteral("istio"), QStringLiteral("kong"),
-                                         QStringLiteral("nginx"), QStringLiteral("opa")};
         expectSequence(node, path);
         for (std::size_t i = 0; i < node.items.size(); ++i) {
             const TreeNode& item = node.items[i];
@@ -569,14 +553,10 @@ private:
             note(itemPath, item.line);
             Deployment deployment;
             bool hasTarget = false;
-            readMap(item, itemPath, {"target", "only_verifier"},
-                    [&](std::string_view key, const QString& p, const TreeNode& v) {
+            readMap(item, itemPath, Section::Deployment, [&](const FieldSpec& f, const QString& p, const TreeNode& v) {
+                        const std::string_view key = f.name;
                         if (key == "target") {
-                            deployment.target = string(v, p);
-                            if (!targets.contains(deployment.target))
-                                fail("ERR_POLICY_VALUE", v.line, p,
-                                     QStringLiteral("\"%1\" is not one of: %2")
-                                         .arg(deployment.target, targets.join(QStringLiteral(", "))));
+                            deployment.target = choice(v, p, f);
                             hasTarget = true;
                         } else if (key == "only_verifier") {
                             deployment.onlyVerifier = boolean(v, p);

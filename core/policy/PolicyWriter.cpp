@@ -4,6 +4,7 @@
 
 #include "policy/PolicyWriter.h"
 
+#include "policy/PolicyFields.h"
 #include "policy/PolicyIO.h"
 #include "policy/PolicyTree.h"
 
@@ -16,6 +17,9 @@
 #include <yaml-cpp/null.h>
 
 #include <cmath>
+#include <optional>
+#include <span>
+#include <string_view>
 
 namespace jwb::policy::detail {
 
@@ -284,77 +288,118 @@ void writeJsonNode(QByteArray& out, const OutNode& node, int indent)
     }
 }
 
-// ---- the policy as an ordered document (schema order) ----
+// ---- the policy as an ordered document (the field table's order) ----
+
+// The members of one mapping, set by name in any order and written in the field table's order for
+// its section: the writer holds no key order of its own.
+class MappingBuilder final {
+public:
+    explicit MappingBuilder(Section section) : m_fields(fieldsOf(section)), m_values(m_fields.size()) {}
+
+    MappingBuilder& set(std::string_view name, OutNode value)
+    {
+        for (std::size_t i = 0; i < m_fields.size(); ++i) {
+            if (m_fields[i].name == name) {
+                m_values[i] = std::move(value);
+                return *this;
+            }
+        }
+        Q_ASSERT_X(false, "MappingBuilder::set", "a field name missing from the table");
+        return *this;
+    }
+    // Sets `name` only when `value` holds something (an empty mapping or list is left out).
+    MappingBuilder& setIfNotEmpty(std::string_view name, OutNode value)
+    {
+        return value.isEmpty() ? *this : set(name, std::move(value));
+    }
+
+    OutNode take()
+    {
+        OutNode n = OutNode::map();
+        for (std::size_t i = 0; i < m_fields.size(); ++i) {
+            if (m_values[i])
+                n.add(fieldName(m_fields[i]), std::move(*m_values[i]));
+        }
+        return n;
+    }
+
+private:
+    std::span<const FieldSpec> m_fields;
+    std::vector<std::optional<OutNode>> m_values;
+};
 
 OutNode rulesNode(const Rules& rules)
 {
-    OutNode n = OutNode::map();
+    MappingBuilder n(Section::Rules);
     if (rules.algorithms)
-        n.add(QStringLiteral("algorithms"), OutNode::stringList(*rules.algorithms));
+        n.set("algorithms", OutNode::stringList(*rules.algorithms));
     if (rules.clockSkewSeconds)
-        n.add(QStringLiteral("clock_skew_seconds"), OutNode::integer(*rules.clockSkewSeconds));
+        n.set("clock_skew_seconds", OutNode::integer(*rules.clockSkewSeconds));
     if (rules.maxLifetimeSeconds)
-        n.add(QStringLiteral("max_lifetime_seconds"), OutNode::integer(*rules.maxLifetimeSeconds));
+        n.set("max_lifetime_seconds", OutNode::integer(*rules.maxLifetimeSeconds));
     if (rules.requiredClaims)
-        n.add(QStringLiteral("required_claims"), OutNode::stringList(*rules.requiredClaims));
+        n.set("required_claims", OutNode::stringList(*rules.requiredClaims));
     if (rules.allowedHeaders)
-        n.add(QStringLiteral("allowed_headers"), OutNode::stringList(*rules.allowedHeaders));
+        n.set("allowed_headers", OutNode::stringList(*rules.allowedHeaders));
     if (rules.allowedTypes)
-        n.add(QStringLiteral("allowed_types"), OutNode::stringList(*rules.allowedTypes));
+        n.set("allowed_types", OutNode::stringList(*rules.allowedTypes));
     if (rules.requireType)
-        n.add(QStringLiteral("require_type"), OutNode::boolean_(*rules.requireType));
+        n.set("require_type", OutNode::boolean_(*rules.requireType));
     if (rules.requireKid)
-        n.add(QStringLiteral("require_kid"), OutNode::boolean_(*rules.requireKid));
+        n.set("require_kid", OutNode::boolean_(*rules.requireKid));
     if (rules.maxTokenBytes)
-        n.add(QStringLiteral("max_token_bytes"), OutNode::integer(*rules.maxTokenBytes));
-    return n;
+        n.set("max_token_bytes", OutNode::integer(*rules.maxTokenBytes));
+    return n.take();
 }
 
-OutNode keySourcesNode(const KeySources& keys)
+OutNode refreshNode(const KeyRefresh& r)
 {
-    OutNode n = OutNode::map();
+    MappingBuilder n(Section::Refresh);
+    if (r.cacheSeconds)
+        n.set("cache_seconds", OutNode::integer(*r.cacheSeconds));
+    if (r.maxStaleSeconds)
+        n.set("max_stale_seconds", OutNode::integer(*r.maxStaleSeconds));
+    if (r.refetchOnUnknownKid)
+        n.set("refetch_on_unknown_kid", OutNode::boolean_(*r.refetchOnUnknownKid));
+    if (r.cooldownSeconds)
+        n.set("cooldown_seconds", OutNode::integer(*r.cooldownSeconds));
+    return n.take();
+}
+
+// An issuer's keys (Section::Keys) or an exception's extra keys (Section::ExceptionKeys, which has
+// no jwks_uri, test_jwks or refresh: the model leaves those unset there).
+OutNode keySourcesNode(const KeySources& keys, Section section)
+{
+    MappingBuilder n(section);
     if (keys.jwks)
-        n.add(QStringLiteral("jwks"), OutNode::fromJson(*keys.jwks));
+        n.set("jwks", OutNode::fromJson(*keys.jwks));
     if (!keys.jwksFile.isEmpty())
-        n.add(QStringLiteral("jwks_file"), OutNode::string(keys.jwksFile));
+        n.set("jwks_file", OutNode::string(keys.jwksFile));
     if (!keys.pemFiles.isEmpty())
-        n.add(QStringLiteral("pem_files"), OutNode::stringList(keys.pemFiles));
-    if (!keys.jwksUri.isEmpty())
-        n.add(QStringLiteral("jwks_uri"), OutNode::string(keys.jwksUri));
-    if (keys.testJwks)
-        n.add(QStringLiteral("test_jwks"), OutNode::fromJson(*keys.testJwks));
-    if (keys.refresh) {
-        const KeyRefresh& r = *keys.refresh;
-        OutNode refresh = OutNode::map();
-        if (r.cacheSeconds)
-            refresh.add(QStringLiteral("cache_seconds"), OutNode::integer(*r.cacheSeconds));
-        if (r.maxStaleSeconds)
-            refresh.add(QStringLiteral("max_stale_seconds"), OutNode::integer(*r.maxStaleSeconds));
-        if (r.refetchOnUnknownKid)
-            refresh.add(QStringLiteral("refetch_on_unknown_kid"), OutNode::boolean_(*r.refetchOnUnknownKid));
-        if (r.cooldownSeconds)
-            refresh.add(QStringLiteral("cooldown_seconds"), OutNode::integer(*r.cooldownSeconds));
-        n.add(QStringLiteral("refresh"), std::move(refresh));
+        n.set("pem_files", OutNode::stringList(keys.pemFiles));
+    if (section == Section::Keys) {
+        if (!keys.jwksUri.isEmpty())
+            n.set("jwks_uri", OutNode::string(keys.jwksUri));
+        if (keys.testJwks)
+            n.set("test_jwks", OutNode::fromJson(*keys.testJwks));
+        if (keys.refresh)
+            n.set("refresh", refreshNode(*keys.refresh));
     }
-    return n;
+    return n.take();
 }
 
 OutNode issuerNode(const Issuer& issuer)
 {
-    OutNode n = OutNode::map();
-    n.add(QStringLiteral("issuer"), OutNode::string(issuer.issuer));
+    MappingBuilder n(Section::Issuer);
+    n.set("issuer", OutNode::string(issuer.issuer));
     if (!issuer.trustDomain.isEmpty())
-        n.add(QStringLiteral("trust_domain"), OutNode::string(issuer.trustDomain));
-    n.add(QStringLiteral("audiences"), OutNode::stringList(issuer.audiences));
+        n.set("trust_domain", OutNode::string(issuer.trustDomain));
+    n.set("audiences", OutNode::stringList(issuer.audiences));
     if (!issuer.subjects.isEmpty())
-        n.add(QStringLiteral("subjects"), OutNode::stringList(issuer.subjects));
-    OutNode keys = keySourcesNode(issuer.keys);
-    if (!keys.isEmpty())
-        n.add(QStringLiteral("keys"), std::move(keys));
-    OutNode overrides = rulesNode(issuer.overrides);
-    if (!overrides.isEmpty())
-        n.add(QStringLiteral("overrides"), std::move(overrides));
-    return n;
+        n.set("subjects", OutNode::stringList(issuer.subjects));
+    n.setIfNotEmpty("keys", keySourcesNode(issuer.keys, Section::Keys));
+    n.setIfNotEmpty("overrides", rulesNode(issuer.overrides));
+    return n.take();
 }
 
 OutNode expiresNode(const PolicyException& exception)
@@ -371,83 +416,84 @@ OutNode expiresNode(const PolicyException& exception)
     return OutNode::string(utc.toString(format));
 }
 
+OutNode allowNode(const ExceptionAllow& a)
+{
+    MappingBuilder n(Section::Allow);
+    if (a.algorithms)
+        n.set("algorithms", OutNode::stringList(*a.algorithms));
+    if (a.headers)
+        n.set("headers", OutNode::stringList(*a.headers));
+    if (a.clockSkewSeconds)
+        n.set("clock_skew_seconds", OutNode::integer(*a.clockSkewSeconds));
+    if (a.maxLifetimeSeconds)
+        n.set("max_lifetime_seconds", OutNode::integer(*a.maxLifetimeSeconds));
+    if (a.kids)
+        n.set("kids", OutNode::stringList(*a.kids));
+    if (a.keys)
+        n.set("keys", keySourcesNode(*a.keys, Section::ExceptionKeys));
+    return n.take();
+}
+
 OutNode exceptionNode(const PolicyException& exception)
 {
-    OutNode n = OutNode::map();
-    n.add(QStringLiteral("id"), OutNode::string(exception.id));
+    MappingBuilder n(Section::Exception);
+    n.set("id", OutNode::string(exception.id));
     if (!exception.owner.isEmpty())
-        n.add(QStringLiteral("owner"), OutNode::string(exception.owner));
+        n.set("owner", OutNode::string(exception.owner));
     if (!exception.reason.isEmpty())
-        n.add(QStringLiteral("reason"), OutNode::string(exception.reason));
-    n.add(QStringLiteral("expires"), expiresNode(exception));
-    n.add(QStringLiteral("issuer"), OutNode::string(exception.issuer));
-    const ExceptionAllow& a = exception.allow;
-    OutNode allow = OutNode::map();
-    if (a.algorithms)
-        allow.add(QStringLiteral("algorithms"), OutNode::stringList(*a.algorithms));
-    if (a.headers)
-        allow.add(QStringLiteral("headers"), OutNode::stringList(*a.headers));
-    if (a.clockSkewSeconds)
-        allow.add(QStringLiteral("clock_skew_seconds"), OutNode::integer(*a.clockSkewSeconds));
-    if (a.maxLifetimeSeconds)
-        allow.add(QStringLiteral("max_lifetime_seconds"), OutNode::integer(*a.maxLifetimeSeconds));
-    if (a.kids)
-        allow.add(QStringLiteral("kids"), OutNode::stringList(*a.kids));
-    if (a.keys)
-        allow.add(QStringLiteral("keys"), keySourcesNode(*a.keys));
-    n.add(QStringLiteral("allow"), std::move(allow));
-    return n;
+        n.set("reason", OutNode::string(exception.reason));
+    n.set("expires", expiresNode(exception));
+    n.set("issuer", OutNode::string(exception.issuer));
+    n.set("allow", allowNode(exception.allow));
+    return n.take();
 }
 
 OutNode delegationNode(const Delegation& d)
 {
-    OutNode n = OutNode::map();
-    n.add(QStringLiteral("act"),
-          OutNode::string(d.act == Delegation::Act::Allow ? QStringLiteral("allow") : QStringLiteral("reject")));
+    MappingBuilder n(Section::Delegation);
+    n.set("act", OutNode::string(d.act == Delegation::Act::Allow ? QStringLiteral("allow") : QStringLiteral("reject")));
     if (!d.allowedActors.isEmpty())
-        n.add(QStringLiteral("allowed_actors"), OutNode::stringList(d.allowedActors));
-    n.add(QStringLiteral("max_chain"), OutNode::integer(d.maxChain));
-    n.add(QStringLiteral("nested"), OutNode::string(d.nested == Delegation::Nested::Verify ? QStringLiteral("verify")
-                                                                                        : QStringLiteral("reject")));
-    n.add(QStringLiteral("max_nested_depth"), OutNode::integer(d.maxNestedDepth));
-    return n;
+        n.set("allowed_actors", OutNode::stringList(d.allowedActors));
+    n.set("max_chain", OutNode::integer(d.maxChain));
+    n.set("nested", OutNode::string(d.nested == Delegation::Nested::Verify ? QStringLiteral("verify")
+                                                                           : QStringLiteral("reject")));
+    n.set("max_nested_depth", OutNode::integer(d.maxNestedDepth));
+    return n.take();
+}
+
+OutNode deploymentNode(const Deployment& deployment)
+{
+    MappingBuilder n(Section::Deployment);
+    n.set("target", OutNode::string(deployment.target));
+    n.set("only_verifier", OutNode::boolean_(deployment.onlyVerifier));
+    return n.take();
+}
+
+template <typename Item>
+OutNode listNode(const QList<Item>& items, OutNode (*node)(const Item&))
+{
+    OutNode list = OutNode::list(false);
+    for (const Item& item : items)
+        list.items.push_back(node(item));
+    return list;
 }
 
 OutNode policyNode(const Policy& policy)
 {
-    OutNode root = OutNode::map();
-    root.add(QStringLiteral("jwt_policy"), OutNode::integer(policy.formatVersion));
+    MappingBuilder root(Section::Root);
+    root.set("jwt_policy", OutNode::integer(policy.formatVersion));
     if (!policy.name.isEmpty())
-        root.add(QStringLiteral("name"), OutNode::string(policy.name));
+        root.set("name", OutNode::string(policy.name));
     if (!policy.owner.isEmpty())
-        root.add(QStringLiteral("owner"), OutNode::string(policy.owner));
-    root.add(QStringLiteral("revision"), OutNode::integer(policy.revision));
-    OutNode defaults = rulesNode(policy.defaults);
-    if (!defaults.isEmpty())
-        root.add(QStringLiteral("defaults"), std::move(defaults));
-    OutNode issuers = OutNode::list(false);
-    for (const Issuer& issuer : policy.issuers)
-        issuers.items.push_back(issuerNode(issuer));
-    root.add(QStringLiteral("issuers"), std::move(issuers));
-    if (!policy.exceptions.isEmpty()) {
-        OutNode exceptions = OutNode::list(false);
-        for (const PolicyException& exception : policy.exceptions)
-            exceptions.items.push_back(exceptionNode(exception));
-        root.add(QStringLiteral("exceptions"), std::move(exceptions));
-    }
+        root.set("owner", OutNode::string(policy.owner));
+    root.set("revision", OutNode::integer(policy.revision));
+    root.setIfNotEmpty("defaults", rulesNode(policy.defaults));
+    root.set("issuers", listNode(policy.issuers, &issuerNode));
+    root.setIfNotEmpty("exceptions", listNode(policy.exceptions, &exceptionNode));
     if (policy.hasDelegation)
-        root.add(QStringLiteral("delegation"), delegationNode(policy.delegation));
-    if (!policy.deployments.isEmpty()) {
-        OutNode deployments = OutNode::list(false);
-        for (const Deployment& deployment : policy.deployments) {
-            OutNode d = OutNode::map();
-            d.add(QStringLiteral("target"), OutNode::string(deployment.target));
-            d.add(QStringLiteral("only_verifier"), OutNode::boolean_(deployment.onlyVerifier));
-            deployments.items.push_back(std::move(d));
-        }
-        root.add(QStringLiteral("deployments"), std::move(deployments));
-    }
-    return root;
+        root.set("delegation", delegationNode(policy.delegation));
+    root.setIfNotEmpty("deployments", listNode(policy.deployments, &deploymentNode));
+    return root.take();
 }
 
 } // namespace

@@ -1,24 +1,34 @@
 // SPDX-License-Identifier: Apache-2.0
-// File names and presence of the inheritable rule fields, shared by lint and the policy diff.
+// File names and presence of the inheritable rule fields, shared by lint and the policy diff. The
+// names come from the field table (PolicyFields.cpp): RuleField is the Rules section, in its order.
 
 #include "policy/RuleField.h"
 
+#include "policy/PolicyFields.h"
+
+#include <array>
+
 namespace jwb::policy {
+
+namespace {
+
+constexpr std::size_t kRuleFieldCount = std::size(kRuleFields);
+
+} // namespace
 
 QString fieldName(RuleField field)
 {
-    switch (field) {
-    case RuleField::Algorithms: return QStringLiteral("algorithms");
-    case RuleField::ClockSkewSeconds: return QStringLiteral("clock_skew_seconds");
-    case RuleField::MaxLifetimeSeconds: return QStringLiteral("max_lifetime_seconds");
-    case RuleField::RequiredClaims: return QStringLiteral("required_claims");
-    case RuleField::AllowedHeaders: return QStringLiteral("allowed_headers");
-    case RuleField::AllowedTypes: return QStringLiteral("allowed_types");
-    case RuleField::RequireType: return QStringLiteral("require_type");
-    case RuleField::RequireKid: return QStringLiteral("require_kid");
-    case RuleField::MaxTokenBytes: return QStringLiteral("max_token_bytes");
-    }
-    return {};
+    // Built once: lint and diff ask for names per issuer and field.
+    static const std::array<QString, kRuleFieldCount> names = [] {
+        std::array<QString, kRuleFieldCount> n;
+        const std::span<const FieldSpec> rules = fieldsOf(Section::Rules);
+        Q_ASSERT(rules.size() == kRuleFieldCount);
+        for (std::size_t i = 0; i < kRuleFieldCount && i < rules.size(); ++i)
+            n[i] = fieldName(rules[i]);
+        return n;
+    }();
+    const auto index = static_cast<std::size_t>(field);
+    return index < names.size() ? names[index] : QString();
 }
 
 bool isSet(const Rules& rules, RuleField field)

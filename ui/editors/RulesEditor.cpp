@@ -5,6 +5,7 @@
 #include "editors/ChecklistWidget.h"
 #include "editors/ListText.h"
 #include "models/Palette.h"
+#include "policy/PolicyFields.h"
 #include "widgets/TabChain.h"
 
 #include <QCheckBox>
@@ -21,6 +22,8 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <limits>
+#include <string_view>
 
 namespace jwb::ui {
 
@@ -65,6 +68,32 @@ QList<Entry> knownClaims()
     };
 }
 
+const policy::FieldSpec& ruleField(std::string_view name) { return policy::field(policy::Section::Rules, name); }
+
+QString text(std::string_view s) { return QString::fromUtf8(s.data(), static_cast<qsizetype>(s.size())); }
+
+// A rule field's tooltip, from the field table: what it does, its range, what it rests on.
+QString fieldToolTip(std::string_view name)
+{
+    const policy::FieldSpec& f = ruleField(name);
+    QString tip = text(f.help);
+    if (f.type == policy::FieldType::Integer)
+        tip += u' '
+               + (policy::hasUpperLimit(f) ? RulesEditor::tr("From %1 to %2.").arg(f.minimum).arg(f.maximum)
+                                           : RulesEditor::tr("At least %1.").arg(f.minimum));
+    if (!f.reference.empty())
+        tip += u' ' + RulesEditor::tr("See %1.").arg(text(f.reference));
+    return tip;
+}
+
+// A spin box holds an int: the table's range, clipped to what it can show.
+void setFieldRange(QSpinBox* box, std::string_view name)
+{
+    const policy::FieldSpec& f = ruleField(name);
+    constexpr qint64 intMax = std::numeric_limits<int>::max();
+    box->setRange(static_cast<int>(std::min(f.minimum, intMax)), static_cast<int>(std::min(f.maximum, intMax)));
+}
+
 QWidget* row(QWidget* control, QCheckBox* inherit)
 {
     auto* w = new QWidget;
@@ -92,54 +121,45 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
 
     // --- Time
     m_clockSkew = new QSpinBox(this);
-    m_clockSkew->setRange(0, policy::kMaxClockSkewSeconds);
+    setFieldRange(m_clockSkew, "clock_skew_seconds");
     m_clockSkew->setSuffix(tr(" s"));
     named(m_clockSkew, "ClockSkew", tr("Clock skew in seconds"));
-    m_clockSkew->setToolTip(tr("Leeway applied when comparing exp, nbf and iat with the current time, 0 to %1 s "
-                               "(RFC 7519 sections 4.1.4 and 4.1.5). Keep it small: every second extends the life "
-                               "of a stolen token.")
-                                .arg(policy::kMaxClockSkewSeconds));
+    m_clockSkew->setToolTip(fieldToolTip("clock_skew_seconds"));
     m_clockSkewInherit = makeInherit(QStringLiteral("ClockSkew"), tr("clock skew"));
 
     m_maxLifetime = new QSpinBox(this);
-    m_maxLifetime->setRange(1, 315360000);
+    setFieldRange(m_maxLifetime, "max_lifetime_seconds");
     m_maxLifetime->setSuffix(tr(" s"));
     m_maxLifetime->setSingleStep(60);
     named(m_maxLifetime, "MaxLifetime", tr("Maximum lifetime in seconds"));
-    m_maxLifetime->setToolTip(tr("Rejects tokens whose exp minus iat exceeds this many seconds "
-                                 "(RFC 7519 sections 4.1.4 and 4.1.6). Needs iat to be required."));
+    m_maxLifetime->setToolTip(fieldToolTip("max_lifetime_seconds"));
     m_maxLifetimeInherit = makeInherit(QStringLiteral("MaxLifetime"), tr("maximum lifetime"));
     if (mode == Mode::Defaults)
         m_maxLifetimeInherit->setText(tr("No limit"));
 
     m_maxTokenBytes = new QSpinBox(this);
-    m_maxTokenBytes->setRange(64, 1048576);
+    setFieldRange(m_maxTokenBytes, "max_token_bytes");
     m_maxTokenBytes->setSuffix(tr(" bytes"));
     m_maxTokenBytes->setSingleStep(1024);
     named(m_maxTokenBytes, "MaxTokenBytes", tr("Maximum token size in bytes"));
-    m_maxTokenBytes->setToolTip(tr("Tokens longer than this are rejected before any decoding, which bounds the "
-                                   "work an attacker can cause (RFC 8725 section 3.1; RFC 7515 section 10)."));
+    m_maxTokenBytes->setToolTip(fieldToolTip("max_token_bytes"));
     m_maxTokenBytesInherit = makeInherit(QStringLiteral("MaxTokenBytes"), tr("maximum token size"));
 
     // --- Header
     m_requireKid = new QCheckBox(tr("Require kid"), this);
     named(m_requireKid, "RequireKid", tr("Require kid header"));
-    m_requireKid->setToolTip(tr("Reject tokens without a kid header, so a key is chosen by exact kid match "
-                                "(RFC 7515 section 4.1.4)."));
+    m_requireKid->setToolTip(fieldToolTip("require_kid"));
     m_requireKidInherit = makeInherit(QStringLiteral("RequireKid"), tr("require kid"));
 
     m_requireType = new QCheckBox(tr("Require typ"), this);
     named(m_requireType, "RequireType", tr("Require typ header"));
-    m_requireType->setToolTip(tr("Reject tokens without a typ header: explicit typing keeps one kind of JWT from "
-                                 "being replayed as another (RFC 8725 section 3.11)."));
+    m_requireType->setToolTip(fieldToolTip("require_type"));
     m_requireTypeInherit = makeInherit(QStringLiteral("RequireType"), tr("require typ"));
 
     m_allowedTypes = new QLineEdit(this);
     named(m_allowedTypes, "AllowedTypes", tr("Accepted typ values"));
     m_allowedTypes->setPlaceholderText(tr("JWT, at+jwt"));
-    m_allowedTypes->setToolTip(tr("Comma-separated typ values accepted, compared as media types without the "
-                                  "\"application/\" prefix (RFC 7515 section 4.1.9, RFC 9068 section 2.1). "
-                                  "Inherited/unset: typ is not checked."));
+    m_allowedTypes->setToolTip(tr("Comma-separated. %1").arg(fieldToolTip("allowed_types")));
     m_allowedTypesInherit = makeInherit(QStringLiteral("AllowedTypes"), tr("accepted types"));
     if (mode == Mode::Defaults)
         m_allowedTypesInherit->setText(tr("Not checked"));
@@ -148,8 +168,7 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
     m_requiredClaims = new ChecklistWidget(knownClaims(), tr("Other claim name"), this);
     named(m_requiredClaims, "RequiredClaims", tr("Required claims"));
     m_requiredClaims->list()->setAccessibleName(tr("Required claims"));
-    m_requiredClaims->setToolTip(tr("Claims that must be present; exp, nbf and iat are also type-checked when "
-                                    "present (RFC 7519 section 4.1)."));
+    m_requiredClaims->setToolTip(fieldToolTip("required_claims"));
     m_requiredClaims->list()->setToolTip(m_requiredClaims->toolTip());
     m_requiredClaimsInherit = makeInherit(QStringLiteral("RequiredClaims"), tr("required claims"));
     // The pipeline always requires and checks these two (its issuer and audience steps), whatever
@@ -164,8 +183,7 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
     m_allowedHeaders = new ChecklistWidget(knownHeaders(), tr("Other header name"), this);
     named(m_allowedHeaders, "AllowedHeaders", tr("Header allowlist"));
     m_allowedHeaders->list()->setAccessibleName(tr("Header allowlist"));
-    m_allowedHeaders->setToolTip(tr("Header members a token may carry; any other member rejects the token "
-                                    "(RFC 7515 section 4.1, RFC 8725 section 3.1)."));
+    m_allowedHeaders->setToolTip(fieldToolTip("allowed_headers"));
     m_allowedHeaders->list()->setToolTip(m_allowedHeaders->toolTip());
     m_allowedHeadersInherit = makeInherit(QStringLiteral("AllowedHeaders"), tr("header allowlist"));
     m_headerWarning = new QLabel(this);
@@ -178,8 +196,7 @@ RulesEditor::RulesEditor(Mode mode, Layout layout, const QString& namePrefix, QW
 
     // --- Layout
     auto* signature = new QGroupBox(tr("Algorithm pin"), this);
-    signature->setToolTip(tr("Only ticked algorithms are accepted; the pin is checked before any key is "
-                             "touched (RFC 8725 section 3.1)."));
+    signature->setToolTip(fieldToolTip("algorithms"));
     // Wide: the inherit box beside the families, to keep the group short; narrow: below them.
     QBoxLayout* sigLayout = layout == Layout::Wide ? static_cast<QBoxLayout*>(new QHBoxLayout(signature))
                                                    : static_cast<QBoxLayout*>(new QVBoxLayout(signature));

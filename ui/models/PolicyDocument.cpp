@@ -7,15 +7,19 @@
 #include "commands/PolicyCommands.h"
 #include "crypto/Algorithm.h"
 #include "keys/Key.h"
+#include "lint/JwksUri.h"
+#include "policy/PolicyFields.h"
 
 #include <QFileInfo>
+#include <QHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSet>
 #include <QUndoStack>
-#include <QUrl>
 
 #include <algorithm>
+#include <optional>
+#include <tuple>
 #include <utility>
 
 namespace jwb::ui {
@@ -32,9 +36,6 @@ const QString kErrInUse = QStringLiteral("ERR_EDIT_IN_USE");
 const QString kErrUri = QStringLiteral("ERR_EDIT_URI");
 const QString kErrKey = QStringLiteral("ERR_EDIT_KEY");
 const QString kErrNoFile = QStringLiteral("ERR_EDIT_NO_FILE");
-
-constexpr qint64 kMinTokenBytes = 64;
-constexpr qint64 kMaxTokenBytes = 1048576;
 
 bool hasOuterWhitespace(const QString& s)
 {
@@ -54,42 +55,83 @@ Status checkName(const QString& value, const QString& what, const QString& where
     return Ok{};
 }
 
-Status checkAlgorithms(const QStringList& algorithms, const QString& where)
+// The document refuses what the loader refuses (policy::checkRules and checkAllow, from the field
+// table), with its own ERR_EDIT_* codes. It also never writes a new entry that lint reports as an
+// error (none, an algorithm it does not know) or that cannot match (outer whitespace, a repeat); an
+// entry the file already holds is the loader's and lint's to judge, and does not block other edits.
+// docs/policy-format.md says the same for people.
+Error editError(const Error& core)
 {
-    QSet<QString> seen;
-    for (const QString& name : algorithms) {
-        if (crypto::isNoneSpelling(name))
+    const QString code = core.code == QLatin1String("ERR_POLICY_RANGE") ? kErrRange
+                         : core.code == QLatin1String("ERR_POLICY_VALUE") ? kErrEmpty
+                                                                         : core.code;
+    // "defaults.clock_skew_seconds" -> "clock_skew_seconds must be between 0 and 300 (got 900)."
+    QString field = core.location.mid(core.location.lastIndexOf(u'.') + 1);
+    if (const qsizetype index = field.indexOf(u'['); index >= 0)
+        field.truncate(index);
+    return Error{code, QStringLiteral("%1 %2.").arg(field, core.message), core.location};
+}
+
+// The entries of `after` that `before` does not hold as often: what this edit adds.
+QStringList addedEntries(const std::optional<QStringList>& before, const QStringList& after)
+{
+    QHash<QString, int> held;
+    if (before) {
+        for (const QString& s : *before)
+            ++held[s];
+    }
+    QStringList added;
+    for (const QString& s : after) {
+        int& n = held[s];
+        if (n > 0)
+            --n;
+        else
+            added.append(s);
+    }
+    return added;
+}
+
+Status checkAddedEntries(const std::optional<QStringList>& before, const std::optional<QStringList>& after,
+                         const QString& where, bool algorithms)
+{
+    if (!after)
+        return Ok{};
+    for (const QString& name : addedEntries(before, *after)) {
+        if (algorithms && crypto::isNoneSpelling(name))
             return Error{kErrAlgorithm,
                          QStringLiteral("\"%1\" is an unsecured token and is never accepted (RFC 8725 section 3.1).")
                              .arg(name),
                          where};
-        if (crypto::algorithmFromName(name) == crypto::Algorithm::Unsupported)
+        if (algorithms && crypto::algorithmFromName(name) == crypto::Algorithm::Unsupported)
             return Error{kErrAlgorithm, QStringLiteral("\"%1\" is not a supported JWS algorithm (RFC 7518 section 3.1).")
                                             .arg(name),
                          where};
-        if (seen.contains(name))
-            return Error{kErrDuplicate, QStringLiteral("Algorithm %1 is listed twice.").arg(name), where};
-        seen.insert(name);
+        if (Status s = checkName(name, QStringLiteral("list entry"), where); !s)
+            return s;
+        if (after->count(name) > 1)
+            return Error{kErrDuplicate,
+                         algorithms ? QStringLiteral("Algorithm %1 is listed twice.").arg(name)
+                                    : QStringLiteral("A value is listed twice."),
+                         where};
     }
     return Ok{};
 }
 
-Status checkSkew(int seconds, const QString& where)
+Status checkRulesEdit(const policy::Rules& before, const policy::Rules& after, const QString& where)
 {
-    if (seconds < 0 || seconds > policy::kMaxClockSkewSeconds)
-        return Error{kErrRange,
-                     QStringLiteral("Clock skew %1 s is outside 0..%2 s: a larger leeway keeps accepting expired "
-                                    "tokens (RFC 7519 section 4.1.4).")
-                         .arg(seconds)
-                         .arg(policy::kMaxClockSkewSeconds),
-                     where};
-    return Ok{};
-}
-
-Status checkLifetime(qint64 seconds, const QString& where)
-{
-    if (seconds <= 0)
-        return Error{kErrRange, QStringLiteral("Maximum lifetime must be at least 1 s (got %1).").arg(seconds), where};
+    if (Status s = policy::checkRules(after, where); !s)
+        return editError(s.error());
+    const std::tuple<const std::optional<QStringList>*, const std::optional<QStringList>*, const char*> lists[] = {
+        {&before.algorithms, &after.algorithms, "algorithms"},
+        {&before.requiredClaims, &after.requiredClaims, "required_claims"},
+        {&before.allowedHeaders, &after.allowedHeaders, "allowed_headers"},
+        {&before.allowedTypes, &after.allowedTypes, "allowed_types"},
+    };
+    for (const auto& [old, now, field] : lists) {
+        const QString at = where + u'.' + QLatin1String(field);
+        if (Status s = checkAddedEntries(*old, *now, at, old == &before.algorithms); !s)
+            return s;
+    }
     return Ok{};
 }
 
@@ -332,46 +374,8 @@ Status PolicyDocument::checkIssuerName(const QString& issuer, int ignoreRow) con
 
 Status PolicyDocument::validateRules(const policy::Rules& rules, const QString& where)
 {
-    if (rules.algorithms) {
-        Status s = checkAlgorithms(*rules.algorithms, where + QStringLiteral(".algorithms"));
-        if (!s)
-            return s;
-    }
-    if (rules.clockSkewSeconds) {
-        Status s = checkSkew(*rules.clockSkewSeconds, where + QStringLiteral(".clock_skew_seconds"));
-        if (!s)
-            return s;
-    }
-    if (rules.maxLifetimeSeconds) {
-        Status s = checkLifetime(*rules.maxLifetimeSeconds, where + QStringLiteral(".max_lifetime_seconds"));
-        if (!s)
-            return s;
-    }
-    if (rules.maxTokenBytes && (*rules.maxTokenBytes < kMinTokenBytes || *rules.maxTokenBytes > kMaxTokenBytes))
-        return Error{kErrRange,
-                     QStringLiteral("Maximum token size %1 bytes is outside %2..%3 bytes.")
-                         .arg(*rules.maxTokenBytes)
-                         .arg(kMinTokenBytes)
-                         .arg(kMaxTokenBytes),
-                     where + QStringLiteral(".max_token_bytes")};
-    const std::pair<const std::optional<QStringList>*, const char*> lists[] = {
-        {&rules.requiredClaims, "required_claims"},
-        {&rules.allowedHeaders, "allowed_headers"},
-        {&rules.allowedTypes, "allowed_types"},
-    };
-    for (const auto& [list, field] : lists) {
-        if (!*list)
-            continue;
-        const QString at = where + u'.' + QLatin1String(field);
-        for (const QString& item : **list) {
-            Status s = checkName(item, QStringLiteral("list entry"), at);
-            if (!s)
-                return s;
-        }
-        if (QSet<QString>((*list)->begin(), (*list)->end()).size() != (*list)->size())
-            return Error{kErrDuplicate, QStringLiteral("A value is listed twice."), at};
-    }
-    return Ok{};
+    // Every entry counts as new: the whole rule set is judged as if it were written from scratch.
+    return checkRulesEdit(policy::Rules{}, rules, where);
 }
 
 // ---- meta
@@ -403,8 +407,9 @@ Status PolicyDocument::setRevision(int revision)
 {
     if (revision == m_policy.revision)
         return Ok{};
-    if (revision < 0)
-        return refuse(Error{kErrRange, tr("The revision cannot be negative."), QStringLiteral("revision")});
+    if (const QString problem = policy::rangeProblem(policy::field(policy::Section::Root, "revision"), revision);
+        !problem.isEmpty())
+        return refuse(Error{kErrRange, tr("revision %1.").arg(problem), QStringLiteral("revision")});
     PolicyMeta before{m_policy.name, m_policy.owner, m_policy.revision};
     PolicyMeta after = before;
     after.revision = revision;
@@ -507,9 +512,9 @@ Status PolicyDocument::setIssuerJwksUri(int row, const QString& uri)
     const policy::Issuer& before = m_policy.issuers.at(row);
     if (before.keys.jwksUri == uri)
         return Ok{};
+    // The editor never writes what lint reports as jwks-uri-not-https (a file may hold one: lint says so).
     if (!uri.isEmpty()) {
-        const QUrl url(uri, QUrl::StrictMode);
-        if (!url.isValid() || url.scheme() != QLatin1String("https") || url.host().isEmpty())
+        if (!lint::isHttpsUrl(uri))
             return refuse(Error{kErrUri,
                                 tr("jwks_uri \"%1\" is not an https URL; keys fetched over plain HTTP can be "
                                    "replaced in transit (OpenID Connect Discovery 1.0 section 3).")
@@ -548,7 +553,7 @@ Status PolicyDocument::setIssuerOverrides(int row, const policy::Rules& override
     const policy::Issuer& before = m_policy.issuers.at(row);
     if (before.overrides == overrides)
         return Ok{};
-    if (Status s = validateRules(overrides, QStringLiteral("issuers[%1].overrides").arg(row)); !s)
+    if (Status s = checkRulesEdit(before.overrides, overrides, QStringLiteral("issuers[%1].overrides").arg(row)); !s)
         return refuse(s.error());
     policy::Issuer after = before;
     after.overrides = overrides;
@@ -691,7 +696,7 @@ Status PolicyDocument::setDefaults(const policy::Rules& defaults, const QString&
 {
     if (defaults == m_policy.defaults)
         return Ok{};
-    if (Status s = validateRules(defaults, QStringLiteral("defaults")); !s)
+    if (Status s = checkRulesEdit(m_policy.defaults, defaults, QStringLiteral("defaults")); !s)
         return refuse(s.error());
     return push(new SetDefaultsCommand(this, m_policy.defaults, defaults, tr("Set default %1").arg(what), mergeKey));
 }
@@ -707,7 +712,9 @@ Status PolicyDocument::setDefaultClockSkew(int seconds)
 
 namespace {
 
-Status checkException(const policy::Policy& policy, const policy::PolicyException& e, int row)
+// `before`: the exception as it is now (nullptr when it is being added).
+Status checkException(const policy::Policy& policy, const policy::PolicyException& e,
+                      const policy::PolicyException* before, int row)
 {
     const QString where = QStringLiteral("exceptions[%1]").arg(row);
     if (Status s = checkName(e.id, QStringLiteral("exception id"), where + QStringLiteral(".id")); !s)
@@ -724,20 +731,10 @@ Status checkException(const policy::Policy& policy, const policy::PolicyExceptio
     if (!e.expires.isValid())
         return Error{kErrEmpty, QStringLiteral("Exception %1 needs an expiry date.").arg(e.id),
                      where + QStringLiteral(".expires")};
-    if (e.allow.algorithms) {
-        if (Status s = checkAlgorithms(*e.allow.algorithms, where + QStringLiteral(".allow.algorithms")); !s)
-            return s;
-    }
-    if (e.allow.clockSkewSeconds) {
-        if (Status s = checkSkew(*e.allow.clockSkewSeconds, where + QStringLiteral(".allow.clock_skew_seconds")); !s)
-            return s;
-    }
-    if (e.allow.maxLifetimeSeconds) {
-        if (Status s = checkLifetime(*e.allow.maxLifetimeSeconds, where + QStringLiteral(".allow.max_lifetime_seconds"));
-            !s)
-            return s;
-    }
-    return Ok{};
+    if (Status s = policy::checkAllow(e.allow, where + QStringLiteral(".allow")); !s)
+        return editError(s.error());
+    const std::optional<QStringList> held = before ? before->allow.algorithms : std::nullopt;
+    return checkAddedEntries(held, e.allow.algorithms, where + QStringLiteral(".allow.algorithms"), true);
 }
 
 } // namespace
@@ -756,7 +753,7 @@ QString PolicyDocument::unusedExceptionId() const
 Status PolicyDocument::addException(const policy::PolicyException& exception)
 {
     const int row = static_cast<int>(m_policy.exceptions.size());
-    if (Status s = checkException(m_policy, exception, row); !s)
+    if (Status s = checkException(m_policy, exception, nullptr, row); !s)
         return refuse(s.error());
     return push(new InsertExceptionCommand(this, row, exception, tr("Add exception %1").arg(exception.id)));
 }
@@ -777,7 +774,7 @@ Status PolicyDocument::setException(int row, const policy::PolicyException& exce
     const policy::PolicyException& before = m_policy.exceptions.at(row);
     if (before == exception)
         return Ok{};
-    if (Status s = checkException(m_policy, exception, row); !s)
+    if (Status s = checkException(m_policy, exception, &before, row); !s)
         return refuse(s.error());
     return push(new SetExceptionCommand(this, row, before, exception,
                                         tr("Set %1 of exception %2").arg(what, exception.id), mergeKey));
