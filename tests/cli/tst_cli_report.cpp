@@ -183,7 +183,12 @@ private slots:
         const QStringList lines = raw.normalized(QString::NormalizationForm_KC).split(u'\n');
         exporting::ExportProfile profile;
         profile.atUnixSeconds = util::parseInstant(kAt).value();
-        for (const auto& gap : exporting::gapReport(policy::loadPolicyFile(policy).value(), profile).value())
+        // Held in locals: a range-for over value() of a temporary Result would read freed memory.
+        const auto loaded = policy::loadPolicyFile(policy);
+        QVERIFY(loaded.ok());
+        const auto gaps = exporting::gapReport(loaded.value(), profile);
+        QVERIFY(gaps.ok());
+        for (const auto& gap : gaps.value())
             QVERIFY2(lines.contains(gap.target), qPrintable(QStringLiteral("no heading for target ") + gap.target));
     }
 
