@@ -57,34 +57,11 @@ QJsonValue orNull(const QString& s)
     return s.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(s);
 }
 
-QJsonObject findingObject(const Finding& f)
-{
-    QJsonObject o{{QStringLiteral("source"), f.source}, {QStringLiteral("detail"), f.detail}};
-    if (f.source == u"probe") {
-        if (!f.result.isEmpty())
-            o.insert(QStringLiteral("result"), f.result);
-        o.insert(QStringLiteral("variant"), f.variant);
-        o.insert(QStringLiteral("class"), f.variantClass);
-        o.insert(QStringLiteral("control"), f.control);
-        o.insert(QStringLiteral("issuer"), f.issuer);
-        o.insert(QStringLiteral("fingerprint"), f.fingerprint);
-        o.insert(QStringLiteral("predicted"), f.predicted);
-    } else if (f.source == u"drift") {
-        o.insert(QStringLiteral("kind"), f.control);
-        o.insert(QStringLiteral("issuer"), f.issuer);
-        o.insert(QStringLiteral("path"), f.path);
-    } else {
-        o.insert(QStringLiteral("id"), f.id);
-        o.insert(QStringLiteral("weakness"), f.control);
-    }
-    return o;
-}
-
 QJsonArray findingsToJson(const QList<Finding>& findings)
 {
     QJsonArray a;
     for (const Finding& f : findings)
-        a.append(findingObject(f));
+        a.append(findingToJson(f)); // declared in EstateReport.h, defined below
     return a;
 }
 
@@ -133,9 +110,27 @@ QJsonValue driftToJson(const VerifierEvidence& e)
 
 } // namespace
 
-QJsonObject findingToJson(const Finding& finding)
+QJsonObject findingToJson(const Finding& f)
 {
-    return findingObject(finding);
+    QJsonObject o{{QStringLiteral("source"), f.source}, {QStringLiteral("detail"), f.detail}};
+    if (f.source == u"probe") {
+        if (!f.result.isEmpty())
+            o.insert(QStringLiteral("result"), f.result);
+        o.insert(QStringLiteral("variant"), f.variant);
+        o.insert(QStringLiteral("class"), f.variantClass);
+        o.insert(QStringLiteral("control"), f.control);
+        o.insert(QStringLiteral("issuer"), f.issuer);
+        o.insert(QStringLiteral("fingerprint"), f.fingerprint);
+        o.insert(QStringLiteral("predicted"), f.predicted);
+    } else if (f.source == u"drift") {
+        o.insert(QStringLiteral("kind"), f.control);
+        o.insert(QStringLiteral("issuer"), f.issuer);
+        o.insert(QStringLiteral("path"), f.path);
+    } else {
+        o.insert(QStringLiteral("id"), f.id);
+        o.insert(QStringLiteral("weakness"), f.control);
+    }
+    return o;
 }
 
 QString verdictName(Verdict v)
