@@ -16,6 +16,8 @@ packages=(
     haproxy apache2 libapache2-mod-auth-openidc
     python3-jwt python3-jwcrypto golang-go golang-github-golang-jwt-jwt-dev
     poppler-utils git
+    # Licensing check (REUSE): tests/licensing runs `reuse lint`.
+    reuse
 )
 # Node.js and npm (for the npm packages pinned in tests/node): Debian's, unless a node is already
 # on the PATH (another vendor's nodejs package would conflict with Debian's npm).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: Apache-2.0
 # Builds an RSA public key whose modulus has the ROCA structure (CVE-2017-15361): both primes are
 # k*M + (65537^a mod M), M the product of the primes 3..167. Test data for the detector only.
 import math, random, sys
