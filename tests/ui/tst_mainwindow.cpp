@@ -5,6 +5,7 @@
 #include "editors/ExceptionsEditor.h"
 #include "editors/IssuerDetailsEditor.h"
 #include "editors/MatrixEditor.h"
+#include "models/AutosaveController.h"
 #include "models/IssuerAudienceMatrixModel.h"
 #include "models/PolicyDocument.h"
 #include "models/ProblemsModel.h"
@@ -78,10 +79,10 @@ private slots:
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
         QVERIFY(m_settingsDir.isValid());
         QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, m_settingsDir.path());
-        QDir(MainWindow::autosaveDirectory()).removeRecursively();
+        QDir(AutosaveController::directory()).removeRecursively();
     }
 
-    void init() { QDir(MainWindow::autosaveDirectory()).removeRecursively(); }
+    void init() { QDir(AutosaveController::directory()).removeRecursively(); }
 
     void startsEmpty_loadSample_titleShowsNameAndFile()
     {
@@ -274,8 +275,8 @@ private slots:
         }
         QVERIFY(w.isVisible());
         QVERIFY(w.document()->isModified());
-        QVERIFY(w.writeAutosave());
-        const QString autosave = w.autosavePathFor({});
+        QVERIFY(w.autosave()->write());
+        const QString autosave = w.autosave()->pathFor({});
         QVERIFY(QFile::exists(autosave));
         {
             uitest::DialogAnswerer answer(uitest::DialogAnswerer::standard(QMessageBox::Discard));
@@ -320,10 +321,10 @@ private slots:
             MainWindow crashed;
             QVERIFY(crashed.openFile(path));
             QVERIFY(crashed.document()->setDefaultClockSkew(45).ok());
-            crashed.setAutosaveInterval(20);
-            autosave = crashed.autosavePathFor(path);
+            crashed.autosave()->setInterval(20);
+            autosave = crashed.autosave()->pathFor(path);
             QTRY_VERIFY(QFile::exists(autosave)); // the periodic timer wrote it
-            QVERIFY(autosave.startsWith(MainWindow::autosaveDirectory()));
+            QVERIFY(autosave.startsWith(AutosaveController::directory()));
             // No close event: the destructor stands in for a crash and leaves the copy behind.
         }
         QVERIFY(QFile::exists(autosave));
@@ -355,8 +356,8 @@ private slots:
             MainWindow crashed;
             QVERIFY(crashed.openFile(path));
             QVERIFY(crashed.document()->setDefaultClockSkew(45).ok());
-            QVERIFY(crashed.writeAutosave());
-            autosave = crashed.autosavePathFor(path);
+            QVERIFY(crashed.autosave()->write());
+            autosave = crashed.autosave()->pathFor(path);
         }
         MainWindow next;
         QVERIFY(next.openFile(path));
@@ -371,7 +372,7 @@ private slots:
     void autosaveUnwritable_statusNamesPath_documentStaysModified()
     {
         // A regular file where the autosave folder should be: no autosave can be written.
-        const QString folder = MainWindow::autosaveDirectory();
+        const QString folder = AutosaveController::directory();
         QVERIFY(QDir().mkpath(QFileInfo(folder).absolutePath()));
         QFile blocker(folder);
         QVERIFY(blocker.open(QIODevice::WriteOnly));
@@ -379,12 +380,12 @@ private slots:
         MainWindow w;
         w.loadSample();
         QVERIFY(w.document()->setDefaultClockSkew(25).ok());
-        const bool written = w.writeAutosave();
+        const bool written = w.autosave()->write();
         const QString message = w.statusBar()->currentMessage();
         QVERIFY(QFile::remove(folder));
         QVERIFY(!written);
         QVERIFY2(message.startsWith(QStringLiteral("Autosave failed: ")), qPrintable(message));
-        QVERIFY2(message.contains(w.autosavePathFor({})), qPrintable(message));
+        QVERIFY2(message.contains(w.autosave()->pathFor({})), qPrintable(message));
         QVERIFY(w.document()->isModified());
         QVERIFY(w.isWindowModified());
     }
@@ -419,7 +420,7 @@ private slots:
         QTemporaryDir dir;
         const QString path = writeSample(dir);
         MainWindow w;
-        const QString autosave = w.autosavePathFor(QFileInfo(path).absoluteFilePath());
+        const QString autosave = w.autosave()->pathFor(QFileInfo(path).absoluteFilePath());
         QVERIFY(QDir().mkpath(QFileInfo(autosave).absolutePath()));
         {
             QFile file(autosave);
@@ -444,7 +445,7 @@ private slots:
         QTemporaryDir dir;
         const QString path = writeSample(dir);
         MainWindow w;
-        const QString autosave = w.autosavePathFor(QFileInfo(path).absoluteFilePath());
+        const QString autosave = w.autosave()->pathFor(QFileInfo(path).absoluteFilePath());
         QVERIFY(QDir().mkpath(QFileInfo(autosave).absolutePath()));
         QVERIFY(QFile::copy(path, autosave));
         QFile touch(autosave);

@@ -296,9 +296,9 @@ Status PolicyDocument::save()
 Status PolicyDocument::saveAs(const QString& path)
 {
     const QString absolute = QFileInfo(path).absoluteFilePath();
-    Status saved = policy::savePolicyFile(m_policy, absolute);
-    if (!saved)
-        return saved;
+    Status written = policy::savePolicyFile(m_policy, absolute);
+    if (!written)
+        return written;
     const bool moved = absolute != m_filePath;
     m_filePath = absolute;
     m_format = policy::formatForPath(absolute);
@@ -311,6 +311,7 @@ Status PolicyDocument::saveAs(const QString& path)
     if (moved)
         emit filePathChanged(m_filePath);
     emit modifiedChanged(false);
+    emit saved(m_filePath);
     return Ok{};
 }
 

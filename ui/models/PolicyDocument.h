@@ -146,6 +146,8 @@ signals:
     void policyChanged();
     void filePathChanged(const QString& path);
     void modifiedChanged(bool modified);
+    // The policy was written to `path` (save or save as), which is now filePath().
+    void saved(const QString& path);
     // An edit was refused; `message` says what and why, for the status bar.
     void editRefused(const QString& message);
 

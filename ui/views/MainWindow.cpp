@@ -5,9 +5,9 @@
 #include "editors/ExceptionsEditor.h"
 #include "editors/IssuerDetailsEditor.h"
 #include "editors/MatrixEditor.h"
+#include "models/AutosaveController.h"
 #include "models/PolicyDocument.h"
 #include "policy/PolicyIO.h"
-#include "util/AtomicFile.h"
 #include "models/ProblemsModel.h"
 #include "views/ProblemsPanel.h"
 #include "dialogs/ReviewReportDialog.h"
@@ -20,12 +20,10 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QLabel>
@@ -38,9 +36,9 @@
 #include <QRegularExpression>
 #include <QSettings>
 #include <QSplitter>
-#include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 #include <QTableView>
 #include <QUndoStack>
 #include <QUrl>
@@ -51,12 +49,12 @@ namespace {
 
 const QString kRecentFilesKey = QStringLiteral("recentFiles");
 constexpr int kMaxRecentFiles = 8;
-constexpr int kDefaultAutosaveMs = 30 * 1000;
 constexpr int kStatusTimeoutMs = 15 * 1000;
 
 } // namespace
 
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new PolicyDocument(this))
+MainWindow::MainWindow(QWidget* parent)
+    : QMainWindow(parent), m_document(new PolicyDocument(this)), m_autosave(new AutosaveController(m_document, this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/jwt-workbench.svg")));
@@ -123,9 +121,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), m_document(new Po
     });
 
     m_loader.setMaxThreadCount(1);
-    m_autosaveTimer.setInterval(kDefaultAutosaveMs);
-    connect(&m_autosaveTimer, &QTimer::timeout, this, &MainWindow::writeAutosave);
-    m_autosaveTimer.start();
+    connect(m_autosave, &AutosaveController::writeFailed, this, [this](const Error& error) {
+        statusBar()->showMessage(tr("Autosave failed: %1").arg(error.toString()), kStatusTimeoutMs);
+    });
 
     resize(1280, 800);
     m_document->newPolicy();
@@ -286,7 +284,7 @@ bool MainWindow::maybeSave()
     case QMessageBox::Save:
         return save();
     case QMessageBox::Discard:
-        removeAutosave();
+        m_autosave->remove();
         return true;
     default:
         return false;
@@ -385,7 +383,6 @@ bool MainWindow::save()
         showError(tr("Policy not saved"), saved.error().toString());
         return false;
     }
-    removeAutosave();
     statusBar()->showMessage(tr("Saved %1").arg(QDir::toNativeSeparators(m_document->filePath())), kStatusTimeoutMs);
     return true;
 }
@@ -404,7 +401,6 @@ bool MainWindow::saveAs(const QString& path)
     }
     if (QFileInfo(target).suffix().isEmpty())
         target += QStringLiteral(".yaml");
-    const QString previousAutosave = m_autosaveWritten;
     // jwks_file and pem_files are relative to the policy file: moving it elsewhere breaks them.
     const QString oldDir = m_document->filePath().isEmpty() ? QString() : QFileInfo(m_document->filePath()).absolutePath();
     bool hasKeyFiles = false;
@@ -416,9 +412,6 @@ bool MainWindow::saveAs(const QString& path)
         showError(tr("Policy not saved"), saved.error().toString());
         return false;
     }
-    if (!previousAutosave.isEmpty())
-        QFile::remove(previousAutosave);
-    removeAutosave();
     addRecentFile(m_document->filePath());
     if (movedAwayFromKeyFiles)
         statusBar()->showMessage(tr("Saved %1. Its jwks_file / pem_files paths are relative: copy those key files "
@@ -443,14 +436,12 @@ bool MainWindow::revert()
         if (box.exec() != QMessageBox::Discard)
             return false;
     }
-    const QString previousAutosave = autosavePathFor(m_document->filePath());
     Status reverted = m_document->revert();
     if (!reverted) {
         showError(tr("Policy not reloaded"), reverted.error().toString());
         return false;
     }
-    QFile::remove(previousAutosave);
-    m_autosaveWritten.clear();
+    m_autosave->remove();
     return true;
 }
 
@@ -485,103 +476,30 @@ void MainWindow::rebuildRecentMenu()
     }
 }
 
-// ---- autosave and recovery
-
-QString MainWindow::autosaveDirectory()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation) + QStringLiteral("/autosave");
-}
-
-QString MainWindow::autosavePathFor(const QString& filePath) const
-{
-    if (filePath.isEmpty())
-        return autosaveDirectory() + QStringLiteral("/untitled.autosave.yaml");
-    // One slot per file: a hash of the absolute path keeps names short and unique; the base name
-    // keeps them readable for someone looking in the folder.
-    const QByteArray hash = QCryptographicHash::hash(QFileInfo(filePath).absoluteFilePath().toUtf8(),
-                                                     QCryptographicHash::Sha256)
-                                .toHex()
-                                .left(16);
-    return autosaveDirectory() + u'/' + QFileInfo(filePath).completeBaseName() + u'-' + QString::fromLatin1(hash)
-           + QStringLiteral(".autosave.yaml");
-}
-
-void MainWindow::setAutosaveInterval(int milliseconds) { m_autosaveTimer.setInterval(milliseconds); }
-
-bool MainWindow::writeAutosave()
-{
-    if (!m_document->isModified())
-        return false;
-    const QString path = autosavePathFor(m_document->filePath());
-    // A failed mkpath is reported by the write below, which names the path.
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    const Status written =
-        util::writeFileAtomically(path, policy::serializePolicy(m_document->policy(), policy::Format::Yaml),
-                                  QStringLiteral("ERR_AUTOSAVE_WRITE"));
-    if (!written) {
-        // The document stays modified: only a real save makes it clean.
-        statusBar()->showMessage(tr("Autosave failed: %1").arg(written.error().toString()), kStatusTimeoutMs);
-        return false;
-    }
-    if (!m_autosaveWritten.isEmpty() && m_autosaveWritten != path)
-        QFile::remove(m_autosaveWritten);
-    m_autosaveWritten = path;
-    return true;
-}
-
-void MainWindow::removeAutosave()
-{
-    if (!m_autosaveWritten.isEmpty())
-        QFile::remove(m_autosaveWritten);
-    m_autosaveWritten.clear();
-    QFile::remove(autosavePathFor(m_document->filePath()));
-}
+// ---- recovery
 
 void MainWindow::checkForRecovery()
 {
-    const QString filePath = m_document->filePath();
-    const QString path = autosavePathFor(filePath);
-    const QFileInfo autosave(path);
-    if (!autosave.exists())
-        return;
-    if (!filePath.isEmpty() && QFileInfo(filePath).lastModified() > autosave.lastModified()) {
-        // The file was saved after the copy was taken: the copy is stale, not lost work.
-        QFile::remove(path);
-        return;
-    }
-    QFile file(path);
-    Result<policy::Policy> recovered = Error{QStringLiteral("ERR_AUTOSAVE_READ"), file.errorString(), path};
-    if (file.open(QIODevice::ReadOnly)) {
-        const QString baseDir = filePath.isEmpty() ? QString() : QFileInfo(filePath).absolutePath();
-        recovered = policy::parsePolicy(file.readAll(), policy::Format::Yaml, path, baseDir);
-        file.close();
-    }
-    if (!recovered) {
-        // Never load a damaged copy, and never delete it silently: keep it aside for inspection.
-        const QString kept = path + QStringLiteral(".corrupt");
-        QFile::remove(kept);
-        QFile::rename(path, kept);
+    AutosaveController::Recovery found = m_autosave->findRecovery();
+    using State = AutosaveController::Recovery::State;
+    if (found.state == State::Damaged) {
+        const QString kept = QDir::toNativeSeparators(found.keptAs);
         QMessageBox box(QMessageBox::Warning, tr("Autosave copy damaged"),
                         tr("An autosave copy of %1 was found but cannot be read, so it was not loaded:\n\n%2\n\n"
                            "It has been kept as %3.")
-                            .arg(m_document->displayName(), recovered.error().toString(),
-                                 QDir::toNativeSeparators(kept)),
+                            .arg(m_document->displayName(), found.error.toString(), kept),
                         QMessageBox::Ok, this);
         box.setObjectName(QStringLiteral("corruptAutosaveMessage"));
         box.exec();
-        statusBar()->showMessage(tr("Damaged autosave copy not loaded; kept as %1").arg(QDir::toNativeSeparators(kept)),
-                                 kStatusTimeoutMs);
+        statusBar()->showMessage(tr("Damaged autosave copy not loaded; kept as %1").arg(kept), kStatusTimeoutMs);
         return;
     }
-    if (recovered.value() == m_document->policy()) {
-        QFile::remove(path);
+    if (found.state != State::Available)
         return;
-    }
     QMessageBox box(QMessageBox::Question, tr("Recover unsaved changes?"),
                     tr("Unsaved changes to %1 from %2 were found (the workbench did not close normally). "
                        "Recover them?")
-                        .arg(m_document->displayName(),
-                             QLocale().toString(autosave.lastModified(), QLocale::ShortFormat)),
+                        .arg(m_document->displayName(), QLocale().toString(found.savedAt, QLocale::ShortFormat)),
                     QMessageBox::NoButton, this);
     box.setObjectName(QStringLiteral("recoveryPrompt"));
     QPushButton* recover = box.addButton(tr("&Recover"), QMessageBox::AcceptRole);
@@ -591,14 +509,10 @@ void MainWindow::checkForRecovery()
     box.setDefaultButton(recover);
     box.exec();
     if (box.clickedButton() != recover) {
-        QFile::remove(path);
+        m_autosave->discard(found);
         return;
     }
-    policy::Policy value = std::move(recovered).value();
-    value.sourcePath = filePath;
-    m_document->reset(std::move(value), filePath);
-    m_document->markModified();
-    m_autosaveWritten = path;
+    m_autosave->recover(std::move(found));
     statusBar()->showMessage(tr("Recovered unsaved changes; save to keep them."), kStatusTimeoutMs);
 }
 
@@ -652,8 +566,8 @@ void MainWindow::closeEvent(QCloseEvent* event)
         event->ignore();
         return;
     }
-    m_autosaveTimer.stop();
-    removeAutosave();
+    m_autosave->stop();
+    m_autosave->remove();
     event->accept();
 }
 

@@ -5,7 +5,6 @@
 
 #include <QMainWindow>
 #include <QThreadPool>
-#include <QTimer>
 
 #include <functional>
 
@@ -16,6 +15,7 @@ class QTabWidget;
 
 namespace jwb::ui {
 
+class AutosaveController;
 class DefaultsEditor;
 class ExceptionsEditor;
 class IssuerDetailsEditor;
@@ -59,12 +59,8 @@ public:
     // Goes to the editor of a policy field path ("issuers[1].overrides.clock_skew_seconds").
     bool goToField(const QString& path);
 
-    // Autosave: a copy of the unsaved policy, written periodically while dirty.
-    static QString autosaveDirectory();
-    QString autosavePathFor(const QString& filePath) const;
-    void setAutosaveInterval(int milliseconds);
-    // Writes the autosave copy now (if there are unsaved changes). Returns whether one was written.
-    bool writeAutosave();
+    // The crash-recovery copy of the policy being edited.
+    AutosaveController* autosave() const { return m_autosave; }
     // Offers to recover an autosave copy newer than the current file; reports a damaged one.
     void checkForRecovery();
 
@@ -92,7 +88,6 @@ private:
     void updateTitle();
     void addRecentFile(const QString& path);
     void rebuildRecentMenu();
-    void removeAutosave();
     void showError(const QString& title, const QString& message);
     static bool isPolicyFile(const QString& path);
 
@@ -105,11 +100,10 @@ private:
     ExceptionsEditor* m_exceptions;
     ProblemsPanel* m_problems;
     QLabel* m_problemSummary;
-    QTimer m_autosaveTimer;
+    AutosaveController* m_autosave;
     QThreadPool m_loader;          // reads policy files for openFileInBackground
     quint64 m_loadGeneration = 0;  // of the latest background open started
     quint64 m_loadShown = 0;       // of the latest one finished (shown or refused)
-    QString m_autosaveWritten; // path of the autosave copy we wrote, removed on save/close
 
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
