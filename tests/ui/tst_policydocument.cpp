@@ -248,6 +248,109 @@ private slots:
         QCOMPARE(m_doc->policy().issuers.at(0).keys.resolved.size(), before + 1);
     }
 
+    void importKeys_oneUndoStep_undoRedoRestoreSetAndSources()
+    {
+        const policy::Issuer original = m_doc->policy().issuers.at(0);
+        Result<keys::Key> a = keys::hmacKey(QByteArray(32, 'a'), QStringLiteral("hs-a"), QStringLiteral("test"));
+        Result<keys::Key> b = keys::hmacKey(QByteArray(32, 'b'), QStringLiteral("hs-b"), QStringLiteral("test"));
+        QVERIFY(a.ok() && b.ok());
+        const int steps = m_doc->undoStack()->count();
+        QVERIFY(m_doc->importIssuerKeys(0, {a.value(), b.value(), a.value()}, QStringLiteral("keys.json")).ok());
+        QCOMPARE(m_doc->undoStack()->count(), steps + 1);
+        QCOMPARE(m_doc->undoStack()->undoText(),
+                 QStringLiteral("Import 2 key(s) from keys.json for %1").arg(original.issuer));
+        const policy::Issuer imported = m_doc->policy().issuers.at(0);
+        QCOMPARE(imported.keys.resolved.size(), original.keys.resolved.size() + 2);
+        const qsizetype inlineBefore =
+            original.keys.jwks ? original.keys.jwks->value(QLatin1String("keys")).toArray().size() : 0;
+        QCOMPARE(imported.keys.resolved.last().source, QStringLiteral("inline jwks #%1").arg(inlineBefore + 1));
+        QVERIFY(!imported.keys.resolved.last().testKey);
+
+        m_doc->undoStack()->undo();
+        QCOMPARE(m_doc->policy().issuers.at(0), original);
+        QCOMPARE(m_doc->policy().issuers.at(0).keys.resolved.size(), original.keys.resolved.size());
+        m_doc->undoStack()->redo();
+        QCOMPARE(m_doc->policy().issuers.at(0), imported);
+        QCOMPARE(m_doc->policy().issuers.at(0).keys.resolved.size(), imported.keys.resolved.size());
+    }
+
+    void importKeys_refusalsKeepTheirCodes_andAreAnnounced()
+    {
+        QSignalSpy refused(m_doc.get(), &PolicyDocument::editRefused);
+        const int steps = m_doc->undoStack()->count();
+        Status none = m_doc->importIssuerKeys(0, {}, QStringLiteral("empty.json"));
+        QVERIFY(!none);
+        QCOMPARE(none.error().code, QStringLiteral("ERR_EDIT_DUPLICATE"));
+        Result<keys::Key> key = keys::hmacKey(QByteArray(32, 'a'), QStringLiteral("hs-a"), QStringLiteral("test"));
+        QVERIFY(key.ok());
+        keys::Key broken = key.value();
+        broken.material.reset();
+        Status unusable = m_doc->importIssuerKeys(0, {broken}, QStringLiteral("broken.json"));
+        QVERIFY(!unusable);
+        QCOMPARE(unusable.error().code, QStringLiteral("ERR_EDIT_KEY"));
+        Status row = m_doc->importIssuerKeys(99, {key.value()}, QStringLiteral("keys.json"));
+        QCOMPARE(row.error().code, QStringLiteral("ERR_EDIT_NO_SUCH_ITEM"));
+        QCOMPARE(refused.count(), 3);
+        QCOMPARE(m_doc->undoStack()->count(), steps);
+    }
+
+    void addTestKey_markedInTestJwks_undoRedo()
+    {
+        const policy::Issuer original = m_doc->policy().issuers.at(1);
+        Result<keys::Key> minted = keys::hmacKey(QByteArray(32, 't'), QStringLiteral("minted-1"), QStringLiteral("mint"));
+        QVERIFY(minted.ok());
+        QVERIFY(m_doc->addTestKey(1, minted.value()).ok());
+        QCOMPARE(m_doc->undoStack()->undoText(), QStringLiteral("Add test key minted-1 to %1").arg(original.issuer));
+        const policy::Issuer pinned = m_doc->policy().issuers.at(1);
+        QVERIFY(pinned.keys.testJwks.has_value());
+        QCOMPARE(pinned.keys.jwks, original.keys.jwks);
+        QVERIFY(pinned.keys.resolved.last().testKey);
+        QVERIFY(pinned.keys.resolved.last().source.startsWith(QStringLiteral("test_jwks #")));
+
+        m_doc->undoStack()->undo();
+        QCOMPARE(m_doc->policy().issuers.at(1), original);
+        QCOMPARE(m_doc->policy().issuers.at(1).keys.resolved.size(), original.keys.resolved.size());
+        m_doc->undoStack()->redo();
+        QCOMPARE(m_doc->policy().issuers.at(1), pinned);
+        QVERIFY(m_doc->policy().issuers.at(1).keys.resolved.last().testKey);
+    }
+
+    void addTestKey_refusals_data()
+    {
+        QTest::addColumn<int>("row");
+        QTest::addColumn<bool>("twice");
+        QTest::addColumn<bool>("noMaterial");
+        QTest::addColumn<QString>("code");
+        QTest::newRow("no such issuer") << 99 << false << false << "ERR_TEST_KEY_ISSUER";
+        QTest::newRow("negative row") << -1 << false << false << "ERR_TEST_KEY_ISSUER";
+        QTest::newRow("already pinned") << 0 << true << false << "ERR_TEST_KEY_DUPLICATE";
+        QTest::newRow("not writable as JWK") << 0 << false << true << "ERR_TEST_KEY_JWK";
+    }
+
+    void addTestKey_refusals()
+    {
+        QFETCH(int, row);
+        QFETCH(bool, twice);
+        QFETCH(bool, noMaterial);
+        QFETCH(QString, code);
+        Result<keys::Key> minted = keys::hmacKey(QByteArray(32, 't'), QStringLiteral("minted-1"), QStringLiteral("mint"));
+        QVERIFY(minted.ok());
+        keys::Key key = minted.value();
+        if (noMaterial)
+            key.material.reset();
+        if (twice)
+            QVERIFY(m_doc->addTestKey(row, key).ok());
+        const int steps = m_doc->undoStack()->count();
+        const policy::Policy before = m_doc->policy();
+        QSignalSpy refused(m_doc.get(), &PolicyDocument::editRefused);
+        Status s = m_doc->addTestKey(row, key);
+        QVERIFY(!s);
+        QCOMPARE(s.error().code, code);
+        QCOMPARE(refused.count(), 1);
+        QCOMPARE(m_doc->undoStack()->count(), steps);
+        QCOMPARE(m_doc->policy(), before);
+    }
+
     void exceptionUnknownIssuer_refused()
     {
         policy::PolicyException e = m_doc->policy().exceptions.at(0);

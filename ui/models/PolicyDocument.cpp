@@ -7,6 +7,7 @@
 #include "commands/PolicyCommands.h"
 #include "crypto/Algorithm.h"
 #include "keys/Key.h"
+#include "keys/KeyPinning.h"
 #include "lint/JwksUri.h"
 #include "policy/PolicyFields.h"
 
@@ -566,36 +567,36 @@ Status PolicyDocument::importIssuerKeys(int row, const QList<keys::Key>& keys, c
 {
     if (Status s = checkIssuerRow(row); !s)
         return refuse(s.error());
+    const policy::Issuer& issuer = m_policy.issuers.at(row);
+    Result<keys::PinnedKeys> pinned =
+        keys::pinKeysInto(issuer.keys, keys::PinRequest{keys, keys::PinTarget::InlineJwks, sourceName}, issuer.issuer);
+    if (!pinned)
+        return refuse(pinned.error());
+    const int added = static_cast<int>(pinned->added.size());
+    return pushIssuerKeys(row, std::move(pinned).value().sources,
+                          tr("Import %n key(s) from %1 for %2", nullptr, added).arg(sourceName, issuer.issuer));
+}
+
+Status PolicyDocument::addTestKey(int row, const keys::Key& key)
+{
+    if (row < 0 || row >= issuerCount())
+        return refuse(Error{QStringLiteral("ERR_TEST_KEY_ISSUER"), tr("There is no issuer to add the test key to."), {}});
+    const policy::Issuer& issuer = m_policy.issuers.at(row);
+    Result<keys::PinnedKeys> pinned = keys::pinKeysInto(
+        issuer.keys, keys::PinRequest{{key}, keys::PinTarget::TestJwks, tr("the test key")}, issuer.issuer);
+    if (!pinned)
+        return refuse(pinned.error());
+    const QString name = key.kid.isEmpty() ? key.thumbprint.left(12) : key.kid;
+    return pushIssuerKeys(row, std::move(pinned).value().sources,
+                          tr("Add test key %1 to %2").arg(name, issuer.issuer));
+}
+
+Status PolicyDocument::pushIssuerKeys(int row, policy::KeySources keys, const QString& text)
+{
     const policy::Issuer& before = m_policy.issuers.at(row);
     policy::Issuer after = before;
-    QJsonObject jwks = after.keys.jwks.value_or(QJsonObject{});
-    QJsonArray array = jwks.value(QLatin1String("keys")).toArray();
-    int added = 0;
-    for (const keys::Key& key : keys) {
-        const bool known = std::any_of(after.keys.resolved.cbegin(), after.keys.resolved.cend(),
-                                       [&key](const keys::Key& k) { return k.thumbprint == key.thumbprint; });
-        if (known)
-            continue;
-        const QJsonDocument jwk = QJsonDocument::fromJson(keys::toPublicJwk(key));
-        if (!jwk.isObject())
-            return refuse(Error{kErrKey, tr("Key %1 from %2 could not be written as a JWK.")
-                                             .arg(key.kid.isEmpty() ? key.thumbprint : key.kid, sourceName),
-                                {}});
-        array.append(jwk.object());
-        keys::Key pinned = key;
-        pinned.source = QStringLiteral("inline jwks #%1").arg(array.size() - 1);
-        after.keys.resolved.append(pinned);
-        ++added;
-    }
-    if (added == 0)
-        return refuse(Error{kErrDuplicate,
-                            keys.isEmpty() ? tr("%1 holds no key.").arg(sourceName)
-                                           : tr("Every key in %1 is already pinned for %2.").arg(sourceName, before.issuer),
-                            {}});
-    jwks.insert(QLatin1String("keys"), array);
-    after.keys.jwks = jwks;
-    return push(new SetIssuerCommand(this, row, before, after,
-                                     tr("Import %n key(s) from %1 for %2", nullptr, added).arg(sourceName, before.issuer)));
+    after.keys = std::move(keys);
+    return push(new SetIssuerCommand(this, row, before, after, text));
 }
 
 Status PolicyDocument::removeIssuerKey(int row, const QString& thumbprint)

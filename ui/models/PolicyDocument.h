@@ -84,8 +84,15 @@ public:
     // `what` names the change for the Edit menu ("clock skew"); edits with the same `mergeKey`
     // in a row merge into one undo step (typing in a spin box).
     Status setIssuerOverrides(int row, const policy::Rules& overrides, const QString& what, const QString& mergeKey);
-    // Pins `keys` inline (as public JWKs in keys.jwks). Keys already pinned (same thumbprint) are skipped.
+    // Pins `keys` inline (as public JWKs in keys.jwks), through keys::pinKeysInto. Keys already pinned
+    // (same thumbprint) are skipped; refused: a row out of range (ERR_EDIT_NO_SUCH_ITEM), nothing new
+    // to pin (ERR_EDIT_DUPLICATE), a key that cannot be written as a JWK (ERR_EDIT_KEY).
     Status importIssuerKeys(int row, const QList<keys::Key>& keys, const QString& sourceName);
+    // Pins a key minted in the workbench under the issuer's keys.test_jwks, marked as a test key
+    // (lint reports it until it is removed). Refused: a row out of range (ERR_TEST_KEY_ISSUER), a key
+    // already pinned for that issuer (ERR_TEST_KEY_DUPLICATE), a key that cannot be written as a JWK
+    // (ERR_TEST_KEY_JWK). `key` is the public half; an HMAC test key is its secret, hence the mark.
+    Status addTestKey(int row, const keys::Key& key);
     // Removes an inline key by thumbprint; keys from jwks_file/pem_files cannot be removed one by one.
     Status removeIssuerKey(int row, const QString& thumbprint);
 
@@ -155,6 +162,8 @@ private:
     Status refuse(Error error);
     Status push(QUndoCommand* command);
     Status checkIssuerRow(int row) const;
+    // One undo step that replaces issuer `row`'s keys (after keys::pinKeysInto has checked them).
+    Status pushIssuerKeys(int row, policy::KeySources keys, const QString& text);
     Status checkIssuerName(const QString& issuer, int ignoreRow) const;
     void rebuildAudiences();
     void reindexColumnsFrom(int column);
