@@ -20,12 +20,17 @@
 #include <QJsonObject>
 #include <QRegularExpression>
 #include <QSet>
+#include <QThread>
 
+#include <algorithm>
 #include <charconv>
 #include <exception>
 #include <functional>
 #include <limits>
 #include <new>
+#include <optional>
+#include <thread>
+#include <vector>
 
 namespace jwb::policy {
 namespace {
@@ -646,20 +651,74 @@ Result<QList<keys::Key>> resolveSources(const KeySources& sources, const QString
     return resolved;
 }
 
+// Below this many issuers the threads would cost more than they save (and small policies, the
+// tests' and the fuzzers', stay on one thread).
+constexpr qsizetype kParallelKeyIssuers = 512;
+
+// Every issuer's keys resolved, by index. Each issuer's import is independent of the others', and at
+// estate scale (thousands of issuers, each key an OpenSSL import and check) it is the largest part
+// of a load, so it is spread over the cores. The caller reads the results in document order, so the
+// failure reported is the first one, as with one thread.
+std::vector<std::optional<Result<QList<keys::Key>>>> resolveIssuerKeys(const Policy& policy, const QString& baseDir,
+                                                                       const Locator& where)
+{
+    const qsizetype count = policy.issuers.size();
+    std::vector<std::optional<Result<QList<keys::Key>>>> results(static_cast<std::size_t>(count));
+    auto resolveStride = [&](qsizetype first, qsizetype stride) {
+        for (qsizetype i = first; i < count; i += stride) {
+            const QString path = indexPath(QStringLiteral("issuers"), i) + QStringLiteral(".keys");
+            results[static_cast<std::size_t>(i)] = resolveSources(policy.issuers.at(i).keys, baseDir, path, where);
+        }
+    };
+    const qsizetype workers =
+        count < kParallelKeyIssuers ? 1 : std::clamp<qsizetype>(QThread::idealThreadCount(), 1, 8);
+    if (workers == 1) {
+        resolveStride(0, 1);
+        return results;
+    }
+    std::vector<std::exception_ptr> failures(static_cast<std::size_t>(workers));
+    std::vector<std::thread> threads;
+    threads.reserve(static_cast<std::size_t>(workers - 1));
+    for (qsizetype w = 1; w < workers; ++w) {
+        threads.emplace_back([&resolveStride, &failures, w, workers] {
+            try {
+                resolveStride(w, workers);
+            } catch (...) {
+                failures[static_cast<std::size_t>(w)] = std::current_exception();
+            }
+        });
+    }
+    try {
+        resolveStride(0, workers);
+    } catch (...) {
+        failures[0] = std::current_exception();
+    }
+    for (std::thread& t : threads)
+        t.join();
+    // An exception (out of memory) in any worker surfaces here, where the loader's handlers expect it.
+    for (const std::exception_ptr& failure : failures) {
+        if (failure)
+            std::rethrow_exception(failure);
+    }
+    return results;
+}
+
 Status resolveAll(Policy& policy, const QString& baseDir, int maxKeysPerIssuer, const Locator& where)
 {
     // Resolve into copies first: a failure leaves `policy` as it was.
+    std::vector<std::optional<Result<QList<keys::Key>>>> resolvedIssuers = resolveIssuerKeys(policy, baseDir, where);
     QList<QList<keys::Key>> issuerKeys;
+    issuerKeys.reserve(policy.issuers.size());
     for (qsizetype i = 0; i < policy.issuers.size(); ++i) {
         const QString path = indexPath(QStringLiteral("issuers"), i) + QStringLiteral(".keys");
-        auto keys = resolveSources(policy.issuers.at(i).keys, baseDir, path, where);
+        Result<QList<keys::Key>>& keys = *resolvedIssuers[static_cast<std::size_t>(i)];
         if (!keys)
             return keys.error();
         if (keys->size() > maxKeysPerIssuer)
             return Error{QStringLiteral("ERR_POLICY_LIMIT"),
                          QStringLiteral("%1 keys; at most %2 keys per issuer are accepted").arg(keys->size()).arg(maxKeysPerIssuer),
                          where(path)};
-        issuerKeys.append(keys.value());
+        issuerKeys.append(std::move(keys.value()));
     }
     QList<QList<keys::Key>> exceptionKeys;
     for (qsizetype i = 0; i < policy.exceptions.size(); ++i) {

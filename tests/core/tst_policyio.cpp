@@ -113,6 +113,7 @@ private slots:
     void testJwks_areMarkedAsTestKeys();
     void keyError_reportsKeyProblemAtField();
     void resolveKeys_failureLeavesResolvedKeysIntact();
+    void manyIssuers_keysResolvedInOrder_firstFailureInDocumentOrder();
 
     void save_replacesFileAndLeavesNoTemporaryFiles();
     void save_failedWrite_keepsOldFile();
@@ -725,6 +726,42 @@ void TestPolicyIO::resolveKeys_failureLeavesResolvedKeysIntact()
     p.issuers[2].keys.jwksFile = QStringLiteral("keys/login.jwks.json");
     QVERIFY(resolveKeys(p, kPolicyDir).ok());
     QCOMPARE(p.issuers.at(2).keys.resolved.size(), 2);
+}
+
+// Above kParallelKeyIssuers (512) the issuers' keys are imported on several threads: every issuer
+// still gets its own keys, and of two bad keys the one earlier in the file is reported, whichever
+// thread met it first.
+void TestPolicyIO::manyIssuers_keysResolvedInOrder_firstFailureInDocumentOrder()
+{
+    constexpr int kIssuers = 1500;
+    auto estate = [](int badFirst, int badSecond) {
+        QByteArray text = "jwt_policy: 1\ndefaults:\n  algorithms: [HS256]\nissuers:\n";
+        for (int i = 0; i < kIssuers; ++i) {
+            // A 32-byte secret per issuer, distinct so the thumbprints tell the keys apart.
+            const QByteArray secret = QByteArray::number(i).rightJustified(32, '0').toBase64(
+                QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+            const QByteArray k = (i == badFirst || i == badSecond) ? QByteArray("not*base64url") : secret;
+            text += "  - issuer: https://tenant-" + QByteArray::number(i) + ".example/\n    audiences: [api]\n"
+                    "    keys:\n      jwks:\n        keys:\n          - {kty: oct, kid: k" + QByteArray::number(i)
+                    + ", k: " + k + "}\n";
+        }
+        return text;
+    };
+    auto loaded = parseText(estate(-1, -1));
+    QVERIFY2(loaded.ok(), qPrintable(loaded ? QString() : loaded.error().toString()));
+    QCOMPARE(loaded->issuers.size(), kIssuers);
+    for (int i = 0; i < kIssuers; ++i) {
+        const Issuer& issuer = loaded->issuers.at(i);
+        QCOMPARE(issuer.keys.resolved.size(), 1);
+        QCOMPARE(issuer.keys.resolved.at(0).kid, QStringLiteral("k%1").arg(i));
+    }
+    for (int run = 0; run < 5; ++run) {
+        auto failed = parseText(estate(1200, 1400));
+        QVERIFY(!failed.ok());
+        QCOMPARE(failed.error().code, QStringLiteral("ERR_POLICY_KEY"));
+        QVERIFY2(failed.error().location.contains(QStringLiteral("issuers[1200].keys.jwks")),
+                 qPrintable(failed.error().location));
+    }
 }
 
 void TestPolicyIO::save_replacesFileAndLeavesNoTemporaryFiles()
