@@ -77,10 +77,11 @@ QList<QByteArrayView> extractTokens(QByteArrayView line)
         const char* tokenEnd = ok ? skipRun(payloadEnd + 1, end) : payloadEnd;
         if (ok && tokenEnd < end) {
             const char next = *tokenEnd;
-            if (isBase64Url(next) || next == '=')
-                ok = false; // padding followed by more run characters: not a token's end
-            else if (next == '.' && tokenEnd + 1 < end && isBase64Url(tokenEnd[1]))
-                ok = false; // a fourth segment: a JWE or other dotted text
+            // Padding followed by more run characters is not a token's end; a fourth segment is a
+            // JWE or other dotted text.
+            const bool runGoesOn = isBase64Url(next) || next == '=';
+            const bool fourthSegment = next == '.' && tokenEnd + 1 < end && isBase64Url(tokenEnd[1]);
+            ok = !runGoesOn && !fourthSegment;
         }
         if (ok) {
             tokens.append(QByteArrayView(start, tokenEnd - start));

@@ -256,7 +256,7 @@ Result<AdvisoryDb> parseAdvisories(const QByteArray& json, const QString& source
             if (!v.isArray())
                 return bad(where + u'.' + QLatin1String(listName), QStringLiteral("expected a list of strings"));
             QStringList values;
-            for (const QJsonValue& item : v.toArray()) {
+            for (const QJsonValue item : v.toArray()) {
                 if (!item.isString() || item.toString().isEmpty())
                     return bad(where + u'.' + QLatin1String(listName), QStringLiteral("expected a list of strings"));
                 values << item.toString();

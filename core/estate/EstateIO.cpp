@@ -229,7 +229,7 @@ private:
     QString existingFile(const TreeNode& node, const QString& path, const QString& what)
     {
         const QString relative = nonEmptyString(node, path);
-        const QString absolute = resolve(relative);
+        QString absolute = resolve(relative); // not const: returned by move
         const QFileInfo info(absolute);
         if (!info.exists())
             fail("ERR_ESTATE_FILE", node.line, path, QStringLiteral("%1 %2 does not exist").arg(what, relative));
@@ -416,7 +416,7 @@ private:
     QUrl url(const TreeNode& node, const QString& path) const
     {
         const QString text = nonEmptyString(node, path);
-        const QUrl u(text, QUrl::StrictMode);
+        QUrl u(text, QUrl::StrictMode); // not const: returned by move
         const QString scheme = u.scheme().toLower();
         if (!u.isValid() || (scheme != u"http" && scheme != u"https") || u.host().isEmpty())
             fail("ERR_ESTATE_URL", node.line, path,

@@ -29,7 +29,7 @@ QString pathFor(const QString& absolute, const QString& baseDir)
 {
     if (baseDir.isEmpty())
         return absolute;
-    const QString relative = QDir(baseDir).relativeFilePath(absolute);
+    QString relative = QDir(baseDir).relativeFilePath(absolute);
     // A file beside the estate or one folder up stays relative ("../keys/k.pem", as estate files are
     // written by hand); one further away (another tree, another drive) keeps its absolute path, so
     // moving the estate file does not silently point it elsewhere.
@@ -120,7 +120,7 @@ QString yamlScalar(const QJsonValue& value)
         return QString::number(value.toDouble(), 'g', 12);
     if (value.isArray()) {
         QStringList items;
-        for (const QJsonValue& item : value.toArray())
+        for (const QJsonValue item : value.toArray())
             items << yamlScalar(item);
         return u'[' + items.join(QStringLiteral(", ")) + u']';
     }

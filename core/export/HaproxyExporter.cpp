@@ -399,7 +399,7 @@ private:
         deny(QStringLiteral("!{ var(txn.jwb_alg_ok) -m bool }"));
         if (r.requireKid)
             deny(QStringLiteral("!{ var(txn.jwb_kid) -m found }"));
-        if (out.unexportable.size() > 0)
+        if (!out.unexportable.isEmpty())
             L << QStringLiteral("    # not verifiable by HAProxy 2.6, so rejected here: %1").arg(out.unexportable.join(u' '));
         for (const KeyUse& k : out.keys) {
             QString kidCond = k.key.kid.isEmpty()

@@ -296,7 +296,7 @@ private:
             for (const auto& k : p.keys)
                 allHaveKid = allHaveKid && !k.kid.isEmpty();
             QString how = QStringLiteral("auth_jwt_key_file carries the pinned keys");
-            if (p.withheldSecrets.size() > 0)
+            if (!p.withheldSecrets.isEmpty())
                 how += QStringLiteral("; HMAC secrets are never written into an export");
             if (!sharedKeys || allHaveKid) {
                 if (sharedKeys)
