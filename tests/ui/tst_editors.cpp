@@ -13,6 +13,7 @@
 #include "models/ExceptionsModel.h"
 
 #include <QCheckBox>
+#include <QComboBox>
 #include <QGroupBox>
 #include <QHeaderView>
 #include <QScrollArea>
@@ -28,6 +29,9 @@
 #include <QSpinBox>
 #include <QTest>
 #include <QUndoStack>
+
+#include <algorithm>
+#include <iterator>
 
 using namespace jwb;
 using namespace jwb::ui;
@@ -149,6 +153,27 @@ private slots:
         QVERIFY(!e.activeAt(QDateTime(QDate(2027, 1, 16), QTime(0, 0), Qt::UTC)));
         m_doc.undoStack()->undo();
         QCOMPARE(date->date(), QDate(2027, 3, 31));
+    }
+
+    // The issuer combo shows the selected exception's issuer, and follows a rename of that issuer.
+    void exceptionIssuerCombo_showsItsIssuer_followsRename()
+    {
+        ExceptionsEditor editor(&m_doc);
+        auto* issuer = editor.findChild<QComboBox*>(QStringLiteral("exceptionIssuerCombo"));
+        QVERIFY(issuer);
+        QCOMPARE(issuer->currentIndex(), -1); // no exception selected
+        editor.selectRow(0);
+        const QString named = m_doc.policy().exceptions.at(0).issuer;
+        QCOMPARE(issuer->currentText(), named);
+        const int row = static_cast<int>(std::distance(
+            m_doc.policy().issuers.cbegin(),
+            std::find_if(m_doc.policy().issuers.cbegin(), m_doc.policy().issuers.cend(),
+                         [&named](const policy::Issuer& i) { return i.issuer == named; })));
+        QVERIFY(m_doc.renameIssuer(row, QStringLiteral("https://renamed.example.com/")).ok());
+        QCOMPARE(issuer->currentText(), QStringLiteral("https://renamed.example.com/"));
+        QCOMPARE(issuer->currentIndex(), row);
+        m_doc.undoStack()->undo();
+        QCOMPARE(issuer->currentText(), named);
     }
 
     void dangerousHeaderTicked_markedAndWarned()

@@ -98,6 +98,29 @@ private slots:
         QCOMPARE(m_model->rowCount(), 3);
     }
 
+    // Renaming an audience changes every issuer listing it in one change: one dataChanged over a run
+    // of adjacent rows (the whole width), none per issuer, besides the renamed column's own.
+    void renameAudience_adjacentIssuerRowsAnnouncedAsOneRange()
+    {
+        const QString ledger = QStringLiteral("ledger-api");
+        const int column = IssuerAudienceMatrixModel::FirstAudienceColumn + m_doc->audienceColumn(ledger);
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            if (m_model->index(row, column).data(Qt::CheckStateRole).toInt() != Qt::Checked)
+                QVERIFY(m_model->setData(m_model->index(row, column), Qt::Checked, Qt::CheckStateRole));
+        QSignalSpy changed(m_model, &QAbstractItemModel::dataChanged);
+        QVERIFY(m_model->setHeaderData(column, Qt::Horizontal, QStringLiteral("ledger")));
+        QList<std::pair<int, int>> rowRanges;
+        for (const QList<QVariant>& args : std::as_const(changed)) {
+            const auto topLeft = args.at(0).value<QModelIndex>();
+            const auto bottomRight = args.at(1).value<QModelIndex>();
+            if (topLeft.column() == 0 && bottomRight.column() == m_model->columnCount() - 1)
+                rowRanges.append({topLeft.row(), bottomRight.row()});
+        }
+        QCOMPARE(rowRanges, (QList<std::pair<int, int>>{{0, m_model->rowCount() - 1}}));
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            QCOMPARE(m_model->index(row, column).data(Qt::CheckStateRole).toInt(), int(Qt::Checked));
+    }
+
     void resetToNewPolicy_emptyMatrix()
     {
         m_doc->newPolicy();

@@ -216,6 +216,44 @@ private slots:
         QCOMPARE(m_doc->audiences().at(ledger), QStringLiteral("ledger-api"));
     }
 
+    // The issuers listing an audience change as one: views hear of them once, not once per issuer.
+    void renameOrRemoveAudience_announcesItsIssuersOnce_undoRedoToo()
+    {
+        const QString ledger = QStringLiteral("ledger-api");
+        QList<int> listing;
+        for (int row = 0; row < m_doc->issuerCount(); ++row)
+            if (m_doc->policy().issuers.at(row).audiences.contains(ledger))
+                listing.append(row);
+        QVERIFY(listing.size() >= 2);
+        QSignalSpy changed(m_doc.get(), &PolicyDocument::issuersChanged);
+        const auto announcedOnce = [&changed, &listing] {
+            const bool once = changed.count() == 1 && changed.first().first().value<QList<int>>() == listing;
+            changed.clear();
+            return once;
+        };
+        QVERIFY(m_doc->renameAudience(m_doc->audienceColumn(ledger), QStringLiteral("ledger")).ok());
+        QVERIFY(announcedOnce());
+        m_doc->undoStack()->undo();
+        QVERIFY(announcedOnce());
+        QCOMPARE(m_doc->policy(), uitest::sample());
+        m_doc->undoStack()->redo();
+        QVERIFY(announcedOnce());
+        m_doc->undoStack()->undo();
+        changed.clear();
+
+        QVERIFY(m_doc->removeAudience(m_doc->audienceColumn(ledger)).ok());
+        QVERIFY(announcedOnce());
+        m_doc->undoStack()->undo();
+        QVERIFY(announcedOnce());
+        QCOMPARE(m_doc->policy(), uitest::sample());
+
+        // A column no issuer has ticked yet: renaming it changes no issuer.
+        QVERIFY(m_doc->addAudience(QStringLiteral("reports-api")).ok());
+        QVERIFY(m_doc->renameAudience(m_doc->audienceColumn(QStringLiteral("reports-api")), QStringLiteral("reports"))
+                    .ok());
+        QCOMPARE(changed.count(), 0);
+    }
+
     void addAudience_untickedColumnIsKeptButNotSaved()
     {
         QVERIFY(m_doc->addAudience(QStringLiteral("reports-api")).ok());

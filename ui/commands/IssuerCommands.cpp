@@ -16,6 +16,14 @@ bool SetIssuerCommand::unchanged(const policy::Issuer& before, const policy::Iss
     return after == before && after.keys.resolved.size() == before.keys.resolved.size();
 }
 
+SetIssuersCommand::SetIssuersCommand(PolicyDocument* document, IssuersChange change, QUndoCommand* parent)
+    : QUndoCommand(parent), m_document(document), m_change(std::move(change))
+{
+}
+
+void SetIssuersCommand::undo() { m_document->applyIssuers(m_change.rows, m_change.before); }
+void SetIssuersCommand::redo() { m_document->applyIssuers(m_change.rows, m_change.after); }
+
 InsertIssuerCommand::InsertIssuerCommand(PolicyDocument* document, int row, policy::Issuer issuer,
                                          const QString& text, QUndoCommand* parent)
     : QUndoCommand(text, parent), m_document(document), m_row(row), m_issuer(std::move(issuer))

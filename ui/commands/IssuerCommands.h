@@ -4,6 +4,7 @@
 #include "commands/SetValueCommand.h"
 #include "policy/Policy.h"
 
+#include <QList>
 #include <QString>
 #include <QUndoCommand>
 
@@ -20,6 +21,27 @@ public:
 private:
     void apply(const policy::Issuer& issuer) override;
     bool unchanged(const policy::Issuer& before, const policy::Issuer& after) const override;
+};
+
+// Several issuers replaced in one change (the ticks of an audience renamed or removed): rows
+// ascending, `before` and `after` the same length as `rows`.
+struct IssuersChange {
+    QList<int> rows;
+    QList<policy::Issuer> before;
+    QList<policy::Issuer> after;
+};
+
+// Applies an IssuersChange through PolicyDocument::applyIssuers, so the views hear of it once
+// instead of once per issuer.
+class SetIssuersCommand final : public QUndoCommand {
+public:
+    SetIssuersCommand(PolicyDocument* document, IssuersChange change, QUndoCommand* parent);
+    void undo() override;
+    void redo() override;
+
+private:
+    PolicyDocument* m_document;
+    IssuersChange m_change;
 };
 
 class InsertIssuerCommand final : public QUndoCommand {

@@ -250,7 +250,7 @@ ExceptionsEditor::ExceptionsEditor(PolicyDocument* document, QWidget* parent)
     connect(document, &PolicyDocument::exceptionInserted, this, [this](int row) { selectRow(row); });
     connect(document, &PolicyDocument::issuerInserted, this, &ExceptionsEditor::refresh);
     connect(document, &PolicyDocument::issuerRemoved, this, &ExceptionsEditor::refresh);
-    connect(document, &PolicyDocument::issuerChanged, this, &ExceptionsEditor::refresh);
+    connect(document, &PolicyDocument::issuersChanged, this, &ExceptionsEditor::refresh);
     connect(m_model, &QAbstractItemModel::modelReset, this, &ExceptionsEditor::refresh);
     refresh();
 }
@@ -304,7 +304,10 @@ void ExceptionsEditor::refresh()
             m_issuer->addItems(names);
             m_issuerNames = std::move(names);
         }
-        m_issuer->setCurrentIndex(m_issuer->findText(keep));
+        // The combo holds m_issuerNames: looking the name up there is a string compare per issuer,
+        // where QComboBox::findText goes through the item model's QVariant data (with 10,000
+        // issuers, most of an audience rename's time); no exception selected needs no search.
+        m_issuer->setCurrentIndex(keep.isEmpty() ? -1 : static_cast<int>(m_issuerNames.indexOf(keep)));
     }
     if (!has) {
         m_status->setText(tr("Select an exception, or add one."));

@@ -228,8 +228,8 @@ IssuerDetailsEditor::IssuerDetailsEditor(PolicyDocument* document, QWidget* pare
             [this] { m_removeKey->setEnabled(m_keys->selectionModel()->hasSelection()); });
 
     // The document is the only source: refresh on any change that can touch this issuer.
-    connect(document, &PolicyDocument::issuerChanged, this, [this](int row) {
-        if (row == m_row)
+    connect(document, &PolicyDocument::issuersChanged, this, [this](const QList<int>& rows) {
+        if (rows.contains(m_row))
             refresh();
     });
     connect(document, &PolicyDocument::defaultsChanged, this, &IssuerDetailsEditor::refresh);

@@ -19,10 +19,18 @@ IssuerAudienceMatrixModel::IssuerAudienceMatrixModel(PolicyDocument* document, Q
     connect(document, &PolicyDocument::issuerInserted, this, [this](int) { endInsertRows(); });
     connect(document, &PolicyDocument::issuerAboutToBeRemoved, this, [this](int row) { beginRemoveRows({}, row, row); });
     connect(document, &PolicyDocument::issuerRemoved, this, [this](int) { endRemoveRows(); });
-    // One issuer changed: its row. Columns whose shared flag flipped are announced apart.
-    connect(document, &PolicyDocument::issuerChanged, this, [this](int row) {
-        if (columnCount() > 0)
-            emit dataChanged(index(row, 0), index(row, columnCount() - 1));
+    // Issuers changed: their rows, one range per run of adjacent rows (an audience rename's 50 rows
+    // are spread over the estate; one range over all between would make the filter proxy test each).
+    // Columns whose shared flag flipped are announced apart.
+    connect(document, &PolicyDocument::issuersChanged, this, [this](const QList<int>& rows) {
+        const int last = columnCount() - 1;
+        for (qsizetype i = 0; i < rows.size() && last >= 0;) {
+            qsizetype j = i;
+            while (j + 1 < rows.size() && rows.at(j + 1) == rows.at(j) + 1)
+                ++j;
+            emit dataChanged(index(rows.at(i), 0), index(rows.at(j), last));
+            i = j + 1;
+        }
     });
     connect(document, &PolicyDocument::audienceSharingChanged, this, [this](const QStringList& audiences) {
         for (const QString& audience : audiences) {

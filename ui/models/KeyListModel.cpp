@@ -36,8 +36,8 @@ KeyListModel::KeyListModel(PolicyDocument* document, QObject* parent)
         endResetModel();
     });
     // Keys of an issuer change as a whole (import, remove, undo): a reset is the honest notification.
-    connect(document, &PolicyDocument::issuerChanged, this, [this](int row) {
-        if (row != m_row)
+    connect(document, &PolicyDocument::issuersChanged, this, [this](const QList<int>& rows) {
+        if (!rows.contains(m_row))
             return;
         beginResetModel();
         reload();
@@ -260,7 +260,7 @@ bool KeyListModel::setData(const QModelIndex& index, const QVariant& value, int 
     if (role != Qt::EditRole || !checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid)
         || index.column() != KidColumn || index.row() >= ownKeyCount())
         return false;
-    // The document's change resets this model (issuerChanged), which notifies the view.
+    // The document's change resets this model (issuersChanged), which notifies the view.
     return setKeyKid(m_document, m_row, keyAt(index.row()).thumbprint, value.toString()).ok();
 }
 

@@ -648,6 +648,23 @@ Status PolicyDocument::addAudience(const QString& audience)
                                           tr("Add audience %1").arg(audience)));
 }
 
+IssuersChange PolicyDocument::issuersListing(const QString& audience,
+                                             const std::function<void(policy::Issuer&)>& change) const
+{
+    IssuersChange issuers;
+    for (int row = 0; row < issuerCount(); ++row) {
+        const policy::Issuer& before = m_policy.issuers.at(row);
+        if (!before.audiences.contains(audience))
+            continue;
+        policy::Issuer after = before;
+        change(after);
+        issuers.rows.append(row);
+        issuers.before.append(before);
+        issuers.after.append(std::move(after));
+    }
+    return issuers;
+}
+
 Status PolicyDocument::renameAudience(int column, const QString& audience)
 {
     if (column < 0 || column >= m_audiences.size())
@@ -661,16 +678,12 @@ Status PolicyDocument::renameAudience(int column, const QString& audience)
         return refuse(Error{kErrDuplicate, tr("Audience %1 already has a column.").arg(audience), {}});
     auto* macro = new QUndoCommand(tr("Rename audience %1 to %2").arg(old, audience));
     // The column label first, then the ticks: undo runs in reverse and restores ticks before the label.
+    // The ticks are one change of every issuer listing the audience, announced once.
     new RenameAudienceCommand(this, column, old, audience, macro);
-    for (int row = 0; row < issuerCount(); ++row) {
-        const policy::Issuer& before = m_policy.issuers.at(row);
-        const qsizetype at = before.audiences.indexOf(old);
-        if (at < 0)
-            continue;
-        policy::Issuer after = before;
-        after.audiences[at] = audience;
-        new SetIssuerCommand(this, row, before, after, macro->text(), {}, macro);
-    }
+    new SetIssuersCommand(this, issuersListing(old, [&old, &audience](policy::Issuer& issuer) {
+                              issuer.audiences[issuer.audiences.indexOf(old)] = audience;
+                          }),
+                          macro);
     return push(macro);
 }
 
@@ -680,14 +693,9 @@ Status PolicyDocument::removeAudience(int column)
         return refuse(Error{kErrNoSuchItem, tr("There is no audience column %1.").arg(column + 1), {}});
     const QString audience = m_audiences.at(column);
     auto* macro = new QUndoCommand(tr("Remove audience %1").arg(audience));
-    for (int row = 0; row < issuerCount(); ++row) {
-        const policy::Issuer& before = m_policy.issuers.at(row);
-        if (!before.audiences.contains(audience))
-            continue;
-        policy::Issuer after = before;
-        after.audiences.removeAll(audience);
-        new SetIssuerCommand(this, row, before, after, macro->text(), {}, macro);
-    }
+    new SetIssuersCommand(
+        this, issuersListing(audience, [&audience](policy::Issuer& issuer) { issuer.audiences.removeAll(audience); }),
+        macro);
     new RemoveAudienceCommand(this, column, audience, macro);
     return push(macro);
 }
@@ -815,13 +823,21 @@ void PolicyDocument::applyRemoveIssuer(int row)
     emit policyChanged();
 }
 
-void PolicyDocument::applyIssuer(int row, const policy::Issuer& issuer)
+void PolicyDocument::applyIssuer(int row, const policy::Issuer& issuer) { applyIssuers({row}, {issuer}); }
+
+void PolicyDocument::applyIssuers(const QList<int>& rows, const QList<policy::Issuer>& issuers)
 {
+    Q_ASSERT(rows.size() == issuers.size());
+    if (rows.isEmpty())
+        return; // an audience no issuer lists: renaming or removing it changes no issuer
     QStringList flipped;
-    countIssuer(m_policy.issuers.at(row), -1, &flipped);
-    m_policy.issuers[row] = issuer;
-    countIssuer(issuer, +1, &flipped);
-    emit issuerChanged(row);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const int row = rows.at(i);
+        countIssuer(m_policy.issuers.at(row), -1, &flipped);
+        m_policy.issuers[row] = issuers.at(i);
+        countIssuer(issuers.at(i), +1, &flipped);
+    }
+    emit issuersChanged(rows);
     emitSharing(flipped);
     emit policyChanged();
 }

@@ -6,14 +6,19 @@
 #include "util/Error.h"
 
 #include <QHash>
+#include <QList>
 #include <QObject>
 #include <QString>
 #include <QStringList>
+
+#include <functional>
 
 class QUndoStack;
 class QUndoCommand;
 
 namespace jwb::ui {
+
+struct IssuersChange;
 
 // The policy being edited: the one copy of the policy::Policy value the whole workbench reads,
 // its file, and the undo stack. Views and models read `policy()` and listen to the fine-grained
@@ -119,6 +124,9 @@ public:
     void applyInsertIssuer(int row, const policy::Issuer& issuer);
     void applyRemoveIssuer(int row);
     void applyIssuer(int row, const policy::Issuer& issuer);
+    // Replaces the issuers at `rows` (ascending, unique) with `issuers` (same length) as one change:
+    // one issuersChanged(), one audienceSharingChanged() and one policyChanged() for all of them.
+    void applyIssuers(const QList<int>& rows, const QList<policy::Issuer>& issuers);
     void applyInsertAudience(int column, const QString& audience);
     void applyRemoveAudience(int column);
     void applyRenameAudience(int column, const QString& audience);
@@ -135,7 +143,9 @@ signals:
     void issuerInserted(int row);
     void issuerAboutToBeRemoved(int row);
     void issuerRemoved(int row);
-    void issuerChanged(int row);
+    // The issuers at `rows` (ascending, unique) were replaced in one change (an edit, its undo or
+    // redo): renaming an audience changes every issuer listing it, and views refresh once for all.
+    void issuersChanged(const QList<int>& rows);
     void audienceAboutToBeInserted(int column);
     void audienceInserted(int column);
     void audienceAboutToBeRemoved(int column);
@@ -165,6 +175,8 @@ private:
     // One undo step that replaces issuer `row`'s keys (after keys::pinKeysInto has checked them).
     Status pushIssuerKeys(int row, policy::KeySources keys, const QString& text);
     Status checkIssuerName(const QString& issuer, int ignoreRow) const;
+    // Every issuer listing `audience`, before and after `change` (an audience rename or removal).
+    IssuersChange issuersListing(const QString& audience, const std::function<void(policy::Issuer&)>& change) const;
     void rebuildAudiences();
     void reindexColumnsFrom(int column);
     // Adds (+1) or removes (-1) one issuer's audiences and trust domain from the sharing index;
