@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "verify/Pipeline.h"
+
+#include <algorithm>
+#include <iterator>
+
+namespace jwb::verify {
+
+namespace {
+
+// The tables run in StepId order, each id at most once, from the size step on.
+template <std::size_t N>
+constexpr bool inPipelineOrder(const PipelineStep (&pipeline)[N])
+{
+    for (std::size_t i = 1; i < N; ++i) {
+        if (!(pipeline[i - 1].id < pipeline[i].id))
+            return false;
+    }
+    return N > 0 && pipeline[0].id == StepId::Size && pipeline[0].gate == Gate::Always;
+}
+
+static_assert(inPipelineOrder(kPolicyPipeline), "kPolicyPipeline: ids unique and in StepId order");
+static_assert(std::size(kPolicyPipeline) == kStepCount, "kPolicyPipeline records every step");
+static_assert(inPipelineOrder(kSignatureOnlyPipeline), "kSignatureOnlyPipeline: ids unique and in StepId order");
+
+std::optional<TraceCode> unlessStopped(const TraceWriter& out)
+{
+    return out.stopped() ? std::optional(TraceCode::SkippedAfterFailure) : std::nullopt;
+}
+
+std::optional<TraceCode> skipReason(Gate gate, const StepInput& in, const StepResults& results, const TraceWriter& out)
+{
+    const TokenView& token = in.token;
+    if (gate == Gate::Always)
+        return std::nullopt;
+    if (gate == Gate::Decodable)
+        return token.tooLargeToDecode() ? std::optional(TraceCode::SkippedNotDecoded) : std::nullopt;
+    if (!token.decoded)
+        return TraceCode::SkippedNotDecoded;
+    switch (gate) {
+    case Gate::Always:
+    case Gate::Decodable:
+    case Gate::Decoded: return std::nullopt;
+    case Gate::UnlessStopped: return unlessStopped(out);
+    case Gate::AfterFailure:
+        return out.failed() ? std::optional(TraceCode::SkippedAfterFailure) : std::nullopt;
+    case Gate::PinnedKey:
+        if (out.stopped())
+            return TraceCode::SkippedAfterFailure;
+        if (!results.algorithmAccepted)
+            return TraceCode::SkippedKeyAlg;
+        return in.entry ? std::nullopt : std::optional(TraceCode::SkippedKeyIssuer);
+    case Gate::KeySet:
+        return results.algorithmAccepted ? std::nullopt : std::optional(TraceCode::SkippedKeyAlg);
+    case Gate::Signature:
+        if (results.keySkipped)
+            return results.keySkipped;
+        if (results.candidates.empty())
+            return TraceCode::SkippedSignatureKey;
+        return unlessStopped(out);
+    case Gate::Claims:
+        return token.nested ? std::optional(TraceCode::SkippedNoClaims) : unlessStopped(out);
+    case Gate::NestedToken:
+        return token.nested ? std::nullopt : std::optional(TraceCode::SkippedNotNested);
+    }
+    return std::nullopt;
+}
+
+template <std::size_t N>
+void runSteps(const PipelineStep (&pipeline)[N], const StepInput& in, TraceWriter& out)
+{
+    StepResults results;
+    for (const PipelineStep& step : pipeline) {
+        if (const std::optional<TraceCode> skip = skipReason(step.gate, in, results, out)) {
+            if (step.id == StepId::Key)
+                results.keySkipped = skip; // the signature step is skipped for the same reason
+            out.record(traceStep(step.id, Verdict::Skipped, *skip));
+        } else {
+            out.record(step.run(in, results, out));
+        }
+    }
+    out.trace().accepted = !out.failed();
+}
+
+// The header and claims of a decoded token, as the steps read them.
+void readMembers(TokenView& view, const token::CompactToken& t)
+{
+    view.token = &t;
+    view.header = Members::of(&t.header);
+    view.claimsObject = t.claims ? &*t.claims : nullptr;
+    view.claims = Members::of(view.claimsObject);
+}
+
+} // namespace
+
+void verifyWithPolicy(Trace& trace, const std::shared_ptr<const CompiledPolicy>& policy, QByteArrayView token,
+                      const QByteArray* owner, const VerifyOptions& options)
+{
+    const CompiledPolicy& c = *policy;
+    if (options.keepPolicyAlive)
+        trace.keepTextOwner(policy); // the steps view the compiled policy's texts
+    TokenView view;
+    view.size = token.size();
+    view.decodeLimit = c.globalMaxTokenBytes; // the largest limit any trust entry allows
+    auto run = [&](const CompiledIssuer* entry) {
+        TraceWriter out(trace, options.stopAtFirstFailure, true);
+        const StepInput in{view, entry, entry ? *entry : c.fallback, options.atUnixSeconds, &c, &options};
+        runSteps(kPolicyPipeline, in, out);
+    };
+
+    // Size bound before any decoding.
+    if (view.tooLargeToDecode()) {
+        if (options.computeFingerprint)
+            trace.setFingerprintSource(token.first(std::min<qsizetype>(view.size, 1 << 20)));
+        run(nullptr);
+        return;
+    }
+    const auto parsed = token::parseCompact(token, token::ParseLimits{c.globalMaxTokenBytes, 16},
+                                            /*requireJsonPayload=*/false);
+    view.failure = std::get_if<token::ParseFailure>(&parsed);
+    const CompiledIssuer* entry = nullptr;
+    if (const token::CompactToken* t = std::get_if<token::CompactToken>(&parsed)) {
+        readMembers(view, *t);
+        view.nested = isNestedJwt(view.header);
+        view.decoded = view.nested || t->claims.has_value();
+        // Choose the trust entry from the untrusted iss (or, for a nested JWT, the iss header
+        // replicated per RFC 7519 §5.3). It only selects which rules and keys apply.
+        view.iss = view.nested ? view.header[Members::Iss] : view.claims[Members::Iss];
+        if (view.iss && view.iss->isString())
+            entry = c.find(view.iss->toString());
+    }
+    if (options.computeFingerprint && owner)
+        trace.setFingerprintSource(*owner);
+    else if (options.computeFingerprint)
+        trace.setFingerprintSource(token);
+    run(entry);
+}
+
+void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<keys::Key>& keys,
+                             std::optional<crypto::Algorithm> pinned, qint64 maxTokenBytes)
+{
+    trace.setFingerprintSource(token.first(std::min<qsizetype>(token.size(), maxTokenBytes)));
+    TokenView view;
+    view.size = token.size();
+    view.decodeLimit = maxTokenBytes;
+    std::optional<std::variant<token::CompactToken, token::ParseFailure>> parsed;
+    if (!view.tooLargeToDecode()) {
+        parsed = token::parseCompact(token, token::ParseLimits{maxTokenBytes, 16}, /*requireJsonPayload=*/false);
+        view.failure = std::get_if<token::ParseFailure>(&*parsed);
+        if (const token::CompactToken* t = std::get_if<token::CompactToken>(&*parsed)) {
+            readMembers(view, *t);
+            view.decoded = true; // any payload will do
+        }
+    }
+
+    // No policy: rules made for this call. The algorithm is the caller's pin or, without one, the
+    // token's own (any implemented alg but "none"; keyFromSet refuses a mixed key set then).
+    CompiledIssuer rules;
+    rules.rules.maxTokenBytes = maxTokenBytes;
+    if (pinned)
+        rules.pinned.insert(*pinned);
+    else if (const json::Value* a = view.header[Members::Alg]; a && a->isString())
+        rules.pinned.insert(crypto::algorithmFromName(a->toQString()));
+    rules.rules.algorithms = pinned ? QStringList{crypto::algorithmName(*pinned)} : QStringList{};
+    rules.pinnedText = rules.rules.algorithms.join(QStringLiteral(", ")); // named when alg is not pinned
+    rules.keys.reserve(static_cast<std::size_t>(keys.size()));
+    for (const keys::Key& k : keys)
+        rules.keys.push_back(compileKey(k, {}));
+
+    TraceWriter out(trace, /*stopAtFirstFailure=*/false, /*policyKept=*/false);
+    const StepInput in{view, nullptr, rules, 0, nullptr, nullptr};
+    runSteps(kSignatureOnlyPipeline, in, out);
+}
+
+} // namespace jwb::verify
