@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iterator>
+#include <utility>
 
 namespace jwb::verify {
 
@@ -22,13 +23,15 @@ constexpr bool inPipelineOrder(const PipelineStep (&pipeline)[N])
 static_assert(inPipelineOrder(kPolicyPipeline), "kPolicyPipeline: ids unique and in StepId order");
 static_assert(std::size(kPolicyPipeline) == kStepCount, "kPolicyPipeline records every step");
 static_assert(inPipelineOrder(kSignatureOnlyPipeline), "kSignatureOnlyPipeline: ids unique and in StepId order");
+static_assert(std::size(kSignatureOnlyPipeline) <= kStepCount, "a trace has a slot for every step (TraceWriter)");
 
-std::optional<TraceCode> unlessStopped(const TraceWriter& out)
+inline std::optional<TraceCode> unlessStopped(const TraceWriter& out)
 {
     return out.stopped() ? std::optional(TraceCode::SkippedAfterFailure) : std::nullopt;
 }
 
-std::optional<TraceCode> skipReason(Gate gate, const StepInput& in, const StepResults& results, const TraceWriter& out)
+// Inlined into each step of the unrolled tables below, where `gate` is a constant: only its own checks remain.
+[[gnu::always_inline]] inline std::optional<TraceCode> skipReason(Gate gate, const StepInput& in, const StepResults& results, const TraceWriter& out)
 {
     const TokenView& token = in.token;
     if (gate == Gate::Always)
@@ -66,20 +69,31 @@ std::optional<TraceCode> skipReason(Gate gate, const StepInput& in, const StepRe
     return std::nullopt;
 }
 
-template <std::size_t N>
-void runSteps(const PipelineStep (&pipeline)[N], const StepInput& in, TraceWriter& out)
+template <StepId Id, Gate StepGate, StepFunction Run>
+[[gnu::always_inline]] inline void runStep(const StepInput& in, StepResults& results, TraceWriter& out)
+{
+    if (const std::optional<TraceCode> skip = skipReason(StepGate, in, results, out)) {
+        if constexpr (Id == StepId::Key)
+            results.keySkipped = skip; // the signature step is skipped for the same reason
+        out.record([&skip] { return traceStep(Id, Verdict::Skipped, *skip); });
+    } else {
+        out.record([&] { return Run(in, results, out); });
+    }
+}
+
+// The table unrolled at compile time: each step is a direct call behind its own gate's checks.
+template <const auto& Pipeline, std::size_t... I>
+void runSteps(std::index_sequence<I...>, const StepInput& in, TraceWriter& out)
 {
     StepResults results;
-    for (const PipelineStep& step : pipeline) {
-        if (const std::optional<TraceCode> skip = skipReason(step.gate, in, results, out)) {
-            if (step.id == StepId::Key)
-                results.keySkipped = skip; // the signature step is skipped for the same reason
-            out.record(traceStep(step.id, Verdict::Skipped, *skip));
-        } else {
-            out.record(step.run(in, results, out));
-        }
-    }
+    (runStep<Pipeline[I].id, Pipeline[I].gate, Pipeline[I].run>(in, results, out), ...);
     out.trace().accepted = !out.failed();
+}
+
+template <const auto& Pipeline>
+void runSteps(const StepInput& in, TraceWriter& out)
+{
+    runSteps<Pipeline>(std::make_index_sequence<std::size(Pipeline)>(), in, out);
 }
 
 // The header and claims of a decoded token, as the steps read them.
@@ -105,7 +119,7 @@ void verifyWithPolicy(Trace& trace, const std::shared_ptr<const CompiledPolicy>&
     auto run = [&](const CompiledIssuer* entry) {
         TraceWriter out(trace, options.stopAtFirstFailure, true);
         const StepInput in{view, entry, entry ? *entry : c.fallback, options.atUnixSeconds, &c, &options};
-        runSteps(kPolicyPipeline, in, out);
+        runSteps<kPolicyPipeline>(in, out);
     };
 
     // Size bound before any decoding.
@@ -169,7 +183,7 @@ void verifySignatureOnlyInto(Trace& trace, QByteArrayView token, const QList<key
 
     TraceWriter out(trace, /*stopAtFirstFailure=*/false, /*policyKept=*/false);
     const StepInput in{view, nullptr, rules, 0, nullptr, nullptr};
-    runSteps(kSignatureOnlyPipeline, in, out);
+    runSteps<kSignatureOnlyPipeline>(in, out);
 }
 
 } // namespace jwb::verify

@@ -13,6 +13,7 @@
 
 #include <QVarLengthArray>
 
+#include <new>
 #include <optional>
 
 namespace jwb::verify {
@@ -89,13 +90,18 @@ public:
     ~TraceWriter() { m_trace.steps.resize(m_used); }
     Q_DISABLE_COPY_MOVE(TraceWriter)
 
-    void record(const TraceStep& step)
+    // Writes the step `make()` returns straight into the next slot: the returned value is
+    // constructed in place (guaranteed copy elision), so recording copies nothing. The pipeline
+    // tables hold at most kStepCount steps (Pipeline.cpp checks), so a slot is always there.
+    template <typename Make>
+    void record(Make&& make)
     {
-        if (step.verdict == Verdict::Fail)
+        Q_ASSERT(m_used < m_trace.steps.size());
+        TraceStep* slot = m_trace.steps.data() + m_used;
+        ::new (static_cast<void*>(slot)) TraceStep(make());
+        if (slot->verdict == Verdict::Fail)
             m_failed = true;
-        if (m_used == m_trace.steps.size()) [[unlikely]] // never in the pipeline: a step id appears once
-            return recordBeyondSlots(step);
-        m_trace.steps[m_used++] = step;
+        ++m_used;
     }
     bool failed() const { return m_failed; }
     // In corpus mode everything after the first failure is skipped unevaluated.
@@ -109,13 +115,6 @@ public:
     Trace& trace() { return m_trace; }
 
 private:
-    // Out of line, so that record() stays small enough to be inlined where it is called.
-    [[gnu::noinline]] void recordBeyondSlots(const TraceStep& step)
-    {
-        ++m_used;
-        m_trace.steps.push_back(step);
-    }
-
     Trace& m_trace;
     bool m_stopAtFirstFailure;
     bool m_policyKept;
