@@ -9,21 +9,23 @@ namespace jwb::verify {
 
 namespace {
 
-// The tables run in StepId order, each id at most once, from the size step on.
-template <std::size_t N>
-constexpr bool inPipelineOrder(const PipelineStep (&pipeline)[N])
+// The table runs in StepId order, each id once, from the size step on; each path names its row's step.
+constexpr bool inPipelineOrder()
 {
-    for (std::size_t i = 1; i < N; ++i) {
-        if (!(pipeline[i - 1].id < pipeline[i].id))
+    for (std::size_t i = 0; i < std::size(kPipeline); ++i) {
+        const PipelineRow& row = kPipeline[i];
+        if (static_cast<std::size_t>(row.underPolicy.id) != i || !row.underPolicy.run)
+            return false;
+        if (row.signatureOnly.run && row.signatureOnly.id != row.underPolicy.id)
             return false;
     }
-    return N > 0 && pipeline[0].id == StepId::Size && pipeline[0].gate == Gate::Always;
+    return kPipeline[0].underPolicy.gate == Gate::Always && kPipeline[0].signatureOnly.gate == Gate::Always;
 }
 
-static_assert(inPipelineOrder(kPolicyPipeline), "kPolicyPipeline: ids unique and in StepId order");
-static_assert(std::size(kPolicyPipeline) == kStepCount, "kPolicyPipeline records every step");
-static_assert(inPipelineOrder(kSignatureOnlyPipeline), "kSignatureOnlyPipeline: ids unique and in StepId order");
-static_assert(std::size(kSignatureOnlyPipeline) <= kStepCount, "a trace has a slot for every step (TraceWriter)");
+static_assert(std::size(kPipeline) == kStepCount, "kPipeline has a row for every step");
+static_assert(inPipelineOrder(), "kPipeline: ids unique and in StepId order, every step under its row's id");
+static_assert(std::size(kPolicyPipeline) == kStepCount, "under a policy every step is recorded");
+static_assert(std::size(kSignatureOnlyPipeline) == 6, "signature-only: size, structure, header, algorithm, key, signature");
 
 inline std::optional<TraceCode> unlessStopped(const TraceWriter& out)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
-// The order of the steps, as two tables: the pipeline under a policy, and the JWS layer alone for
-// verifySignatureOnly. Order is fixed (see Trace.h): shape, header, type, the algorithm pin before any
+// The order of the steps, as one table (kPipeline) of which the pipeline under a policy and the JWS
+// layer alone (verifySignatureOnly) each take their column. Order is fixed (see Trace.h): shape, header, type, the algorithm pin before any
 // key is touched, issuer, pinned key, signature, then the claims. Every step yields a trace entry; a
 // step that cannot complete fails (fail closed), and nothing after a failure can turn the verdict back
 // to accepted.
@@ -12,6 +12,7 @@
 #include <QByteArray>
 #include <QByteArrayView>
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -39,39 +40,67 @@ struct PipelineStep {
     StepFunction run;
 };
 
-// clang-format off
-inline constexpr PipelineStep kPolicyPipeline[] = {
-    {StepId::Size,           Gate::Always,        steps::size},
-    {StepId::Structure,      Gate::Decodable,     steps::structure},
-    {StepId::Header,         Gate::UnlessStopped, steps::header},
-    {StepId::Type,           Gate::UnlessStopped, steps::type},
-    {StepId::Algorithm,      Gate::UnlessStopped, steps::algorithm},
-    {StepId::Issuer,         Gate::UnlessStopped, steps::issuer},
-    {StepId::Key,            Gate::PinnedKey,     steps::key},
-    {StepId::Signature,      Gate::Signature,     steps::signature},
-    {StepId::Expiry,         Gate::Claims,        steps::expiry},
-    {StepId::NotBefore,      Gate::Claims,        steps::notBefore},
-    {StepId::IssuedAt,       Gate::Claims,        steps::issuedAt},
-    {StepId::Lifetime,       Gate::Claims,        steps::lifetime},
-    {StepId::Audience,       Gate::Claims,        steps::audience},
-    {StepId::Subject,        Gate::Claims,        steps::subject},
-    {StepId::RequiredClaims, Gate::Claims,        steps::requiredClaims},
-    {StepId::Delegation,     Gate::Claims,        steps::delegation},
-    {StepId::Nested,         Gate::NestedToken,   steps::nested},
+// The one order of the steps. Each row: the step under a policy, and the step on the signature-only
+// path (verifySignatureOnly: no type, issuer or claims; the caller's keys instead of pinned ones),
+// where a null function means that path has no such step.
+struct PipelineRow {
+    PipelineStep underPolicy;
+    PipelineStep signatureOnly;
 };
 
-// Without a policy: no type, issuer or claims; the caller's keys instead of pinned ones.
-inline constexpr PipelineStep kSignatureOnlyPipeline[] = {
-    {StepId::Size,           Gate::Always,        steps::size},
-    // Any payload will do; of the header only crit, b64 and key selectors are looked at.
-    {StepId::Structure,      Gate::Decodable,     steps::structureJws},
-    {StepId::Header,         Gate::Decoded,       steps::headerJws},
-    // Pinned by the caller, or the token's own alg; not looked at once the header failed.
-    {StepId::Algorithm,      Gate::AfterFailure,  steps::algorithm},
-    {StepId::Key,            Gate::KeySet,        steps::keyFromSet},
-    {StepId::Signature,      Gate::Signature,     steps::signature},
+// clang-format off
+inline constexpr PipelineRow kPipeline[] = {
+    {{StepId::Size, Gate::Always, steps::size},
+     {StepId::Size, Gate::Always, steps::size}},
+    // Without a policy any payload will do, and of the header only crit, b64 and key selectors count.
+    {{StepId::Structure, Gate::Decodable, steps::structure},
+     {StepId::Structure, Gate::Decodable, steps::structureJws}},
+    {{StepId::Header, Gate::UnlessStopped, steps::header},
+     {StepId::Header, Gate::Decoded, steps::headerJws}},
+    {{StepId::Type, Gate::UnlessStopped, steps::type}, {}},
+    // Without a policy: pinned by the caller, or the token's own alg; not looked at once the header failed.
+    {{StepId::Algorithm, Gate::UnlessStopped, steps::algorithm},
+     {StepId::Algorithm, Gate::AfterFailure, steps::algorithm}},
+    {{StepId::Issuer, Gate::UnlessStopped, steps::issuer}, {}},
+    {{StepId::Key, Gate::PinnedKey, steps::key},
+     {StepId::Key, Gate::KeySet, steps::keyFromSet}},
+    {{StepId::Signature, Gate::Signature, steps::signature},
+     {StepId::Signature, Gate::Signature, steps::signature}},
+    {{StepId::Expiry, Gate::Claims, steps::expiry}, {}},
+    {{StepId::NotBefore, Gate::Claims, steps::notBefore}, {}},
+    {{StepId::IssuedAt, Gate::Claims, steps::issuedAt}, {}},
+    {{StepId::Lifetime, Gate::Claims, steps::lifetime}, {}},
+    {{StepId::Audience, Gate::Claims, steps::audience}, {}},
+    {{StepId::Subject, Gate::Claims, steps::subject}, {}},
+    {{StepId::RequiredClaims, Gate::Claims, steps::requiredClaims}, {}},
+    {{StepId::Delegation, Gate::Claims, steps::delegation}, {}},
+    {{StepId::Nested, Gate::NestedToken, steps::nested}, {}},
 };
 // clang-format on
+
+namespace detail {
+// The steps of one path, in the order of kPipeline.
+template <PipelineStep PipelineRow::*Path>
+constexpr auto pathOf()
+{
+    constexpr std::size_t n = [] {
+        std::size_t count = 0;
+        for (const PipelineRow& row : kPipeline)
+            count += (row.*Path).run != nullptr;
+        return count;
+    }();
+    std::array<PipelineStep, n> steps{};
+    std::size_t i = 0;
+    for (const PipelineRow& row : kPipeline) {
+        if ((row.*Path).run)
+            steps[i++] = row.*Path;
+    }
+    return steps;
+}
+} // namespace detail
+
+inline constexpr auto kPolicyPipeline = detail::pathOf<&PipelineRow::underPolicy>();
+inline constexpr auto kSignatureOnlyPipeline = detail::pathOf<&PipelineRow::signatureOnly>();
 
 // Runs kPolicyPipeline over `token` into `trace`; `owner`, when given, holds exactly the bytes of
 // `token` (the trace then shares it for the fingerprint instead of copying).
