@@ -25,6 +25,8 @@ struct VerifyOptions {
     int nestedDepth = 0;             // internal: depth of a nested JWT being verified
 };
 
+struct CompiledPolicy; // verify/CompiledPolicy.h
+
 // Verifies tokens under one policy. Construction compiles the policy (effective rules per issuer,
 // algorithm bitmasks, kid indexes); verify() is const and safe to call from many threads.
 class PolicyVerifier final {
@@ -40,12 +42,8 @@ public:
     const policy::Policy& policy() const;
 
 private:
-    // Writes into `trace`; `owner`, when given, holds exactly the bytes of `token`.
-    void verifyInto(Trace& trace, QByteArrayView token, const QByteArray* owner, const VerifyOptions& options) const;
-
-    struct Compiled;
     // Shared with every trace made from it: steps view its texts instead of copying them.
-    std::shared_ptr<const Compiled> m_compiled;
+    std::shared_ptr<const CompiledPolicy> m_compiled;
 };
 
 // The JWS layer alone (steps size, structure, header, algorithm, key, signature) against a key set,

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify/Trace.h"
 
+#include "verify/TraceCodes.h"
+
 #include "token/CompactToken.h"
 #include "util/Time.h"
 
-#include <QHash>
 #include <QJsonArray>
 
+#include <algorithm>
 #include <array>
 #include <type_traits>
 
@@ -41,119 +43,6 @@ constexpr std::array<StepInfo, kStepCount> kSteps{{
     {u"nested", u"Nested token (cty: JWT)", u"RFC 7519 §5.2, §7.2"},
 }};
 
-// Reason templates. Placeholders: {a1} {a2} strings, {n1} {n2} numbers, {t1} {t2} instants (RFC 3339).
-const QHash<QString, QString>& reasonTemplates()
-{
-    static const QHash<QString, QString> templates = [] {
-        QHash<QString, QString> t;
-        auto add = [&t](const char16_t* code, const char16_t* text) {
-            t.insert(QString::fromUtf16(code), QString::fromUtf16(text));
-        };
-        add(u"SKIPPED_AFTER_FAILURE", u"not evaluated: an earlier step failed");
-        add(u"SKIPPED_NOT_DECODED", u"not evaluated: the token could not be decoded");
-        add(u"SKIPPED_NO_CLAIMS", u"not evaluated: the payload is not a claims set");
-        add(u"OK_SIZE", u"{n1} bytes, within the limit of {n2}");
-        add(u"ERR_TOKEN_TOO_LARGE", u"token is {n1} bytes; the limit is {n2}: rejected before decoding");
-        add(u"ERR_TOKEN_TOO_LARGE_FOR_ISSUER", u"token is {n1} bytes; this issuer's limit is {n2}");
-        add(u"OK_STRUCTURE", u"three base64url segments; header and payload are JSON objects");
-        add(u"OK_STRUCTURE_JWS", u"three base64url segments; header is a JSON object");
-        add(u"OK_HEADER", u"every member is on the allowlist; no crit");
-        add(u"ERR_HEADER_ALG_MISSING", u"the header has no alg member");
-        add(u"ERR_HEADER_MEMBER_TYPE", u"header member '{a1}' must be {a2}");
-        add(u"ERR_HEADER_NOT_ALLOWED", u"header member '{a1}' is not in the policy's header allowlist");
-        add(u"ERR_HEADER_KEY_SELECTOR",
-            u"header member '{a1}' would let the token pick or carry its own key; keys come only from the policy");
-        add(u"WARN_HEADER_KEY_SELECTOR_IGNORED",
-            u"header member '{a1}' is allowlisted but ignored: keys come only from the policy");
-        add(u"WARN_HEADER_BY_EXCEPTION", u"header member '{a1}' is allowed only by exception '{a2}'");
-        add(u"ERR_HEADER_CRIT", u"crit names '{a1}', an extension this verifier does not implement");
-        add(u"ERR_HEADER_CRIT_MALFORMED", u"crit must be a non-empty array of header names present in the header");
-        add(u"ERR_HEADER_B64", u"b64: false (unencoded payload, RFC 7797) is never accepted");
-        add(u"OK_TYPE", u"typ '{a1}' is accepted");
-        add(u"OK_TYPE_ABSENT", u"no typ, and the policy does not require one");
-        add(u"SKIPPED_TYPE_NOT_CHECKED", u"the policy does not check typ");
-        add(u"ERR_TYPE_MISSING", u"the policy requires typ ({a2}) but the token has none");
-        add(u"ERR_TYPE_NOT_ALLOWED", u"typ '{a1}' is not one of {a2}");
-        add(u"OK_ALG", u"{a1} is pinned for this issuer");
-        add(u"WARN_ALG_BY_EXCEPTION", u"{a1} is not pinned; accepted only by exception '{a2}'");
-        add(u"ERR_ALG_NONE", u"alg '{a1}' marks an unsecured token, which is always rejected");
-        add(u"ERR_ALG_UNSUPPORTED", u"alg '{a1}' is not a JWS algorithm this verifier implements");
-        add(u"ERR_ALG_NOT_PINNED", u"{a1} is not in the pinned list [{a2}]");
-        add(u"ERR_ALG_PIN_EMPTY", u"the policy pins no algorithm for this issuer: nothing is accepted");
-        add(u"OK_ISSUER", u"iss '{a1}' matches a trust entry exactly; it only chooses the rules and keys");
-        add(u"ERR_ISS_MISSING", u"the token has no iss claim, so no trust entry can be chosen");
-        add(u"ERR_ISS_TYPE", u"iss must be a string");
-        add(u"ERR_ISS_UNKNOWN", u"iss '{a1}' matches no trust entry (exact, byte-for-byte comparison)");
-        add(u"OK_KEY", u"key '{a1}' ({a2}) pinned for this issuer");
-        add(u"WARN_KEY_BY_EXCEPTION", u"key '{a1}' is accepted only by exception '{a2}'");
-        add(u"OK_KEY_CANDIDATES", u"no kid: {n1} pinned key(s) can serve {a1}");
-        add(u"ERR_KID_MISSING", u"the policy requires kid, and the token has none");
-        add(u"ERR_KID_TYPE", u"kid must be a string");
-        add(u"ERR_KEY_UNKNOWN_KID", u"kid '{a1}' matches no key pinned for this issuer (exact comparison)");
-        add(u"ERR_KEY_UNUSABLE", u"key '{a1}' cannot serve {a2}");
-        add(u"ERR_KEY_NONE_USABLE", u"no key pinned for this issuer can serve {a1}");
-        add(u"ERR_KEY_NO_KEYS", u"no keys are pinned for this issuer");
-        add(u"ERR_KEY_SET_MIXED", u"the key set mixes HMAC secrets with public keys, so the token's alg would choose "
-                                  u"how a key is used (algorithm confusion); pin the algorithm");
-        add(u"SKIPPED_KEY_ALG", u"not attempted: no key is touched unless the algorithm is pinned");
-        add(u"SKIPPED_KEY_ISSUER", u"not attempted: no trust entry supplies keys");
-        add(u"SKIPPED_SIGNATURE_KEY", u"not attempted: no usable pinned key");
-        add(u"OK_SIGNATURE", u"{a1} signature verified with key '{a2}'");
-        add(u"ERR_SIGNATURE_MISSING", u"the signature segment is empty (an unsecured token)");
-        add(u"ERR_SIGNATURE_INVALID", u"the {a1} signature does not verify with key '{a2}'");
-        add(u"ERR_SIGNATURE_MALFORMED", u"malformed {a1} signature: {a2}");
-        add(u"ERR_SIGNATURE_INTERNAL", u"the cryptographic backend failed ({a2}); failing closed");
-        add(u"OK_EXP", u"expires {t1}; {n2} s clock skew allowed");
-        add(u"WARN_EXP_BY_EXCEPTION", u"expired {t1} but within the {n2} s skew of exception '{a2}'");
-        add(u"ERR_EXPIRED", u"expired at {t1}; {n2} s clock skew allowed");
-        add(u"SKIPPED_EXP_ABSENT", u"no exp claim (required_claims decides whether that is allowed)");
-        add(u"ERR_EXP_MISSING", u"the token has no exp claim, and the policy requires one");
-        add(u"ERR_CLAIM_TYPE", u"{a1} must be a NumericDate (JSON number of seconds), not {a2}");
-        add(u"ERR_CLAIM_RANGE", u"{a1} is outside the range of representable dates");
-        add(u"OK_NBF", u"valid from {t1}; {n2} s clock skew allowed");
-        add(u"WARN_NBF_BY_EXCEPTION", u"not valid before {t1}, accepted within the {n2} s skew of exception '{a2}'");
-        add(u"ERR_NOT_YET_VALID", u"not valid before {t1}; {n2} s clock skew allowed");
-        add(u"SKIPPED_NBF_ABSENT", u"no nbf claim");
-        add(u"OK_IAT", u"issued {t1}");
-        add(u"ERR_IAT_FUTURE", u"issued in the future ({t1}); {n2} s clock skew allowed");
-        add(u"SKIPPED_IAT_ABSENT", u"no iat claim");
-        add(u"OK_LIFETIME", u"lifetime {n1} s, within the limit of {n2} s");
-        add(u"WARN_LIFETIME_BY_EXCEPTION", u"lifetime {n1} s exceeds the policy but is allowed by exception '{a2}'");
-        add(u"ERR_LIFETIME_EXCEEDED", u"lifetime {n1} s exceeds the limit of {n2} s");
-        add(u"ERR_LIFETIME_UNKNOWN", u"a maximum lifetime is set, but the token lacks {a1} to measure it");
-        add(u"SKIPPED_LIFETIME_NO_LIMIT", u"the policy sets no maximum lifetime");
-        add(u"OK_AUD", u"audience '{a1}' is in the row of '{a2}'");
-        add(u"ERR_AUD_MISSING", u"the token has no aud claim; audience binding cannot be checked");
-        add(u"ERR_AUD_EMPTY", u"aud is empty");
-        add(u"ERR_AUD_TYPE", u"aud must be a string or an array of strings");
-        add(u"ERR_AUD_NOT_BOUND", u"audience '{a1}' is not in the row of '{a2}'");
-        add(u"ERR_AUD_NO_ROW", u"the issuer '{a2}' may issue for no audience");
-        add(u"OK_SUB", u"subject '{a1}' is on the allowlist");
-        add(u"SKIPPED_SUB_NO_ALLOWLIST", u"the policy has no subject allowlist for this issuer");
-        add(u"ERR_SUB_MISSING", u"the issuer has a subject allowlist, and the token has no sub");
-        add(u"ERR_SUB_TYPE", u"sub must be a string");
-        add(u"ERR_SUB_NOT_ALLOWED", u"subject '{a1}' is not on the allowlist");
-        add(u"OK_REQUIRED", u"present: {a1}");
-        add(u"OK_REQUIRED_NONE", u"the policy requires no claims");
-        add(u"ERR_CLAIM_MISSING", u"required claim(s) missing: {a1}");
-        add(u"ERR_JTI_TYPE", u"jti must be a string, not {a2}");
-        add(u"SKIPPED_NO_ACT", u"no act claim");
-        add(u"OK_ACT", u"acting party '{a1}' (chain length {n1}) is allowed");
-        add(u"ERR_ACT_REJECTED", u"acting party '{a1}': the policy does not accept delegated tokens");
-        add(u"ERR_ACT_NOT_ALLOWED", u"acting party '{a1}' is not on the allowed_actors list");
-        add(u"ERR_ACT_CHAIN", u"delegation chain of {n1} exceeds max_chain {n2}");
-        add(u"ERR_ACT_MALFORMED", u"act must be an object with a string sub");
-        add(u"SKIPPED_NOT_NESTED", u"not a nested token");
-        add(u"OK_NESTED", u"inner token verified under the same policy (depth {n1})");
-        add(u"ERR_NESTED_REJECTED", u"nested tokens (cty: JWT) are not accepted by this policy");
-        add(u"ERR_NESTED_DEPTH", u"nesting depth {n1} exceeds the limit of {n2}");
-        add(u"ERR_NESTED_INNER", u"the inner token was rejected at step '{a1}'");
-        add(u"ERR_INTERNAL_NO_STEP", u"internal error: a check recorded no outcome; failing closed");
-        return t;
-    }();
-    return templates;
-}
-
 // `text` itself when it owns its characters (copies then share them), else a copy of them: raw data
 // (fromRawData) has no allocated capacity, and its owner may free it once the caller returns.
 template <typename Text>
@@ -174,6 +63,23 @@ QString verdictSymbol(Verdict v)
 }
 
 } // namespace
+
+QString displayValue(std::string_view raw)
+{
+    constexpr int kMaxDisplayChars = 96;
+    // Fast path: short printable ASCII, the usual case for iss, aud, kid and sub.
+    if (raw.size() <= static_cast<size_t>(kMaxDisplayChars)
+        && std::all_of(raw.begin(), raw.end(), [](char c) { return c >= 0x20 && c < 0x7F; }))
+        return QString::fromLatin1(raw.data(), static_cast<qsizetype>(raw.size()));
+    QString text = QString::fromUtf8(raw.data(), static_cast<qsizetype>(std::min<size_t>(raw.size(), 4 * kMaxDisplayChars)));
+    for (QChar& ch : text) {
+        if (ch.category() == QChar::Other_Control || ch.category() == QChar::Other_Format)
+            ch = QChar(0xFFFD);
+    }
+    if (text.size() > kMaxDisplayChars)
+        text = text.left(kMaxDisplayChars) + QStringLiteral("…");
+    return text;
+}
 
 QString stepIdName(StepId id) { return QString::fromUtf16(kSteps[static_cast<int>(id)].id); }
 QString stepTitle(StepId id) { return QString::fromUtf16(kSteps[static_cast<int>(id)].title); }
@@ -204,11 +110,11 @@ static_assert(std::is_trivially_copyable_v<TraceStep> && std::is_trivially_destr
 
 QString TraceStep::reason() const
 {
-    const auto& templates = reasonTemplates();
-    const auto it = templates.constFind(code.toString());
-    if (it == templates.constEnd()) // codes from the decoder carry their own message
+    const std::optional<TraceCode> known = traceCodeFromString(code.view());
+    if (!known) // not a trace code (every code a step records is one): show what the step holds
         return arg1.isEmpty() ? code.toString() : arg1.toString();
-    QString text = *it;
+    const std::u16string_view message = traceCodeInfo(*known).message;
+    QString text = QString::fromUtf16(message.data(), static_cast<qsizetype>(message.size()));
     text.replace(QStringLiteral("{a1}"), arg1.toString());
     text.replace(QStringLiteral("{a2}"), arg2.toString());
     if (text.contains(u"{t1}"))
