@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "verify/Pipeline.h"
 
+#include "verify/TokenReading.h"
+
 #include <algorithm>
 #include <iterator>
 #include <utility>
@@ -119,9 +121,15 @@ void verifyWithPolicy(Trace& trace, const std::shared_ptr<const CompiledPolicy>&
     view.size = token.size();
     view.decodeLimit = c.globalMaxTokenBytes; // the largest limit any trust entry allows
     auto run = [&](const CompiledIssuer* entry) {
-        TraceWriter out(trace, options.stopAtFirstFailure, true);
-        const StepInput in{view, entry, entry ? *entry : c.fallback, options.atUnixSeconds, &c, &options};
-        runSteps<kPolicyPipeline>(in, out);
+        const CompiledIssuer& rules = entry ? *entry : c.fallback;
+        {
+            TraceWriter out(trace, options.stopAtFirstFailure, true);
+            const StepInput in{view, entry, rules, options.atUnixSeconds, &c, &options};
+            runSteps<kPolicyPipeline>(in, out);
+        }
+        if (options.includeReading)
+            trace.reading = std::make_shared<const TokenReading>(
+                readToken(token, view, entry, rules, c.policy, options.atUnixSeconds));
     };
 
     // Size bound before any decoding.

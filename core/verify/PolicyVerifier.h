@@ -22,6 +22,9 @@ struct VerifyOptions {
     // then be read only while this verifier lives (the corpus engine, which turns each trace into
     // values of its own before the next token).
     bool keepPolicyAlive = true;
+    // Attach Trace::reading: what a reader is shown of the token (verify/TokenReading.h), from the
+    // same decode the steps read. Off for corpora and benchmarks, which pay nothing for it.
+    bool includeReading = false;
     int nestedDepth = 0;             // internal: depth of a nested JWT being verified
 };
 

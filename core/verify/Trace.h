@@ -109,6 +109,8 @@ Q_DECLARE_TYPEINFO(jwb::verify::TraceStep, Q_PRIMITIVE_TYPE);
 
 namespace jwb::verify {
 
+struct TokenReading; // verify/TokenReading.h
+
 // The result of verifying one token: every step, in pipeline order.
 struct Trace {
     bool accepted = false;
@@ -117,6 +119,7 @@ struct Trace {
     TraceText issuer;                           // iss as read (untrusted unless accepted)
     QVarLengthArray<TraceText, 4> audiences;    // aud as read
     std::shared_ptr<const Trace> nested;        // inner token of a nested JWT, when verified
+    std::shared_ptr<const TokenReading> reading; // the token as read, when asked for (VerifyOptions::includeReading)
 
     const TraceStep* firstFailure() const;
     const TraceStep* step(StepId id) const;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "verify/PolicyVerifier.h"
+#include "verify/TokenReading.h"
 #include "verify/Trace.h"
 
 #include <QByteArray>
@@ -32,13 +33,9 @@ struct TraceRow {
 };
 QList<TraceRow> traceRows(const verify::Trace& trace);
 
-// A claim of the payload with its value for display and what the policy does with it.
-struct ClaimRow {
-    QString name;
-    QString value;
-    QString meaning;
-    bool registered = false; // RFC 7519 section 4.1 or RFC 8693 act
-};
+// A claim of the payload with its value for display and what the policy does with it, as the
+// verifier read it.
+using ClaimRow = verify::ClaimReading;
 
 // The instants the timeline strip draws (Unix seconds).
 struct TokenTimes {
@@ -96,8 +93,8 @@ QList<TokenLine> splitTokenLines(QStringView text, int maxTokens = kMaxTokenLine
 TokenLabResult evaluateTokens(const verify::PolicyVerifier& verifier, QStringView text, int selected,
                               qint64 atUnixSeconds);
 
-// The decoded views of one token under `verifier`'s policy.
-TokenDetail describeToken(const verify::PolicyVerifier& verifier, QByteArrayView token, verify::Trace trace,
-                          qint64 atUnixSeconds);
+// The detail of a token from its trace, verified with VerifyOptions::includeReading at
+// `atUnixSeconds`: the decoded views are the verifier's reading, copied (none without one).
+TokenDetail describeToken(verify::Trace trace, qint64 atUnixSeconds);
 
 } // namespace jwb::ui

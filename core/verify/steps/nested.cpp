@@ -21,6 +21,7 @@ TraceStep nested(const StepInput& in, StepResults&, TraceWriter& out)
     }
     VerifyOptions inner = options;
     inner.nestedDepth = options.nestedDepth + 1;
+    inner.includeReading = false; // the reading is the outer token's: the one a reader pasted
     auto innerTrace = std::make_shared<Trace>();
     verifyWithPolicy(*innerTrace, in.policy->shared_from_this(), in.token.token->payloadBytes(), nullptr, inner);
     TraceStep s;
