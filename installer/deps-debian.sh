@@ -18,6 +18,8 @@ packages=(
     poppler-utils git
     # Licensing check (REUSE): tests/licensing runs `reuse lint`.
     reuse
+    # Style checks (tests/style.cmake): .clang-format and .clang-tidy.
+    clang-format clang-tidy
 )
 # Node.js and npm (for the npm packages pinned in tests/node): Debian's, unless a node is already
 # on the PATH (another vendor's nodejs package would conflict with Debian's npm).

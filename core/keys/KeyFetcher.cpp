@@ -277,7 +277,7 @@ void KeyFetcher::Private::begin(const policy::Policy& policy, const QString& iss
     const quint64 run = ++generation;
     if (!planned) {
         // Reported after start() returns, like every other outcome, so callers connect once.
-        const Error error = planned.error();
+        const Error& error = planned.error();
         QMetaObject::invokeMethod(
             q,
             [this, error, run] {

@@ -133,7 +133,7 @@ KeyMaterial::KeyMaterial(crypto::ossl::Pkey pkey, KeyType type, QString curve, i
     }
 }
 
-KeyMaterial::KeyMaterial(QByteArray secret)
+KeyMaterial::KeyMaterial(const QByteArray& secret)
     : m_secret(secret.constData(), secret.size()) // an unshared copy, so the destructor wipes the only one
     , m_type(KeyType::Oct)
     , m_bits(static_cast<int>(m_secret.size()) * 8)

@@ -36,7 +36,7 @@ public:
     // Takes ownership of `pkey` (a public key). `curve` is the JWK crv or empty for RSA.
     KeyMaterial(crypto::ossl::Pkey pkey, KeyType type, QString curve, int bits, PublicParams params);
     // An HMAC secret.
-    explicit KeyMaterial(QByteArray secret);
+    explicit KeyMaterial(const QByteArray& secret);
     ~KeyMaterial();
     KeyMaterial(const KeyMaterial&) = delete;
     KeyMaterial& operator=(const KeyMaterial&) = delete;

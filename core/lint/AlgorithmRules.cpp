@@ -90,7 +90,7 @@ QStringList familiesOf(const QStringList& names)
 // mixes adds nothing: the issuer is reported).
 QStringList newlyMixedFamilies(const AlgorithmSource& source)
 {
-    const QStringList families = familiesOf(source.names + source.context);
+    QStringList families = familiesOf(source.names + source.context);
     if (!families.contains(QStringLiteral("HMAC")) || families.size() < 2)
         return {};
     const QStringList before = familiesOf(source.context);

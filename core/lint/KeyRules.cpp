@@ -92,7 +92,7 @@ private:
 // keys "inline jwks #N" / "test_jwks #N" and file keys by their file (with " #N" for several).
 QString keyPath(const KeySet& set, const keys::Key& key)
 {
-    const QString setPath = set.path();
+    QString setPath = set.path();
     const auto indexAfter = [&key](const QString& prefix) -> int {
         if (!key.source.startsWith(prefix))
             return -1;

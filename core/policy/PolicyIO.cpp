@@ -241,7 +241,7 @@ private:
     // One of the field's words from the table.
     QString choice(const TreeNode& node, const QString& path, const FieldSpec& field) const
     {
-        const QString s = string(node, path);
+        QString s = string(node, path);
         const QStringList choices = choicesOf(field);
         if (!choices.contains(s))
             fail("ERR_POLICY_VALUE", node.line, path,

@@ -93,10 +93,10 @@ OutNode OutNode::fromJson(const QJsonValue& value)
     case QJsonValue::Array: {
         const QJsonArray array = value.toArray();
         bool scalarsOnly = true;
-        for (const QJsonValue& item : array)
+        for (const QJsonValue item : array)
             scalarsOnly = scalarsOnly && !item.isArray() && !item.isObject();
         OutNode n = list(scalarsOnly);
-        for (const QJsonValue& item : array)
+        for (const QJsonValue item : array)
             n.items.push_back(fromJson(item));
         return n;
     }

@@ -154,7 +154,7 @@ struct ProbeReport {
 // `cancel` stops between requests (the rest are inconclusive); `progress` is called on the calling
 // thread after each token with (done, total).
 ProbeReport runProbe(const TokenSet& set, const ProbeTarget& target, const std::atomic_bool* cancel = nullptr,
-                     std::function<void(int done, int total)> progress = {});
+                     const std::function<void(int done, int total)>& progress = {});
 
 // {"url", "issuer", "margin_seconds", "summary": {"conforms", "accepts_rejected", "rejects_accepted",
 // "inconclusive", "not_covered": [...]}, "results": [{"variant", "class", "control", "expected",

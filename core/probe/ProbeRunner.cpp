@@ -153,7 +153,7 @@ void pause(qint64 ms, const std::atomic_bool* cancel)
 } // namespace
 
 ProbeReport runProbe(const TokenSet& set, const ProbeTarget& target, const std::atomic_bool* cancel,
-                     std::function<void(int done, int total)> progress)
+                     const std::function<void(int done, int total)>& progress)
 {
     ProbeReport report;
     report.url = target.url.toString(QUrl::RemoveUserInfo);

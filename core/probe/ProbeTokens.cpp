@@ -174,7 +174,7 @@ private:
         const QJsonValue aud = QJsonDocument::fromJson(payload).object().value(QStringLiteral("aud"));
         if (aud.isArray()) {
             QStringList all;
-            for (const QJsonValue& v : aud.toArray())
+            for (const QJsonValue v : aud.toArray())
                 all << v.toString();
             return all.join(u',');
         }
@@ -353,7 +353,7 @@ Result<TokenSet> mintProbeTokens(const policy::Policy& policy, const TokenSetOpt
             minter.addSigned(QStringLiteral("valid-aud-") + aud, QStringLiteral("valid"), t.header,
                              with(t.claims, {{QStringLiteral("aud"), aud}}));
     }
-    verify::buildAttackVariants(policy, t, options.nowUnixSeconds, [&](verify::AttackVariant v) {
+    verify::buildAttackVariants(policy, t, options.nowUnixSeconds, [&](const verify::AttackVariant& v) {
         if (!v.meta.applicable) {
             set.notCovered << QStringLiteral("%1 (%2): %3").arg(v.variantClass, v.meta.id, v.meta.notApplicableReason);
             return;
