@@ -9,7 +9,7 @@ if(JWB_CLANG_TIDY AND NOT JWB_SANITIZE AND NOT JWB_FUZZ)
     add_test(NAME style_clang_tidy
              COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/style/run-clang-tidy.sh ${PROJECT_SOURCE_DIR} ${PROJECT_BINARY_DIR}
                      ${JWB_CLANG_TIDY} core)
-    set_tests_properties(style_clang_tidy PROPERTIES TIMEOUT 1200)
+    set_tests_properties(style_clang_tidy PROPERTIES TIMEOUT 2400)
 elseif(NOT JWB_CLANG_TIDY)
     message(WARNING "clang-tidy not found (installer/deps-debian.sh installs it): style_clang_tidy is left out")
 endif()
