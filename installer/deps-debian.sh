@@ -18,7 +18,7 @@ packages=(
     poppler-utils git
     # Licensing check (REUSE): tests/licensing runs `reuse lint`.
     reuse
-    # Style checks (tests/style.cmake): .clang-format and .clang-tidy.
+    # clang-tidy for the style_clang_tidy test (tests/style.cmake); clang-format for .clang-format.
     clang-format clang-tidy
 )
 # Node.js and npm (for the npm packages pinned in tests/node): Debian's, unless a node is already
