@@ -16,9 +16,9 @@ constexpr bool inPipelineOrder()
 {
     for (std::size_t i = 0; i < std::size(kPipeline); ++i) {
         const PipelineRow& row = kPipeline[i];
-        if (static_cast<std::size_t>(row.underPolicy.id) != i || !row.underPolicy.run)
+        if (static_cast<std::size_t>(row.underPolicy.id) != i || !row.underPolicy.present)
             return false;
-        if (row.signatureOnly.run && row.signatureOnly.id != row.underPolicy.id)
+        if (row.signatureOnly.present && row.signatureOnly.id != row.underPolicy.id)
             return false;
     }
     return kPipeline[0].underPolicy.gate == Gate::Always && kPipeline[0].signatureOnly.gate == Gate::Always;

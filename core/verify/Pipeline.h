@@ -38,11 +38,17 @@ struct PipelineStep {
     StepId id;
     Gate gate;
     StepFunction run;
+    // Whether the path has this step. A flag, not `run != nullptr`: GCC does not accept comparing a
+    // function's address in a constant expression when built with the sanitizers (the asan preset).
+    bool present = true;
 };
+
+// A path's cell for a step that path does not have.
+inline constexpr PipelineStep kAbsent{StepId::Size, Gate::Always, nullptr, false};
 
 // The one order of the steps. Each row: the step under a policy, and the step on the signature-only
 // path (verifySignatureOnly: no type, issuer or claims; the caller's keys instead of pinned ones),
-// where a null function means that path has no such step.
+// where kAbsent means that path has no such step.
 struct PipelineRow {
     PipelineStep underPolicy;
     PipelineStep signatureOnly;
@@ -57,24 +63,24 @@ inline constexpr PipelineRow kPipeline[] = {
      {StepId::Structure, Gate::Decodable, steps::structureJws}},
     {{StepId::Header, Gate::UnlessStopped, steps::header},
      {StepId::Header, Gate::Decoded, steps::headerJws}},
-    {{StepId::Type, Gate::UnlessStopped, steps::type}, {}},
+    {{StepId::Type, Gate::UnlessStopped, steps::type}, kAbsent},
     // Without a policy: pinned by the caller, or the token's own alg; not looked at once the header failed.
     {{StepId::Algorithm, Gate::UnlessStopped, steps::algorithm},
      {StepId::Algorithm, Gate::AfterFailure, steps::algorithm}},
-    {{StepId::Issuer, Gate::UnlessStopped, steps::issuer}, {}},
+    {{StepId::Issuer, Gate::UnlessStopped, steps::issuer}, kAbsent},
     {{StepId::Key, Gate::PinnedKey, steps::key},
      {StepId::Key, Gate::KeySet, steps::keyFromSet}},
     {{StepId::Signature, Gate::Signature, steps::signature},
      {StepId::Signature, Gate::Signature, steps::signature}},
-    {{StepId::Expiry, Gate::Claims, steps::expiry}, {}},
-    {{StepId::NotBefore, Gate::Claims, steps::notBefore}, {}},
-    {{StepId::IssuedAt, Gate::Claims, steps::issuedAt}, {}},
-    {{StepId::Lifetime, Gate::Claims, steps::lifetime}, {}},
-    {{StepId::Audience, Gate::Claims, steps::audience}, {}},
-    {{StepId::Subject, Gate::Claims, steps::subject}, {}},
-    {{StepId::RequiredClaims, Gate::Claims, steps::requiredClaims}, {}},
-    {{StepId::Delegation, Gate::Claims, steps::delegation}, {}},
-    {{StepId::Nested, Gate::NestedToken, steps::nested}, {}},
+    {{StepId::Expiry, Gate::Claims, steps::expiry}, kAbsent},
+    {{StepId::NotBefore, Gate::Claims, steps::notBefore}, kAbsent},
+    {{StepId::IssuedAt, Gate::Claims, steps::issuedAt}, kAbsent},
+    {{StepId::Lifetime, Gate::Claims, steps::lifetime}, kAbsent},
+    {{StepId::Audience, Gate::Claims, steps::audience}, kAbsent},
+    {{StepId::Subject, Gate::Claims, steps::subject}, kAbsent},
+    {{StepId::RequiredClaims, Gate::Claims, steps::requiredClaims}, kAbsent},
+    {{StepId::Delegation, Gate::Claims, steps::delegation}, kAbsent},
+    {{StepId::Nested, Gate::NestedToken, steps::nested}, kAbsent},
 };
 // clang-format on
 
@@ -86,13 +92,13 @@ constexpr auto pathOf()
     constexpr std::size_t n = [] {
         std::size_t count = 0;
         for (const PipelineRow& row : kPipeline)
-            count += (row.*Path).run != nullptr;
+            count += (row.*Path).present ? 1 : 0;
         return count;
     }();
     std::array<PipelineStep, n> steps{};
     std::size_t i = 0;
     for (const PipelineRow& row : kPipeline) {
-        if ((row.*Path).run)
+        if ((row.*Path).present)
             steps[i++] = row.*Path;
     }
     return steps;
