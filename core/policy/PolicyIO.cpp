@@ -659,16 +659,17 @@ constexpr qsizetype kParallelKeyIssuers = 512;
 // estate scale (thousands of issuers, each key an OpenSSL import and check) it is the largest part
 // of a load, so it is spread over the cores. The caller reads the results in document order, so the
 // failure reported is the first one, as with one thread.
+QString issuerKeysPath(qsizetype i) { return indexPath(QStringLiteral("issuers"), i) + QStringLiteral(".keys"); }
+
 std::vector<std::optional<Result<QList<keys::Key>>>> resolveIssuerKeys(const Policy& policy, const QString& baseDir,
                                                                        const Locator& where)
 {
     const qsizetype count = policy.issuers.size();
     std::vector<std::optional<Result<QList<keys::Key>>>> results(static_cast<std::size_t>(count));
     auto resolveStride = [&](qsizetype first, qsizetype stride) {
-        for (qsizetype i = first; i < count; i += stride) {
-            const QString path = indexPath(QStringLiteral("issuers"), i) + QStringLiteral(".keys");
-            results[static_cast<std::size_t>(i)] = resolveSources(policy.issuers.at(i).keys, baseDir, path, where);
-        }
+        for (qsizetype i = first; i < count; i += stride)
+            results[static_cast<std::size_t>(i)] =
+                resolveSources(policy.issuers.at(i).keys, baseDir, issuerKeysPath(i), where);
     };
     const qsizetype workers =
         count < kParallelKeyIssuers ? 1 : std::clamp<qsizetype>(QThread::idealThreadCount(), 1, 8);
@@ -710,14 +711,13 @@ Status resolveAll(Policy& policy, const QString& baseDir, int maxKeysPerIssuer, 
     QList<QList<keys::Key>> issuerKeys;
     issuerKeys.reserve(policy.issuers.size());
     for (qsizetype i = 0; i < policy.issuers.size(); ++i) {
-        const QString path = indexPath(QStringLiteral("issuers"), i) + QStringLiteral(".keys");
         Result<QList<keys::Key>>& keys = *resolvedIssuers[static_cast<std::size_t>(i)];
         if (!keys)
             return keys.error();
         if (keys->size() > maxKeysPerIssuer)
             return Error{QStringLiteral("ERR_POLICY_LIMIT"),
                          QStringLiteral("%1 keys; at most %2 keys per issuer are accepted").arg(keys->size()).arg(maxKeysPerIssuer),
-                         where(path)};
+                         where(issuerKeysPath(i))};
         issuerKeys.append(std::move(keys.value()));
     }
     QList<QList<keys::Key>> exceptionKeys;
